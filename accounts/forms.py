@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+from .models import User
+from .phones import normalize_phone
+
+
+class CodeListWidget(forms.Textarea):
+    """Region codes typed or picked into a text box, one per line (commas and spaces work too).
+
+    Lighter than a <select> of thousands of villages, and the picker next to it fills it in.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 3, "class": "font-monospace", **(attrs or {})})
+
+    def format_value(self, value):
+        if not value:
+            return ""
+        return "\n".join(str(v) for v in value)
+
+    def value_from_datadict(self, data, files, name):
+        return [code for code in re.split(r"[\s,;]+", data.get(name, "")) if code]
+
+
+class VillagesField(forms.ModelMultipleChoiceField):
+    """Villages by code, limited to a queryset: a code outside it is refused by name."""
+
+    widget = CodeListWidget
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("%(value)s is not a village in your area.")},
+        )
+        super().__init__(queryset, **kwargs)
+
+
+class AgentFieldsMixin(forms.ModelForm):
+    """The fields an official sets on an agent; villages narrowed to the official's reach."""
+
+    def __init__(self, *args, official: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"] = VillagesField(
+            Region.objects.for_user(official).villages(),
+            label=_("Villages"),
+            help_text=_(
+                "Village codes, one per line, e.g. 32.14.16.2005. Use the search below to find them."
+            ),
+        )
+        self.fields["first_name"].required = True
+        self.fields["first_name"].label = _("Name")
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "")
+        if not raw:
+            return ""
+        e164 = normalize_phone(raw)
+        if e164 is None:
+            raise forms.ValidationError(_("Not a valid Indonesian phone number."))
+        return e164
+
+
+class AgentCreateForm(AgentFieldsMixin, UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "phone", "regions"]
+
+
+class AgentEditForm(AgentFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "regions"]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region, reach_q
+
+
+class UserQuerySet(models.QuerySet):
+    def agents(self) -> UserQuerySet:
+        return self.filter(role=User.Role.AGENT, is_superuser=False)
+
+    def for_user(self, user: User) -> UserQuerySet:
+        """The agents a user manages: agents all of whose villages lie inside the user's reach.
+
+        An agent who also works in a village outside it belongs to another official as well, so this
+        one may not change them alone.
+        """
+        agents = self.agents()
+        if user.is_superuser:
+            return agents
+        if not user.is_official:
+            return self.none()
+        outside = Region.objects.exclude(reach_q(user))
+        return (
+            agents.filter(regions__in=Region.objects.for_user(user)).exclude(regions__in=outside).distinct()
+        )
+
+
+class DesaUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """Anyone who signs in. Administrators are superusers; everyone else has a role and regions."""
+
+    class Role(models.TextChoices):
+        OFFICIAL = "official", _("Official")
+        AGENT = "agent", _("Village agent")
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True, help_text=_("e.g. 0812 3456 7890"))
+    regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("regions"),
+        blank=True,
+        related_name="users",
+        help_text=_("An official's provinces, regencies or districts; an agent's villages."),
+    )
+
+    objects = DesaUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["", "official", "agent"]),
+                name="accounts_user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_official(self) -> bool:
+        return self.role == self.Role.OFFICIAL
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == self.Role.AGENT
+
+    @property
+    def can_manage_agents(self) -> bool:
+        return self.is_superuser or self.is_official
+
+    @cached_property
+    def region_codes(self) -> list[str]:
+        """The codes of the user's own regions, read once per request; the root of every scope."""
+        return list(self.regions.order_by("code").values_list("code", flat=True))
+
+    def reaches(self, region: Region) -> bool:
+        return self.is_superuser or any(region.code.startswith(code) for code in self.region_codes)
