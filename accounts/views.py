@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -22,12 +21,6 @@ AGENTS_PER_PAGE = 25
 def _get_agent_for_user(request: HttpRequest, pk: int) -> User:
     """An agent the signed-in official manages, or 404: outsiders do not learn the agent exists."""
     return get_object_or_404(User.objects.for_user(request.user), pk=pk)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    regions = request.user.regions.select_related("parent").order_by("code")
-    return render(request, "home.html", {"regions": regions})
 
 
 @official_required

@@ -1,1 +1,255 @@
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Region, reach_q
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# DOMAIN.md: the usual minimum package for informal workers, JKK Rp 10,000 + JKM Rp 6,800 a month.
+# Rates change (PP 50/2025), so this is only the default of a campaign setting.
+DEFAULT_CONTRIBUTION = 16_800
+
+
+class CampaignError(Exception):
+    """A campaign action that the rules refuse; the message is for the user."""
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> CampaignQuerySet:
+        """Campaigns organized inside the user's reach or with a quota inside it.
+
+        Agents do not see drafts: a draft is the officials' work in progress.
+        """
+        if user.is_superuser:
+            return self.all()
+        quotas_in_reach = Quota.objects.filter(reach_q(user, "village__code"), campaign=OuterRef("pk"))
+        visible = self.filter(Q(reach_q(user, "organizer__code")) | Q(Exists(quotas_in_reach)))
+        if not user.is_official:
+            visible = visible.exclude(status=Campaign.Status.DRAFT)
+        return visible
+
+    def active(self) -> CampaignQuerySet:
+        return self.filter(status=Campaign.Status.ACTIVE)
+
+
+class Campaign(models.Model):
+    """An enrollment programme run by a region, e.g. "1 Desa 100 Perlindungan 2025 — Jawa Barat"."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for links"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    organizer = models.ForeignKey(
+        Region,
+        verbose_name=_("organizing region"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text=_("The province, regency/city or village that runs and pays for the campaign."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    covers_jkk = models.BooleanField(_("JKK (work accident)"), default=True)
+    covers_jkm = models.BooleanField(_("JKM (death)"), default=True)
+    covers_jht = models.BooleanField(_("JHT (old-age savings)"), default=False)
+    coverage_months = models.PositiveSmallIntegerField(
+        _("coverage months"), default=12, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    contribution_per_month = models.PositiveIntegerField(
+        _("contribution per worker per month (Rp)"),
+        default=DEFAULT_CONTRIBUTION,
+        help_text=_("JKK Rp 10,000 + JKM Rp 6,800 = Rp 16,800 unless the rates of this campaign differ."),
+    )
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=15)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=65)
+    budget = models.PositiveBigIntegerField(_("total budget (Rp)"), default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="campaigns_campaign_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage_months__gte=1, coverage_months__lte=12),
+                name="campaigns_campaign_coverage_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__lte=F("max_age")), name="campaigns_campaign_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(covers_jkk=True) | Q(covers_jkm=True) | Q(covers_jht=True),
+                name="campaigns_campaign_some_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cost_per_worker(self) -> int:
+        return self.contribution_per_month * self.coverage_months
+
+    @property
+    def programs(self) -> list[str]:
+        return [
+            name
+            for name, on in (("JKK", self.covers_jkk), ("JKM", self.covers_jkm), ("JHT", self.covers_jht))
+            if on
+        ]
+
+    def can_change(self, user: User) -> bool:
+        """Settings, status and funding belong to officials whose reach holds the organizing region."""
+        return user.is_superuser or (user.is_official and user.reaches(self.organizer))
+
+    def can_change_quotas(self, user: User) -> bool:
+        return self.status != self.Status.CLOSED and (user.is_superuser or user.is_official)
+
+    def activate(self, *, by: User) -> None:
+        if self.status != self.Status.DRAFT:
+            raise CampaignError(_("Only a draft campaign can be activated."))
+        if not self.quotas.exists():
+            raise CampaignError(_("Allocate at least one village quota before activating the campaign."))
+        self.status, self.activated_by, self.activated_at = self.Status.ACTIVE, by, timezone.now()
+        self.save(update_fields=["status", "activated_by", "activated_at"])
+
+    def close(self, *, by: User) -> None:
+        """Closing stops new enrollments; what was enrolled stays."""
+        if self.status != self.Status.ACTIVE:
+            raise CampaignError(_("Only an active campaign can be closed."))
+        self.status, self.closed_by, self.closed_at = self.Status.CLOSED, by, timezone.now()
+        self.save(update_fields=["status", "closed_by", "closed_at"])
+
+
+class FundingSource(models.Model):
+    """Who pays: the regional budget, a village budget, a company's CSR, the workers themselves."""
+
+    class Kind(models.TextChoices):
+        APBD_PROVINCE = "apbd_province", _("APBD provinsi")
+        APBD_REGENCY = "apbd_regency", _("APBD kabupaten/kota")
+        VILLAGE = "village", _("APB Desa/Nagari or ADD")
+        CSR = "csr", _("Company CSR")
+        SELF = "self", _("Self-paid")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="funding_sources"
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_('e.g. "CSR PT Taekwang"'))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"), null=True, blank=True)
+    workers = models.PositiveIntegerField(_("workers paid for"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> QuotaQuerySet:
+        return self.filter(reach_q(user, "village__code"))
+
+    def within(self, region: Region) -> QuotaQuerySet:
+        return self.filter(village__code__startswith=region.code)
+
+    def totals(self) -> dict[str, int]:
+        """Villages, target, filled and baseline summed in one query."""
+        sums = self.aggregate(
+            villages=models.Count("id"), target=Sum("target"), filled=Sum("filled"), baseline=Sum("baseline")
+        )
+        return {key: value or 0 for key, value in sums.items()}
+
+
+class Quota(models.Model):
+    """One campaign's slots in one village. `filled` is changed only by atomic conditional updates."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="quotas"
+    )
+    target = models.PositiveIntegerField(_("target"))
+    filled = models.PositiveIntegerField(_("filled"), default=0)
+    baseline = models.PositiveIntegerField(
+        _("covered before"),
+        default=0,
+        help_text=_("Workers already covered in the village before the campaign."),
+    )
+
+    objects = QuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village quota")
+        verbose_name_plural = _("village quotas")
+        ordering = ["village__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "village"], name="campaigns_quota_one_per_village"),
+            models.CheckConstraint(
+                condition=Q(filled__gte=0) & Q(filled__lte=F("target")),
+                name="campaigns_quota_filled_within_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.name}: {self.filled}/{self.target}"
+
+    def set_target(self, *, target: int, baseline: int) -> None:
+        """Change target and baseline in one conditional update, so a concurrent enrollment can never
+        leave the village with more filled than its target."""
+        changed = Quota.objects.filter(pk=self.pk, filled__lte=target).update(
+            target=target, baseline=baseline
+        )
+        self.refresh_from_db(fields=["target", "filled", "baseline"])
+        if not changed:
+            raise CampaignError(
+                _("%(village)s already has %(filled)s enrolled; its target cannot go below that.")
+                % {"village": self.village.display_name, "filled": self.filled}
+            )
+
+    @property
+    def left(self) -> int:
+        return self.target - self.filled
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.target) if self.target else 0

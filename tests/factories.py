@@ -1,6 +1,10 @@
+import datetime as dt
+
 import factory
 
 from accounts.models import User
+from campaigns.models import Campaign, Quota
+from regions.models import Region
 
 PASSWORD = "a-Strong-passw0rd"
 
@@ -38,3 +42,27 @@ class AgentFactory(UserFactory):
 class AdminFactory(UserFactory):
     is_superuser = True
     is_staff = True
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A campaign organized by an existing region: CampaignFactory(organizer=Region.objects.get(code="32"))."""
+
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"1 Desa 100 Perlindungan {2025 + n}")
+    slug = factory.Sequence(lambda n: f"desa-100-{n}")
+    starts_on = dt.date(2026, 1, 1)
+    ends_on = dt.date(2026, 12, 31)
+    budget = 25_000_000_000
+    created_by = factory.SubFactory(AdminFactory)
+
+
+def quota(campaign, code: str, target: int = 100, filled: int = 0, baseline: int = 0) -> Quota:
+    return Quota.objects.create(
+        campaign=campaign,
+        village=Region.objects.get(code=code),
+        target=target,
+        filled=filled,
+        baseline=baseline,
+    )

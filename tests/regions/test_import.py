@@ -69,7 +69,10 @@ def test_it_imports_a_kemendagri_csv(tmp_path):
     [
         ("32,JAWA BARAT\n32.14,PURWAKARTA\n3214.16,Pondoksalam\n", "baris 3"),
         ("32,JAWA BARAT\n32.14,PURWAKARTA\n32.14,PURWAKARTA LAGI\n", "sama dengan baris 2"),
-        ("32,JAWA BARAT\n32.14.16.2005,Tanjungsari\n", "baris 2: 32.14.16.2005 tidak punya wilayah induk 32.14.16"),
+        (
+            "32,JAWA BARAT\n32.14.16.2005,Tanjungsari\n",
+            "baris 2: 32.14.16.2005 tidak punya wilayah induk 32.14.16",
+        ),
         ("32,JAWA BARAT\n32.14,\n", "baris 2: 32.14 tidak punya nama"),
     ],
 )

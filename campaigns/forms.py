@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from regions.forms import RegionCodeField
+from regions.models import Region
+
+from .models import Campaign, FundingSource, Quota
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "organizer",
+            "starts_on",
+            "ends_on",
+            "covers_jkk",
+            "covers_jkm",
+            "covers_jht",
+            "coverage_months",
+            "contribution_per_month",
+            "min_age",
+            "max_age",
+            "budget",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"] = RegionCodeField(
+            Region.objects.for_user(user).exclude(level=Region.Level.DISTRICT),
+            label=_("Organizing region (code)"),
+            help_text=_("A province (32), regency/city (32.14) or village (32.14.16.2005) in your area."),
+            error_messages={"invalid_choice": _("Not a province, regency/city or village in your area.")},
+        )
+        if self.instance.pk:
+            self.initial["organizer"] = self.instance.organizer.code  # the form shows codes, not ids
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Left empty, it is made from the name.")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))[:80]
+        if Campaign.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another campaign already uses this short name."))
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The campaign cannot end before it starts."))
+        if (
+            data.get("min_age") is not None
+            and data.get("max_age") is not None
+            and data["min_age"] > data["max_age"]
+        ):
+            self.add_error("max_age", _("The maximum age cannot be below the minimum age."))
+        if not any(data.get(f) for f in ("covers_jkk", "covers_jkm", "covers_jht")):
+            raise forms.ValidationError(_("Choose at least one programme the campaign pays for."))
+        return data
+
+
+FundingSourceFormSet = inlineformset_factory(
+    Campaign, FundingSource, fields=["name", "kind", "amount", "workers"], extra=1, can_delete=True
+)
+
+
+class AllocationForm(forms.Form):
+    region = RegionCodeField(
+        Region.objects.none(),
+        label=_("Region (code)"),
+        help_text=_("Every village under this province, regency or district gets the quota."),
+    )
+    target = forms.IntegerField(label=_("Slots per village"), min_value=1, initial=100)
+    only_desa = forms.BooleanField(label=_("Only desa (leave out kelurahan)"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level=Region.Level.VILLAGE)
+        self.fields["region"].error_messages["invalid_choice"] = _(
+            "Not a province, regency/city or district in your area."
+        )
+
+
+class QuotaForm(forms.ModelForm):
+    class Meta:
+        model = Quota
+        fields = ["target", "baseline"]
+        widgets = {
+            "target": forms.NumberInput(attrs={"min": 0, "class": "form-control-sm", "inputmode": "numeric"}),
+            "baseline": forms.NumberInput(
+                attrs={"min": 0, "class": "form-control-sm", "inputmode": "numeric"}
+            ),
+        }
+
+
+class QuotaUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One village per line: village_code,target[,baseline], e.g. 32.14.16.2005,100,52"),
+    )
+
+    def clean_file(self) -> str:
+        raw = self.cleaned_data["file"].read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
+
+
+QUOTA_SORTS = {
+    "code": ("village__code",),
+    "fill": ("fill", "village__code"),
+    "-fill": ("-fill", "village__code"),
+}
+
+
+class QuotaFilterForm(forms.Form):
+    q = forms.CharField(label=_("Village"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("code", _("by code")), ("-fill", _("fullest first")), ("fill", _("emptiest first"))],
+    )
+
+    def __init__(self, *args, districts: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (d.code, f"{d.code} {d.name}") for d in districts
+        ]

@@ -1,0 +1,179 @@
+"""Writes that span campaigns, quotas and regions: allocating village quotas in bulk or from a CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from regions.codes import is_valid_code
+from regions.models import Region
+
+from .models import Campaign, Quota
+
+BATCH_SIZE = 5000
+MAX_NAMED = 5  # villages named in a refusal; more would bury the message
+
+
+@dataclass
+class Allocation:
+    created: int = 0
+    updated: int = 0
+
+
+class AllocationError(Exception):
+    """Allocation refused; nothing was written. `problems` are for the user, one per line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def allocatable_villages(*, user: User, region: Region | None) -> Region.objects:
+    """The villages a user may give quotas to: inside their reach, under `region` (None: everywhere)."""
+    villages = Region.objects.for_user(user).villages()
+    return villages.within(region) if region else villages
+
+
+def _refuse_below_filled(quotas, target: int) -> None:
+    over = list(
+        quotas.filter(filled__gt=target).select_related("village").order_by("village__code")[:MAX_NAMED]
+    )
+    if over:
+        raise AllocationError(
+            [
+                _("%(village)s already has %(filled)s enrolled; its target cannot go below that.")
+                % {"village": q.village.display_name, "filled": q.filled}
+                for q in over
+            ]
+        )
+
+
+@transaction.atomic
+def quota_allocate(
+    *, campaign: Campaign, user: User, region: Region | None, target: int, only_desa: bool = False
+) -> Allocation:
+    """Give every village under `region` (in the user's reach) a quota of `target` slots.
+
+    Villages that already have a quota get the new target, unless that is below what is filled, in
+    which case nothing at all changes and the villages are named.
+    """
+    villages = allocatable_villages(user=user, region=region)
+    if only_desa:
+        villages = villages.filter(kind__in=[Region.Kind.DESA, Region.Kind.DESA_ADAT])
+    existing = Quota.objects.filter(campaign=campaign, village__in=villages)
+    _refuse_below_filled(existing, target)
+    updated = existing.exclude(target=target).update(target=target)
+    have = set(existing.values_list("village_id", flat=True))
+    new = [
+        Quota(campaign=campaign, village_id=village_id, target=target)
+        for village_id in villages.values_list("id", flat=True).iterator(chunk_size=BATCH_SIZE)
+        if village_id not in have
+    ]
+    Quota.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    return Allocation(created=len(new), updated=updated)
+
+
+@dataclass
+class _QuotaLine:
+    line: int
+    code: str
+    target: int
+    baseline: int | None
+
+
+def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], list[str]]:
+    lines, problems, seen = [], [], {}
+    for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
+            continue
+        if number == 1 and not cells[0][:1].isdigit():
+            continue  # header line
+        code = cells[0]
+        if not is_valid_code(code) or len(cells) < 2:
+            problems.append(
+                _("line %(line)d: expected village_code,target[,baseline], got %(text)r")
+                % {"line": number, "text": ",".join(record)}
+            )
+            continue
+        try:
+            target = int(cells[1])
+            baseline = int(cells[2]) if len(cells) > 2 and cells[2] else None
+            if target < 0 or (baseline is not None and baseline < 0):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                _("line %(line)d: target and baseline must be whole numbers of 0 or more") % {"line": number}
+            )
+            continue
+        if code in seen:
+            problems.append(
+                _("line %(line)d: %(code)s is already on line %(first)d")
+                % {"line": number, "code": code, "first": seen[code]}
+            )
+            continue
+        seen[code] = number
+        lines.append(_QuotaLine(number, code, target, baseline))
+    return lines, problems
+
+
+@transaction.atomic
+def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation:
+    """Set quotas from `village_code,target[,baseline]` lines: all of them, or none when any is wrong."""
+    lines, problems = _parse_quota_csv(text)
+    villages = {
+        v.code: v
+        for v in allocatable_villages(user=user, region=None).filter(code__in=[x.code for x in lines])
+    }
+    quotas = {
+        q.village.code: q
+        for q in Quota.objects.filter(campaign=campaign, village__in=villages.values()).select_related(
+            "village"
+        )
+    }
+    for item in lines:
+        village, quota = villages.get(item.code), quotas.get(item.code)
+        if village is None:
+            # The same words for an unknown code and one outside the area: existence is not leaked.
+            problems.append(
+                _("line %(line)d: %(code)s is not a village in your area")
+                % {"line": item.line, "code": item.code}
+            )
+        elif quota and quota.filled > item.target:
+            problems.append(
+                _(
+                    "line %(line)d: %(village)s already has %(filled)s enrolled; its target cannot go below that."
+                )
+                % {"line": item.line, "village": village.display_name, "filled": quota.filled}
+            )
+    if problems:
+        raise AllocationError(
+            sorted(problems, key=lambda p: int("".join(c for c in p.split(":")[0] if c.isdigit())))
+        )
+
+    changed, new = [], []
+    for item in lines:
+        quota = quotas.get(item.code)
+        if quota is None:
+            new.append(
+                Quota(
+                    campaign=campaign,
+                    village=villages[item.code],
+                    target=item.target,
+                    baseline=item.baseline or 0,
+                )
+            )
+        elif quota.target != item.target or (item.baseline is not None and quota.baseline != item.baseline):
+            quota.target = item.target
+            quota.baseline = quota.baseline if item.baseline is None else item.baseline
+            changed.append(quota)
+    Quota.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    # Only target and baseline are written, and only where filled <= target still holds (the check
+    # constraint turns a race with a concurrent enrollment into an error, never an overfilled village).
+    Quota.objects.bulk_update(changed, ["target", "baseline"], batch_size=BATCH_SIZE)
+    return Allocation(created=len(new), updated=len(changed))

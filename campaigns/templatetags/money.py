@@ -1,0 +1,15 @@
+from django import template
+from lokal import format_rupiah
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(amount) -> str:
+    """Rp25.000.000.000, the way Indonesian budgets are written."""
+    return "" if amount is None else format_rupiah(amount)
+
+
+@register.filter
+def percent_of(part, whole) -> int:
+    return round(100 * (part or 0) / whole) if whole else 0

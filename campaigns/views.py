@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, FloatField, Q, Sum
+from django.db.models.functions import Cast, Left, NullIf
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.decorators import official_required
+from regions.models import Region, reach_q
+
+from . import services
+from .filters import CampaignFilter
+from .forms import (
+    QUOTA_SORTS,
+    AllocationForm,
+    CampaignForm,
+    FundingSourceFormSet,
+    QuotaFilterForm,
+    QuotaForm,
+    QuotaUploadForm,
+)
+from .models import Campaign, CampaignError, Quota
+from .services import AllocationError
+
+CAMPAIGNS_PER_PAGE = 20
+QUOTAS_PER_PAGE = 50
+MAX_DISTRICT_CHOICES = 400  # beyond that a district <select> is too heavy; the search box does the job
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's area and, for agents, the slots left in their villages in each active campaign."""
+    user = request.user
+    quotas = []
+    if user.is_agent:
+        active = Campaign.objects.for_user(user).active()
+        quotas = (
+            Quota.objects.for_user(user).filter(campaign__in=active).select_related("campaign", "village")
+        )
+    regions = user.regions.select_related("parent").order_by("code")
+    return render(request, "home.html", {"regions": regions, "quotas": quotas})
+
+
+def _get_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
+    """A campaign the user may see, or 404 so that others' campaigns are not even confirmed to exist."""
+    return get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("organizer", "activated_by", "closed_by"),
+        slug=slug,
+    )
+
+
+def _get_rw_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
+    """A campaign whose settings the user may change; 403 when they may only look at it."""
+    campaign = _get_campaign_for_user(request, slug)
+    if not campaign.can_change(request.user):
+        raise PermissionDenied
+    return campaign
+
+
+def _get_rw_quotas_for_user(request: HttpRequest, slug: str) -> tuple[Campaign, Quota.objects]:
+    """A campaign and the quotas of it the user may change (those in their reach); 403 for read-only users."""
+    campaign = _get_campaign_for_user(request, slug)
+    if not campaign.can_change_quotas(request.user):
+        raise PermissionDenied
+    return campaign, Quota.objects.for_user(request.user).filter(campaign=campaign)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    in_reach = reach_q(request.user, "quotas__village__code")
+    campaigns = Campaign.objects.for_user(request.user).select_related("organizer")
+    filterset = CampaignFilter(request.GET, queryset=campaigns)
+    campaigns = filterset.qs.annotate(
+        target_total=Sum("quotas__target", filter=in_reach),
+        filled_total=Sum("quotas__filled", filter=in_reach),
+    ).order_by("-starts_on", "name")
+    page = Paginator(campaigns, CAMPAIGNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "campaigns/campaign_list.html", {"page": page, "filter": filterset})
+
+
+@official_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        form.instance.created_by = request.user
+        campaign = form.save()
+        messages.success(
+            request, _("Campaign created as a draft. Allocate village quotas, then activate it.")
+        )
+        return redirect("campaigns:campaign_detail", campaign.slug)
+    return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@official_required
+def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _get_rw_campaign_for_user(request, slug)
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    funding = FundingSourceFormSet(request.POST or None, instance=campaign, prefix="funding")
+    if form.is_valid() and funding.is_valid():
+        with transaction.atomic():
+            campaign = form.save()
+            funding.save()
+        messages.success(request, _("Campaign saved."))
+        return redirect("campaigns:campaign_detail", campaign.slug)
+    return render(
+        request, "campaigns/campaign_form.html", {"form": form, "funding": funding, "campaign": campaign}
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, slug)
+    totals = Quota.objects.for_user(request.user).filter(campaign=campaign).totals()
+    committed = totals["target"] * campaign.cost_per_worker
+    context = {
+        "campaign": campaign,
+        "totals": totals,
+        "percent": round(100 * totals["filled"] / totals["target"]) if totals["target"] else 0,
+        "committed": committed,
+        "over_budget": committed > campaign.budget,
+        "funding_sources": campaign.funding_sources.all(),
+        "can_change": campaign.can_change(request.user),
+        "can_change_quotas": campaign.can_change_quotas(request.user),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@official_required
+def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Activate or close, after a confirmation page; both record who and when."""
+    campaign = _get_rw_campaign_for_user(request, slug)
+    if request.method == "POST":
+        try:
+            getattr(campaign, action)(by=request.user)
+        except CampaignError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Campaign activated.") if action == "activate" else _("Campaign closed.")
+            )
+        return redirect("campaigns:campaign_detail", campaign.slug)
+    return render(request, "campaigns/campaign_confirm.html", {"campaign": campaign, "action": action})
+
+
+def _quota_page(request: HttpRequest, campaign: Campaign):
+    quotas = Quota.objects.for_user(request.user).filter(campaign=campaign)
+    district_codes = quotas.annotate(d=Left("village__code", 8)).values("d")
+    districts = Region.objects.filter(level=Region.Level.DISTRICT, code__in=district_codes)
+    form = QuotaFilterForm(
+        request.GET,
+        districts=list(districts[: MAX_DISTRICT_CHOICES + 1]) if not request.user.is_agent else [],
+    )
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q"):
+        quotas = quotas.filter(
+            Q(village__name__icontains=data["q"]) | Q(village__code__startswith=data["q"].strip())
+        )
+    if data.get("district"):
+        quotas = quotas.filter(village__code__startswith=f"{data['district']}.")
+    quotas = quotas.annotate(fill=Cast(F("filled"), FloatField()) / NullIf(F("target"), 0))
+    quotas = quotas.select_related("village__parent").order_by(*QUOTA_SORTS[data.get("sort") or "code"])
+    return form, Paginator(quotas, QUOTAS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+def quota_list(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, slug)
+    form, page = _quota_page(request, campaign)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "page": page,
+        "can_change_quotas": campaign.can_change_quotas(request.user),
+        "too_many_districts": len(form.fields["district"].choices) > MAX_DISTRICT_CHOICES,
+    }
+    return render(request, "campaigns/quota_list.html", context)
+
+
+@official_required
+def quota_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Inline edit of one village's target and baseline; htmx swaps the table row."""
+    campaign, quotas = _get_rw_quotas_for_user(request, slug)
+    quota = get_object_or_404(quotas.select_related("village__parent"), pk=pk)
+    form = QuotaForm(request.POST or None, instance=quota)
+    if request.method == "POST" and form.is_valid():
+        try:
+            quota.set_target(target=form.cleaned_data["target"], baseline=form.cleaned_data["baseline"])
+        except CampaignError as error:
+            form.add_error("target", str(error))
+        else:
+            if not request.htmx:
+                messages.success(request, _("%(village)s saved.") % {"village": quota.village.display_name})
+                return redirect("campaigns:quota_list", campaign.slug)
+            return render(
+                request,
+                "campaigns/includes/quota_row.html",
+                {"quota": quota, "campaign": campaign, "can_change_quotas": True},
+            )
+    template = "campaigns/includes/quota_row_form.html" if request.htmx else "campaigns/quota_edit.html"
+    return render(request, template, {"quota": quota, "campaign": campaign, "form": form})
+
+
+@official_required
+def quota_allocate(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, _quotas = _get_rw_quotas_for_user(request, slug)
+    form = AllocationForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        try:
+            result = services.quota_allocate(campaign=campaign, user=request.user, **form.cleaned_data)
+        except AllocationError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(
+                request,
+                _("%(created)s village quotas created, %(updated)s changed.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("campaigns:quota_list", campaign.slug)
+    return render(request, "campaigns/quota_allocate.html", {"campaign": campaign, "form": form})
+
+
+@official_required
+def quota_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, _quotas = _get_rw_quotas_for_user(request, slug)
+    form = QuotaUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        try:
+            result = services.quota_import_csv(
+                campaign=campaign, user=request.user, text=form.cleaned_data["file"]
+            )
+        except AllocationError as error:
+            for problem in error.problems:
+                form.add_error("file", problem)
+        else:
+            messages.success(
+                request,
+                _("%(created)s village quotas created, %(updated)s changed.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("campaigns:quota_list", campaign.slug)
+    return render(request, "campaigns/quota_upload.html", {"campaign": campaign, "form": form})
