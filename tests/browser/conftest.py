@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -40,3 +41,10 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + reverse("accounts:login"))
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()

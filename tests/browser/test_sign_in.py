@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,10 +23,7 @@ def test_an_agent_signs_in_on_a_phone_and_sees_their_village(live_server, phone,
 
 
 def test_an_official_finds_a_village_for_a_new_agent_on_a_phone(live_server, phone, official):
-    phone.goto(live_server.url + reverse("accounts:login"))
-    phone.get_by_label("Nama pengguna").fill("pejabat.purwakarta")
-    phone.get_by_label("Sandi").fill(PASSWORD)
-    phone.get_by_role("button", name="Masuk").click()
+    sign_in(phone, live_server.url, "pejabat.purwakarta", PASSWORD)
 
     phone.goto(live_server.url + reverse("accounts:agent_create"))
     phone.get_by_placeholder("Nama desa atau kode").fill("tanjungsari")

@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from campaigns.models import Campaign, FundingSource, Quota
+from campaigns.services import quota_allocate
 from regions.models import Region
 
 DEMO_PASSWORD = "desa100-demo"
@@ -41,7 +45,41 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.regions.set([regions[c] for c in region_codes])
+        self._demo_campaign(User.objects.get(username="pejabat.jabar"))
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for username, _name, role, region_codes, superuser in DEMO_USERS:
             what = "administrator" if superuser else f"{role} of {', '.join(region_codes)}"
             self.stdout.write(f"  {username:<20} {what}")
+        self.stdout.write(
+            "Demo campaign: 1 Desa 100 Perlindungan 2025 — Jawa Barat (192 villages of Kab. Purwakarta)"
+        )
+
+    def _demo_campaign(self, official: User) -> None:
+        """The launch in Purwakarta (DOMAIN.md): 19,200 slots, Tanjungsari had 52 covered before."""
+        campaign, created = Campaign.objects.get_or_create(
+            slug="1-desa-100-perlindungan-2025-jawa-barat",
+            defaults={
+                "name": "1 Desa 100 Perlindungan 2025 — Jawa Barat",
+                "description": "Perlindungan JKK dan JKM bagi pekerja informal, 100 orang per desa.",
+                "organizer": Region.objects.get(code="32"),
+                "starts_on": dt.date(2025, 11, 21),
+                "ends_on": dt.date(2026, 12, 31),
+                "budget": 25_000_000_000,
+                "created_by": official,
+            },
+        )
+        if not created:
+            return
+        FundingSource.objects.create(
+            campaign=campaign,
+            name="APBD Provinsi Jawa Barat 2025",
+            kind=FundingSource.Kind.APBD_PROVINCE,
+            amount=25_000_000_000,
+            workers=1_000_000,
+        )
+        FundingSource.objects.create(
+            campaign=campaign, name="CSR PT Taekwang", kind=FundingSource.Kind.CSR, workers=300
+        )
+        quota_allocate(campaign=campaign, user=official, region=Region.objects.get(code="32.14"), target=100)
+        Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(baseline=52)
+        campaign.activate(by=official)
