@@ -333,3 +333,17 @@ def test_agents_home_page_lists_nothing_when_no_campaign_is_active(client, purwa
     client.force_login(AgentFactory(regions=["32.14.16.2005"]))
 
     assert "Belum ada kampanye aktif" in client.get(reverse("home")).content.decode()
+
+
+def test_the_inline_form_keeps_numbers_machine_readable(client, province_official, jabar_campaign):
+    """19.200 is right on the page, but inside an <input type=number> or an id it must stay 19200."""
+    big = quota(jabar_campaign, "32.14.01.1001", target=19_200)
+    client.force_login(province_official)
+
+    response = client.get(
+        reverse("campaigns:quota_edit", args=[jabar_campaign.slug, big.pk]), headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert 'value="19200"' in html
+    assert f'id="quota-{big.pk}"' in html
