@@ -66,3 +66,27 @@ def quota(campaign, code: str, target: int = 100, filled: int = 0, baseline: int
         filled=filled,
         baseline=baseline,
     )
+
+
+def nik_for(n: int, *, district: str = "321416", born: str = "150895") -> str:
+    """A structurally valid NIK: district 32.14.16, born 15 Aug 1995 (a man), serial n."""
+    return f"{district}{born}{n:04d}"
+
+
+def worker_fields(**overrides) -> dict:
+    from django.utils import timezone
+
+    data = {
+        "full_name": "Asep Saepudin",
+        "birth_date": dt.date(1995, 8, 15),
+        "sex": "L",
+        "phone": "+6281234567890",
+        "address": "Kp. Cibodas RT 02/RW 03",
+        "village": Region.objects.get(code="32.14.16.2005"),
+        "occupation": "petani",
+        "occupation_other": "",
+        "monthly_income": 1_500_000,
+        "kk_number": "",
+        "consent_at": timezone.now(),
+    }
+    return {**data, **overrides}

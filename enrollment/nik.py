@@ -1,0 +1,62 @@
+"""Structural NIK checks (DOMAIN.md): 16 digits, PP KK CC DDMMYY SSSS, women's day + 40.
+
+Nothing here checks a NIK against the civil registry (Dukcapil), and nothing claims to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lokal import parse_nik
+
+MALE, FEMALE = "L", "P"  # laki-laki, perempuan: the letters on the KTP
+
+
+@dataclass
+class NikCheck:
+    nik: str | None = None
+    birth_date: dt.date | None = None
+    sex: str | None = None
+    district_code: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+_ERRORS = {
+    "format": lambda info: _("A NIK has exactly 16 digits."),
+    "province": lambda info: (
+        _("The NIK starts with %(code)s, which is not a province code.") % {"code": info.province_code}
+    ),
+    "wilayah": lambda info: _("The regency and district codes in a NIK cannot be 00."),
+    "birth_date": lambda info: _("The birth date in the NIK (digits 7 to 12) is not a real date."),
+    "serial": lambda info: _("The last four digits of a NIK cannot be 0000."),
+}
+
+
+def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
+    today = today or timezone.localdate()
+    info = parse_nik(raw or "", reference_date=today)
+    check = NikCheck(nik=info.nik, district_code=info.district_code, sex=info.gender)
+    check.errors = [_ERRORS.get(issue.code, lambda i: issue.message)(info) for issue in info.errors]
+    if info.birth_date:
+        born = dt.date.fromisoformat(info.birth_date)
+        if born > today:
+            # Two-digit years resolve against today; a birth date still to come is a century earlier.
+            born = born.replace(year=born.year - 100)
+        check.birth_date = born
+    return check
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def mask_nik(nik: str) -> str:
+    """3214********0001: region and serial stay readable, the birth date does not."""
+    return f"{nik[:4]}{'*' * 8}{nik[12:]}" if nik and len(nik) == 16 else nik

@@ -1,0 +1,334 @@
+"""Enrollment writes: taking and giving back village slots together with the enrollment, atomically.
+
+Invariant 1 (DESIGN.md): a slot is taken with one conditional UPDATE (`filled = filled + 1 WHERE
+filled < target`) in the transaction that inserts the enrollment; a row count of 0 means the village
+is full. Status changes lock the enrollment row first, so two officials clicking "reject" at once
+give back one slot, not two.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from campaigns.models import Campaign, FundingSource, Quota
+from regions.models import Region
+
+from .models import Enrollment, Heir, Worker
+from .nik import age_on
+
+
+class EnrollmentError(Exception):
+    """An enrollment action the rules refuse; the message is for the user."""
+
+
+class VillageFull(EnrollmentError):
+    def __init__(self, quota: Quota):
+        self.quota = quota
+        super().__init__(
+            _("%(village)s is full: %(filled)s of %(target)s slots are taken.")
+            % {"village": quota.village.display_name, "filled": quota.filled, "target": quota.target}
+        )
+
+
+class AlreadyEnrolled(EnrollmentError):
+    pass
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _take_slot(campaign: Campaign, village: Region) -> bool:
+    taken = Quota.objects.filter(campaign=campaign, village=village, filled__lt=F("target")).update(
+        filled=F("filled") + 1
+    )
+    return bool(taken)
+
+
+def _give_back_slot(enrollment: Enrollment) -> None:
+    Quota.objects.filter(
+        campaign_id=enrollment.campaign_id, village_id=enrollment.village_id, filled__gt=0
+    ).update(filled=F("filled") - 1)
+
+
+def _already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
+    existing = (
+        Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN)
+        .select_related("village")
+        .first()
+    )
+    if existing and user.reaches(existing.village):
+        return AlreadyEnrolled(
+            _("This worker is already enrolled in this campaign, in %(village)s.")
+            % {"village": existing.village.display_name}
+        )
+    # Outside the user's area the village is not named: the user may not know where this person lives.
+    return AlreadyEnrolled(_("This worker is already enrolled in this campaign."))
+
+
+def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, on: dt.date) -> Quota:
+    if campaign.status != Campaign.Status.ACTIVE:
+        raise EnrollmentError(_("The campaign is not active: no enrollments can be entered."))
+    quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
+    if quota is None:
+        raise EnrollmentError(
+            _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
+        )
+    age = age_on(worker.birth_date, on)
+    if not campaign.min_age <= age <= campaign.max_age:
+        raise EnrollmentError(
+            _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s.")
+            % {"age": age, "min": campaign.min_age, "max": campaign.max_age}
+        )
+    return quota
+
+
+@transaction.atomic
+def _enroll(
+    *,
+    campaign: Campaign,
+    village: Region,
+    worker: Worker,
+    funding_source: FundingSource | None,
+    entered_by: User,
+    reserve_if_full: bool,
+) -> Enrollment:
+    quota = _check_can_enroll(campaign, village, worker, timezone.localdate())
+    if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+        raise _already_enrolled(worker, campaign, entered_by)
+    if _take_slot(campaign, village):
+        status = Enrollment.Status.REGISTERED
+    elif reserve_if_full:
+        status = Enrollment.Status.RESERVE
+    else:
+        quota.refresh_from_db(fields=["filled", "target"])
+        raise VillageFull(quota)
+    enrollment = Enrollment(
+        campaign=campaign,
+        village=village,
+        worker=worker,
+        funding_source=funding_source,
+        status=status,
+        entered_by=entered_by,
+    )
+    enrollment._history_user = entered_by
+    enrollment.save()
+    return enrollment
+
+
+def _save_worker(nik: str, fields: dict[str, Any], heirs: list[dict[str, str]] | None, by: User) -> Worker:
+    worker = Worker.objects.filter(nik=nik).first() or Worker(nik=nik)
+    for name, value in fields.items():
+        setattr(worker, name, value)
+    worker._history_user = by
+    worker.save()
+    if heirs is not None:
+        worker.heirs.all().delete()
+        Heir.objects.bulk_create([Heir(worker=worker, **heir) for heir in heirs])
+    return worker
+
+
+def enrollment_register(
+    *,
+    campaign: Campaign,
+    village: Region,
+    nik: str,
+    worker_fields: dict[str, Any],
+    heirs: list[dict[str, str]],
+    funding_source: FundingSource | None,
+    entered_by: User,
+    reserve_if_full: bool = False,
+) -> Enrollment:
+    """Record a worker's sign-up: save the worker (by NIK) and their heirs, take a slot, enroll.
+
+    All in one transaction. A full village raises VillageFull unless `reserve_if_full`, in which case
+    the worker goes on the reserve list without a slot. The same NIK entered twice at the same moment
+    ends, through the unique constraints, as one enrollment and one AlreadyEnrolled.
+    """
+    try:
+        with transaction.atomic():
+            worker = _save_worker(nik, worker_fields, heirs, entered_by)
+            return _enroll(
+                campaign=campaign,
+                village=village,
+                worker=worker,
+                funding_source=funding_source,
+                entered_by=entered_by,
+                reserve_if_full=reserve_if_full,
+            )
+    except IntegrityError:
+        # Another request enrolled this NIK between our check and our insert; everything, the slot
+        # included, was rolled back with the transaction.
+        worker = Worker.objects.get(nik=nik)
+        raise _already_enrolled(worker, campaign, entered_by) from None
+
+
+@transaction.atomic
+def enrollment_update_worker(
+    *, enrollment: Enrollment, worker_fields: dict[str, Any], heirs: list[dict[str, str]], by: User
+) -> Enrollment:
+    """An agent corrects their own entry while it is still registered (or on the reserve list)."""
+    enrollment = _locked(enrollment)
+    if enrollment.status not in (Enrollment.Status.REGISTERED, Enrollment.Status.RESERVE):
+        raise EnrollmentError(
+            _("Only registered entries can be changed; this one is already %(status)s.")
+            % {"status": enrollment.get_status_display().lower()}
+        )
+    _save_worker(enrollment.worker.nik, worker_fields, heirs, by)
+    return enrollment
+
+
+def _locked(enrollment: Enrollment) -> Enrollment:
+    return (
+        Enrollment.objects.select_for_update()
+        .select_related("worker", "village", "campaign")
+        .get(pk=enrollment.pk)
+    )
+
+
+def _save(enrollment: Enrollment, by: User, fields: list[str]) -> Enrollment:
+    enrollment._history_user = by
+    enrollment.save(update_fields=["status", *fields])
+    return enrollment
+
+
+def _refuse_unless(enrollment: Enrollment, *statuses: str) -> None:
+    if enrollment.status not in statuses:
+        raise EnrollmentError(
+            _("This enrollment is %(status)s; that cannot be done now.")
+            % {"status": enrollment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def enrollment_verify(*, enrollment: Enrollment, by: User) -> Enrollment:
+    enrollment = _locked(enrollment)
+    _refuse_unless(enrollment, Enrollment.Status.REGISTERED)
+    enrollment.status, enrollment.verified_by, enrollment.verified_at = (
+        Enrollment.Status.VERIFIED,
+        by,
+        timezone.now(),
+    )
+    return _save(enrollment, by, ["verified_by", "verified_at"])
+
+
+@transaction.atomic
+def enrollment_activate(
+    *, enrollment: Enrollment, by: User, kpj_number: str, coverage_starts: dt.date
+) -> Enrollment:
+    """Record the BPJS membership number and the coverage period (start + the campaign's months)."""
+    enrollment = _locked(enrollment)
+    _refuse_unless(enrollment, Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
+    if not kpj_number.strip():
+        raise EnrollmentError(_("Enter the membership number (KPJ)."))
+    now = timezone.now()
+    if enrollment.status == Enrollment.Status.REGISTERED:
+        enrollment.verified_by, enrollment.verified_at = by, now
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.activated_by, enrollment.activated_at = by, now
+    enrollment.kpj_number = kpj_number.strip()
+    enrollment.coverage_starts = coverage_starts
+    enrollment.coverage_ends = add_months(coverage_starts, enrollment.campaign.coverage_months)
+    return _save(
+        enrollment,
+        by,
+        [
+            "verified_by",
+            "verified_at",
+            "activated_by",
+            "activated_at",
+            "kpj_number",
+            "coverage_starts",
+            "coverage_ends",
+        ],
+    )
+
+
+@transaction.atomic
+def enrollment_hand_over_card(*, enrollment: Enrollment, by: User, on: dt.date) -> Enrollment:
+    enrollment = _locked(enrollment)
+    _refuse_unless(enrollment, Enrollment.Status.ACTIVE)
+    enrollment.card_handed_over_on = on
+    return _save(enrollment, by, ["card_handed_over_on"])
+
+
+def _close(
+    enrollment: Enrollment, *, status: str, by: User, reason: str, allowed: tuple[str, ...]
+) -> Enrollment:
+    enrollment = _locked(enrollment)
+    _refuse_unless(enrollment, *allowed)
+    if not reason.strip():
+        raise EnrollmentError(_("Give a reason."))
+    held_slot = enrollment.holds_slot
+    enrollment.status, enrollment.reason = status, reason.strip()
+    enrollment.closed_by, enrollment.closed_at = by, timezone.now()
+    _save(enrollment, by, ["reason", "closed_by", "closed_at"])
+    if held_slot:
+        _give_back_slot(enrollment)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
+    """An official refuses an entry (not eligible, wrong data); its slot, if any, is freed."""
+    return _close(
+        enrollment,
+        status=Enrollment.Status.REJECTED,
+        by=by,
+        reason=reason,
+        allowed=(Enrollment.Status.RESERVE, Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED),
+    )
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
+    """Withdraw an entry (the worker changed their mind, moved away, died); its slot, if any, is freed."""
+    return _close(
+        enrollment, status=Enrollment.Status.CANCELLED, by=by, reason=reason, allowed=Enrollment.OPEN
+    )
+
+
+@transaction.atomic
+def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by: User) -> Enrollment:
+    """Give a freed slot to the first worker on the village's reserve list (entry order)."""
+    first = (
+        Enrollment.objects.select_for_update()
+        .filter(campaign=campaign, village=village)
+        .reserves()
+        .select_related("worker")
+        .first()
+    )
+    if first is None:
+        raise EnrollmentError(
+            _("The reserve list of %(village)s is empty.") % {"village": village.display_name}
+        )
+    if not _take_slot(campaign, village):
+        raise VillageFull(Quota.objects.select_related("village").get(campaign=campaign, village=village))
+    first.status = Enrollment.Status.REGISTERED
+    return _save(first, by, [])
+
+
+def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) -> Enrollment:
+    """Enroll the same worker in the same village in a later campaign; the quota rules apply as usual."""
+    try:
+        return _enroll(
+            campaign=campaign,
+            village=enrollment.village,
+            worker=enrollment.worker,
+            funding_source=None,
+            entered_by=by,
+            reserve_if_full=False,
+        )
+    except IntegrityError:
+        raise _already_enrolled(enrollment.worker, campaign, by) from None

@@ -1,0 +1,88 @@
+"""Many agents at once: the quota never overfills and a NIK is enrolled once. PostgreSQL only: SQLite
+serializes writers, so it cannot show a race either way."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from campaigns.models import Quota
+from enrollment.models import Enrollment
+from enrollment.services import AlreadyEnrolled, VillageFull, enrollment_register
+from tests.factories import nik_for, worker_fields
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent writers"),
+]
+
+
+def run_at_once(count: int, work) -> list:
+    """Run work(i) in `count` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def thread(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as error:
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_20_agents_at_once_fill_exactly_the_10_slots_left(campaign, tanjungsari, agent):
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=10)
+    fields = worker_fields()
+
+    results = run_at_once(
+        20,
+        lambda i: enrollment_register(
+            campaign=campaign,
+            village=tanjungsari,
+            nik=nik_for(i + 1),
+            worker_fields={**fields, "full_name": f"Pekerja {i}"},
+            heirs=[],
+            funding_source=None,
+            entered_by=agent,
+        ),
+    )
+
+    enrolled = [r for r in results if isinstance(r, Enrollment)]
+    refused = [r for r in results if isinstance(r, VillageFull)]
+    assert (len(enrolled), len(refused)) == (10, 10)
+    assert all("10 dari 10" in str(r) or "10 of 10" in str(r) for r in refused)
+    quota = Quota.objects.get(campaign=campaign, village=tanjungsari)
+    assert quota.filled == quota.target == 10
+    assert Enrollment.objects.holding_slots().filter(campaign=campaign).count() == 10
+
+
+def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungsari, agent):
+    fields = worker_fields()
+
+    results = run_at_once(
+        5,
+        lambda i: enrollment_register(
+            campaign=campaign,
+            village=tanjungsari,
+            nik=nik_for(1),
+            worker_fields=fields,
+            heirs=[],
+            funding_source=None,
+            entered_by=agent,
+        ),
+    )
+
+    assert sum(isinstance(r, Enrollment) for r in results) == 1
+    assert sum(isinstance(r, AlreadyEnrolled) for r in results) == 4
+    assert Enrollment.objects.filter(campaign=campaign).count() == 1
+    assert Quota.objects.get(campaign=campaign, village=tanjungsari).filled == 1

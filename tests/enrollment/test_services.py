@@ -1,0 +1,232 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment, Worker
+from enrollment.services import (
+    AlreadyEnrolled,
+    EnrollmentError,
+    VillageFull,
+    add_months,
+    enrollment_activate,
+    enrollment_cancel,
+    enrollment_hand_over_card,
+    enrollment_promote_first_reserve,
+    enrollment_register,
+    enrollment_reject,
+    enrollment_renew,
+    enrollment_verify,
+)
+from regions.models import Region
+from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, worker_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def register(campaign, village, n: int, by, **kwargs) -> Enrollment:
+    return enrollment_register(
+        campaign=campaign,
+        village=village,
+        nik=nik_for(n),
+        worker_fields=worker_fields(full_name=f"Pekerja {n}"),
+        heirs=[{"name": "Euis", "relationship": "spouse", "nik": ""}],
+        funding_source=None,
+        entered_by=by,
+        **kwargs,
+    )
+
+
+def filled(campaign, village) -> int:
+    return Quota.objects.get(campaign=campaign, village=village).filled
+
+
+def test_registering_takes_a_slot_and_saves_the_worker_with_heirs(campaign, tanjungsari, agent):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    assert enrollment.status == Enrollment.Status.REGISTERED
+    assert filled(campaign, tanjungsari) == 1
+    worker = Worker.objects.get(nik=nik_for(1))
+    assert [h.name for h in worker.heirs.all()] == ["Euis"]
+    assert enrollment.history.first().history_user == agent
+
+
+def test_a_full_village_refuses_with_the_numbers(campaign, tanjungsari, agent):
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=1)
+    register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(VillageFull, match="Desa Tanjungsari is full: 1 of 1 slots are taken"):
+        register(campaign, tanjungsari, 2, agent)
+
+    assert Enrollment.objects.count() == 1
+    assert not Worker.objects.filter(nik=nik_for(2)).exists()
+
+
+def test_a_full_village_puts_the_worker_on_the_reserve_list_when_asked(campaign, tanjungsari, agent):
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=1)
+    register(campaign, tanjungsari, 1, agent)
+
+    reserve = register(campaign, tanjungsari, 2, agent, reserve_if_full=True)
+
+    assert reserve.status == Enrollment.Status.RESERVE
+    assert filled(campaign, tanjungsari) == 1
+
+
+def test_the_first_reserve_is_promoted_when_a_slot_frees_up(campaign, tanjungsari, agent, official):
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=1)
+    first = register(campaign, tanjungsari, 1, agent)
+    second = register(campaign, tanjungsari, 2, agent, reserve_if_full=True)
+    register(campaign, tanjungsari, 3, agent, reserve_if_full=True)
+
+    with pytest.raises(VillageFull):
+        enrollment_promote_first_reserve(campaign=campaign, village=tanjungsari, by=official)
+    enrollment_reject(enrollment=first, by=official, reason="Sudah terdaftar lewat perusahaan")
+    promoted = enrollment_promote_first_reserve(campaign=campaign, village=tanjungsari, by=official)
+
+    assert promoted.pk == second.pk
+    assert promoted.status == Enrollment.Status.REGISTERED
+    assert filled(campaign, tanjungsari) == 1
+
+
+def test_a_worker_already_in_the_campaign_is_refused_naming_the_village_in_reach(
+    campaign, tanjungsari, agent
+):
+    register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(AlreadyEnrolled, match="already enrolled in this campaign, in Desa Tanjungsari"):
+        register(
+            campaign,
+            Region.objects.get(code="32.14.16.2006"),
+            1,
+            AgentFactory(regions=["32.14.16.2006", "32.14.16.2005"]),
+        )
+
+
+def test_a_worker_already_in_the_campaign_elsewhere_is_refused_without_naming_it(
+    campaign, tanjungsari, agent
+):
+    register(campaign, tanjungsari, 1, agent)
+    other_agent = AgentFactory(regions=["32.14.16.2006"])
+
+    with pytest.raises(AlreadyEnrolled) as refused:
+        register(campaign, Region.objects.get(code="32.14.16.2006"), 1, other_agent)
+
+    assert str(refused.value) == "This worker is already enrolled in this campaign."
+    assert filled(campaign, Region.objects.get(code="32.14.16.2006")) == 0
+
+
+def test_rejecting_and_cancelling_give_the_slot_back_once(campaign, tanjungsari, agent, official):
+    first = register(campaign, tanjungsari, 1, agent)
+    second = register(campaign, tanjungsari, 2, agent)
+
+    enrollment_reject(enrollment=first, by=official, reason="NIK salah")
+    with pytest.raises(EnrollmentError):
+        enrollment_reject(enrollment=first, by=official, reason="lagi")
+    enrollment_cancel(enrollment=second, by=agent, reason="Pindah domisili")
+
+    assert filled(campaign, tanjungsari) == 0
+    first.refresh_from_db()
+    assert (first.status, first.closed_by, first.reason) == (
+        Enrollment.Status.REJECTED,
+        official,
+        "NIK salah",
+    )
+
+
+def test_a_reason_is_required_to_reject(campaign, tanjungsari, agent, official):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(EnrollmentError, match="reason"):
+        enrollment_reject(enrollment=enrollment, by=official, reason="  ")
+
+    assert filled(campaign, tanjungsari) == 1
+
+
+def test_a_rejected_worker_may_be_entered_again(campaign, tanjungsari, agent, official):
+    first = register(campaign, tanjungsari, 1, agent)
+    enrollment_reject(enrollment=first, by=official, reason="Data belum lengkap")
+
+    again = register(campaign, tanjungsari, 1, agent)
+
+    assert again.status == Enrollment.Status.REGISTERED
+    assert filled(campaign, tanjungsari) == 1
+
+
+def test_verify_activate_and_hand_over_the_card(campaign, tanjungsari, agent, official):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    enrollment_verify(enrollment=enrollment, by=official)
+    enrollment = enrollment_activate(
+        enrollment=enrollment, by=official, kpj_number="25012345678", coverage_starts=dt.date(2026, 1, 1)
+    )
+    enrollment = enrollment_hand_over_card(enrollment=enrollment, by=official, on=dt.date(2026, 1, 15))
+
+    assert enrollment.status == Enrollment.Status.ACTIVE
+    assert (enrollment.verified_by, enrollment.activated_by) == (official, official)
+    assert enrollment.coverage_ends == dt.date(2027, 1, 1)  # 12 coverage months
+    assert enrollment.card_handed_over_on == dt.date(2026, 1, 15)
+    assert filled(campaign, tanjungsari) == 1
+    assert enrollment.history.count() == 4
+
+
+def test_activation_needs_a_kpj_number(campaign, tanjungsari, agent, official):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(EnrollmentError, match="KPJ"):
+        enrollment_activate(
+            enrollment=enrollment, by=official, kpj_number=" ", coverage_starts=dt.date(2026, 1, 1)
+        )
+
+
+def test_a_closed_campaign_takes_no_new_enrollments(campaign, tanjungsari, agent):
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+    campaign.refresh_from_db()
+
+    with pytest.raises(EnrollmentError, match="not active"):
+        register(campaign, tanjungsari, 1, agent)
+
+
+def test_age_limits_of_the_campaign_apply(campaign, tanjungsari, agent):
+    campaign.max_age = 25
+    campaign.save()
+
+    with pytest.raises(EnrollmentError, match="aged 15 to 25"):
+        register(campaign, tanjungsari, 1, agent)  # born 1995
+
+
+def test_renewing_enrolls_the_same_worker_in_a_later_campaign(campaign, tanjungsari, agent, official):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+    later = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
+    quota(later, "32.14.16.2005", target=100)
+
+    renewed = enrollment_renew(enrollment=enrollment, campaign=later, by=official)
+
+    assert (renewed.worker, renewed.village, renewed.status) == (enrollment.worker, tanjungsari, "registered")
+    assert filled(later, tanjungsari) == 1
+    with pytest.raises(AlreadyEnrolled):
+        enrollment_renew(enrollment=enrollment, campaign=later, by=official)
+
+
+def test_the_database_refuses_a_second_open_enrollment_of_one_worker(campaign, tanjungsari, agent):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrollment.objects.create(
+            campaign=campaign, village=tanjungsari, worker=enrollment.worker, entered_by=agent
+        )
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [("2026-01-31", 1, "2026-02-28"), ("2026-10-01", 3, "2027-01-01"), ("2024-02-29", 12, "2025-02-28")],
+)
+def test_add_months_keeps_to_the_calendar(start, months, end):
+    assert add_months(dt.date.fromisoformat(start), months) == dt.date.fromisoformat(end)
