@@ -43,7 +43,9 @@ def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
     today = today or timezone.localdate()
     info = parse_nik(raw or "", reference_date=today)
     check = NikCheck(nik=info.nik, district_code=info.district_code, sex=info.gender)
-    check.errors = [_ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors]
+    check.errors = [
+        _ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors
+    ]
     if info.birth_date:
         born = dt.date.fromisoformat(info.birth_date)
         if born > today:

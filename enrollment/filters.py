@@ -1,0 +1,47 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from campaigns.models import Campaign
+
+from .models import Enrollment, Worker
+
+
+class EnrollmentFilter(django_filters.FilterSet):
+    """Every choice is narrowed to what the user may see, so the filter itself leaks nothing."""
+
+    q = django_filters.CharFilter(label=_("Name or NIK"), method="filter_q")
+    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.none())
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Enrollment.Status.choices)
+    occupation = django_filters.ChoiceFilter(
+        label=_("Occupation"), field_name="worker__occupation", choices=Worker.Occupation.choices
+    )
+    entered_by = django_filters.ModelChoiceFilter(label=_("Entered by"), queryset=User.objects.none())
+    entered = django_filters.DateFromToRangeFilter(
+        label=_("Entered between"),
+        field_name="entered_at__date",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["q", "campaign", "region", "status", "occupation", "entered_by", "entered"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["campaign"].queryset = Campaign.objects.for_user(user)
+        self.filters["entered_by"].queryset = User.objects.filter(
+            Q(pk__in=User.objects.for_user(user).values("pk")) | Q(pk=user.pk)
+        ).order_by("first_name", "username")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        digits = value.replace(" ", "")
+        if digits.isdigit() and len(digits) == 16:
+            return queryset.filter(worker__nik=digits)  # an exact NIK only: no fishing by partial numbers
+        return queryset.filter(worker__full_name__icontains=value)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(village__code__startswith=value.strip())

@@ -1,0 +1,384 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import official_required
+from campaigns.models import Campaign, Quota
+
+from . import services
+from .filters import EnrollmentFilter
+from .forms import ActivateForm, CardForm, EnrollmentForm, ReasonForm, WorkerForm, open_quotas_for
+from .models import Enrollment
+from .nik import check_nik
+
+PER_PAGE = 25
+EXPIRING_WITHIN_DAYS = 30
+
+
+def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
+    """An enrollment in the user's area, or 404: outsiders do not learn that it exists."""
+    enrollments = Enrollment.objects.for_user(request.user).select_related(
+        "worker",
+        "village__parent",
+        "campaign",
+        "funding_source",
+        "entered_by",
+        "verified_by",
+        "activated_by",
+        "closed_by",
+    )
+    return get_object_or_404(enrollments, pk=pk)
+
+
+def _get_own_enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    """An entry the user may correct or cancel: their own as an agent, any in reach as an official."""
+    enrollment = _get_enrollment_for_user(request, pk)
+    if not (request.user.can_manage_agents or enrollment.entered_by_id == request.user.pk):
+        raise PermissionDenied
+    return enrollment
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form came from (this site only), else `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _slots_message(quota: Quota) -> str:
+    quota.refresh_from_db(fields=["filled", "target"])
+    return _("%(village)s: %(filled)s of %(target)s filled.") % {
+        "village": quota.village.display_name,
+        "filled": quota.filled,
+        "target": quota.target,
+    }
+
+
+@login_required
+def enrollment_create(request: HttpRequest) -> HttpResponse:
+    """Phone first: campaign and village, NIK, the rest; "save and add another" keeps the village."""
+    quotas = open_quotas_for(request.user)
+    initial = {"quota": request.GET.get("quota") or (quotas[0].pk if len(quotas) == 1 else None)}
+    form = EnrollmentForm(request.POST or None, user=request.user, initial=initial)
+    village_full = False
+    if form.is_valid():
+        quota = form.cleaned_data["quota"]
+        try:
+            enrollment = services.enrollment_register(
+                campaign=quota.campaign,
+                village=quota.village,
+                nik=form.cleaned_data["nik"],
+                worker_fields=form.worker_fields(),
+                heirs=form.heirs(),
+                funding_source=form.cleaned_data["funding_source"],
+                entered_by=request.user,
+                reserve_if_full=request.POST.get("reserve_if_full") == "1",
+            )
+        except services.VillageFull as full:
+            village_full = True
+            form.add_error(None, str(full))
+        except services.EnrollmentError as refused:
+            form.add_error(None, str(refused))
+        else:
+            if enrollment.status == Enrollment.Status.RESERVE:
+                messages.info(
+                    request,
+                    _("%(name)s is on the reserve list of %(village)s.")
+                    % {"name": enrollment.worker.full_name, "village": quota.village.display_name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s enrolled. %(slots)s")
+                    % {"name": enrollment.worker.full_name, "slots": _slots_message(quota)},
+                )
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            if "add_another" in request.POST:
+                return redirect(f"{reverse('enrollment:enrollment_create')}?quota={quota.pk}")
+            return redirect("enrollment:enrollment_detail", enrollment.pk)
+    context = {"form": form, "village_full": village_full, "has_quotas": bool(quotas)}
+    return render(request, "enrollment/enrollment_form.html", context)
+
+
+@login_required
+def nik_check(request: HttpRequest) -> HttpResponse:
+    """As the agent types the NIK: what it says (birth date, sex) or what is wrong with it; htmx fills
+    the birth date and sex inputs out of band."""
+    check = check_nik(request.GET.get("nik", ""))
+    return render(request, "enrollment/includes/nik_check.html", {"check": check})
+
+
+@login_required
+def enrollment_list(request: HttpRequest) -> HttpResponse:
+    enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
+    filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
+    page = Paginator(filterset.qs.order_by("-entered_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "enrollment/enrollment_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    history = enrollment.history.select_related("history_user").order_by("-history_date")
+    context = {
+        "enrollment": enrollment,
+        "worker": enrollment.worker,
+        "heirs": enrollment.worker.heirs.all(),
+        "changes": _changes(history),
+        "worker_changes": _changes(
+            enrollment.worker.history.select_related("history_user").order_by("-history_date")
+        ),
+        "can_edit": enrollment.status in (Enrollment.Status.REGISTERED, Enrollment.Status.RESERVE)
+        and (request.user.can_manage_agents or enrollment.entered_by_id == request.user.pk),
+        "is_official": request.user.can_manage_agents,
+        "activate_form": ActivateForm(initial={"coverage_starts": timezone.localdate()}),
+        "card_form": CardForm(),
+    }
+    return render(request, "enrollment/enrollment_detail.html", context)
+
+
+def _changes(history) -> list[dict]:
+    """Each historical record with what changed from the one before: who, when, field, old, new."""
+    records = list(history)
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = [] if older is None else newer.diff_against(older).changes
+        rows.append({"record": newer, "changes": changes})
+    return rows
+
+
+@login_required
+def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_own_enrollment(request, pk)
+    form = WorkerForm(request.POST or None, instance=enrollment.worker)
+    if form.is_valid():
+        try:
+            services.enrollment_update_worker(
+                enrollment=enrollment, worker_fields=form.worker_fields(), heirs=form.heirs(), by=request.user
+            )
+        except services.EnrollmentError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("enrollment:enrollment_detail", enrollment.pk)
+    return render(request, "enrollment/enrollment_edit.html", {"form": form, "enrollment": enrollment})
+
+
+def _reason_action(
+    request: HttpRequest, enrollment: Enrollment, action, done: str, title: str
+) -> HttpResponse:
+    form = ReasonForm(request.POST or None)
+    if form.is_valid():
+        try:
+            action(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])
+        except services.EnrollmentError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, done)
+        return redirect("enrollment:enrollment_detail", enrollment.pk)
+    return render(
+        request, "enrollment/enrollment_reason.html", {"form": form, "enrollment": enrollment, "title": title}
+    )
+
+
+@login_required
+def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_own_enrollment(request, pk)
+    if not request.user.can_manage_agents and enrollment.status not in (
+        Enrollment.Status.REGISTERED,
+        Enrollment.Status.RESERVE,
+    ):
+        raise PermissionDenied  # once verified, only an official may withdraw it
+    return _reason_action(
+        request,
+        enrollment,
+        services.enrollment_cancel,
+        _("Enrollment cancelled."),
+        _("Cancel the enrollment"),
+    )
+
+
+@official_required
+def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    return _reason_action(
+        request, enrollment, services.enrollment_reject, _("Enrollment rejected."), _("Reject the enrollment")
+    )
+
+
+def _run(request: HttpRequest, action, done: str, **kwargs) -> None:
+    try:
+        action(by=request.user, **kwargs)
+    except services.EnrollmentError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+
+
+@official_required
+@require_POST
+def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    _run(request, services.enrollment_verify, _("Enrollment verified."), enrollment=enrollment)
+    return _back(request, reverse("enrollment:enrollment_detail", args=[pk]))
+
+
+@official_required
+@require_POST
+def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    form = ActivateForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            services.enrollment_activate,
+            _("Membership recorded; coverage is active."),
+            enrollment=enrollment,
+            **form.cleaned_data,
+        )
+    else:
+        messages.error(request, _("Enter the membership number (KPJ) and the coverage start date."))
+    return redirect("enrollment:enrollment_detail", pk)
+
+
+@official_required
+@require_POST
+def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    form = CardForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            services.enrollment_hand_over_card,
+            _("Card hand-over recorded."),
+            enrollment=enrollment,
+            on=form.cleaned_data["handed_over_on"],
+        )
+    return redirect("enrollment:enrollment_detail", pk)
+
+
+@login_required
+@require_POST
+def quota_promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a freed slot to the first reserve of a village (officials, or the village's agent)."""
+    quota = get_object_or_404(
+        Quota.objects.for_user(request.user).select_related("campaign", "village"), pk=pk
+    )
+    _run(
+        request,
+        services.enrollment_promote_first_reserve,
+        _("The first reserve now has the slot."),
+        campaign=quota.campaign,
+        village=quota.village,
+    )
+    return redirect(
+        f"{reverse('enrollment:enrollment_list')}?campaign={quota.campaign_id}&region={quota.village.code}"
+    )
+
+
+@official_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Registered entries to verify (oldest first) and verified ones to activate, with bulk actions."""
+    status = request.GET.get("status", Enrollment.Status.REGISTERED)
+    if status not in (Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED):
+        status = Enrollment.Status.REGISTERED
+    enrollments = (
+        Enrollment.objects.for_user(request.user)
+        .filter(status=status)
+        .select_related("worker", "village", "campaign", "entered_by")
+        .order_by("entered_at", "pk")
+    )
+    page = Paginator(enrollments, PER_PAGE * 2).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "today": timezone.localdate()}
+    return render(request, "enrollment/review_queue.html", context)
+
+
+@official_required
+@require_POST
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    """Verify or activate the ticked rows; each row is its own transaction, so one refusal stops none."""
+    ids = request.POST.getlist("selected")
+    enrollments = Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign")
+    done = 0
+    if request.POST.get("action") == "activate":
+        starts = dt.date.fromisoformat(
+            request.POST.get("coverage_starts") or timezone.localdate().isoformat()
+        )
+        for enrollment in enrollments:
+            kpj = request.POST.get(f"kpj_{enrollment.pk}", "")
+            try:
+                services.enrollment_activate(
+                    enrollment=enrollment, by=request.user, kpj_number=kpj, coverage_starts=starts
+                )
+                done += 1
+            except services.EnrollmentError as refused:
+                messages.error(request, f"{enrollment.worker.full_name}: {refused}")
+    else:
+        for enrollment in enrollments:
+            try:
+                services.enrollment_verify(enrollment=enrollment, by=request.user)
+                done += 1
+            except services.EnrollmentError as refused:
+                messages.error(request, f"{enrollment.worker.full_name}: {refused}")
+    messages.success(request, _("%(count)s enrollments updated.") % {"count": done})
+    return _back(request, reverse("enrollment:review_queue"))
+
+
+@official_required
+def expiring_list(request: HttpRequest) -> HttpResponse:
+    """Active coverage that ends in the next 30 days, to renew into a later campaign."""
+    today = timezone.localdate()
+    enrollments = (
+        Enrollment.objects.for_user(request.user)
+        .filter(
+            status=Enrollment.Status.ACTIVE,
+            coverage_ends__range=(today, today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
+        )
+        .select_related("worker", "village", "campaign")
+        .order_by("coverage_ends", "pk")
+    )
+    page = Paginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
+    # The campaigns each row can renew into, for the whole page in one query.
+    renewable = defaultdict(list)
+    for quota in open_quotas_for(request.user).filter(village_id__in={e.village_id for e in page}):
+        renewable[quota.village_id].append(quota.campaign)
+    for enrollment in page:
+        enrollment.renew_options = [
+            c for c in renewable[enrollment.village_id] if c.pk != enrollment.campaign_id
+        ]
+    return render(request, "enrollment/expiring_list.html", {"page": page, "days": EXPIRING_WITHIN_DAYS})
+
+
+@official_required
+@require_POST
+def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)
+    campaign = (
+        Campaign.objects.for_user(request.user).active().filter(pk=request.POST.get("campaign") or 0).first()
+    )
+    if campaign is None:
+        messages.error(request, _("Choose an active campaign with a quota in this village."))
+    else:
+        _run(
+            request,
+            services.enrollment_renew,
+            _("Renewed: a new enrollment is registered."),
+            enrollment=enrollment,
+            campaign=campaign,
+        )
+    return redirect("enrollment:expiring_list")
