@@ -32,8 +32,17 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     # Slots are kept by the services; status and village are not edited here, where they would bypass them.
     readonly_fields = [
-        "status", "campaign", "village", "entered_by", "entered_at", "verified_by", "verified_at",
-        "activated_by", "activated_at", "closed_by", "closed_at",
+        "status",
+        "campaign",
+        "village",
+        "entered_by",
+        "entered_at",
+        "verified_by",
+        "verified_at",
+        "activated_by",
+        "activated_at",
+        "closed_by",
+        "closed_at",
     ]
 
     def has_delete_permission(self, request, obj=None):

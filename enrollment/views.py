@@ -153,11 +153,25 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _changes(history) -> list[dict]:
-    """Each historical record with what changed from the one before: who, when, field, old, new."""
+    """Each historical record with what changed from the one before, in the user's words: field label,
+    old and new value (choices shown by their label). Who-fields are left out: the record's user says who."""
     records = list(history)
     rows = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = [] if older is None else newer.diff_against(older).changes
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older).changes:
+                field = newer.instance._meta.get_field(change.field)
+                if field.is_relation:
+                    continue
+                labels = dict(field.flatchoices)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": labels.get(change.old, change.old),
+                        "new": labels.get(change.new, change.new),
+                    }
+                )
         rows.append({"record": newer, "changes": changes})
     return rows
 

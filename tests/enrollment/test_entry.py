@@ -1,0 +1,198 @@
+"""The agent's flow through the pages, as on the phone."""
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Quota
+from enrollment.models import Enrollment, Worker
+from tests.factories import AgentFactory, nik_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tanjungsari_quota(campaign):
+    return Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+
+
+def entry(quota, n: int = 1, **overrides) -> dict:
+    data = {
+        "quota": quota.pk,
+        "nik": nik_for(n),
+        "full_name": "Asep Saepudin",
+        "birth_date": "",
+        "sex": "",
+        "phone": "0812 3456 7890",
+        "address": "Kp. Cibodas RT 02/RW 03",
+        "occupation": "petani",
+        "occupation_other": "",
+        "monthly_income": "1500000",
+        "kk_number": "",
+        "heir_name": "Euis",
+        "heir_relationship": "spouse",
+        "heir_nik": "",
+        "funding_source": "",
+        "not_hospitalised": "on",
+        "consent": "on",
+    }
+    return {**data, **overrides}
+
+
+def test_an_agent_enrolls_a_worker_and_sees_the_villages_count(client, agent, tanjungsari_quota):
+    Quota.objects.filter(pk=tanjungsari_quota.pk).update(filled=52)
+    client.force_login(agent)
+
+    response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota), follow=True)
+
+    assert "Desa Tanjungsari: 53 dari 100 terisi." in response.content.decode()
+    worker = Worker.objects.get(nik=nik_for(1))
+    assert (str(worker.birth_date), worker.sex, worker.phone) == ("1995-08-15", "L", "+6281234567890")
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.entered_by, enrollment.status) == (agent, Enrollment.Status.REGISTERED)
+
+
+def test_save_and_add_another_returns_to_an_empty_form_for_the_same_village(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("enrollment:enrollment_create"), {**entry(tanjungsari_quota), "add_another": "1"}
+    )
+
+    assert response["Location"] == f"{reverse('enrollment:enrollment_create')}?quota={tanjungsari_quota.pk}"
+    form = client.get(response["Location"]).context["form"]
+    assert form["quota"].value() == str(tanjungsari_quota.pk)
+    assert not form["nik"].value()
+
+
+def test_the_only_village_is_preselected(client, purwakarta, campaign):
+    client.force_login(AgentFactory(regions=["32.14.16.2006"]))
+
+    form = client.get(reverse("enrollment:enrollment_create")).context["form"]
+
+    only = Quota.objects.get(campaign=campaign, village__code="32.14.16.2006")
+    assert list(form.fields["quota"].queryset) == [only]
+    assert form["quota"].value() == only.pk
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"nik": "32141615089500"}, "nik", "16 digit"),
+        ({"nik": "3214169908950001"}, "nik", "bukan tanggal"),
+        ({"birth_date": "1995-08-16"}, "birth_date", "tidak sesuai dengan NIK"),
+        ({"sex": "P"}, "sex", "tidak sesuai dengan NIK"),
+        ({"nik": "3214161508150001"}, "birth_date", "usia 15 sampai 65"),  # born 2015: 11 years old
+        ({"occupation": "other"}, "occupation_other", "Sebutkan"),
+        ({"phone": "12345"}, "phone", "tidak valid"),
+        ({"consent": ""}, "consent", ""),
+    ],
+)
+def test_bad_entries_are_refused_with_a_message_and_change_nothing(
+    client, agent, tanjungsari_quota, overrides, field, message
+):
+    client.force_login(agent)
+
+    response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, **overrides))
+
+    assert message in str(response.context["form"].errors[field])
+    assert not Enrollment.objects.exists()
+    assert Quota.objects.get(pk=tanjungsari_quota.pk).filled == 0
+
+
+def test_a_nik_from_another_district_is_a_warning_not_an_error(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, nik="3273011508950001"), follow=True
+    )
+
+    assert Enrollment.objects.count() == 1
+    assert "32.73.01" in response.content.decode()
+
+
+def test_a_full_village_says_so_and_offers_the_reserve_list(client, agent, tanjungsari_quota):
+    Quota.objects.filter(pk=tanjungsari_quota.pk).update(target=1, filled=1)
+    client.force_login(agent)
+
+    full = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+    reserved = client.post(
+        reverse("enrollment:enrollment_create"),
+        {**entry(tanjungsari_quota), "reserve_if_full": "1"},
+        follow=True,
+    )
+
+    assert "Desa Tanjungsari penuh: 1 dari 1 slot sudah terisi." in full.content.decode()
+    assert full.context["village_full"]
+    assert Enrollment.objects.get().status == Enrollment.Status.RESERVE
+    assert "daftar cadangan" in reserved.content.decode()
+
+
+def test_an_agent_cannot_enroll_into_a_village_outside_their_area(client, agent, campaign):
+    cibodas = Quota.objects.get(campaign=campaign, village__code="32.14.16.2006")
+    client.force_login(agent)
+
+    response = client.post(reverse("enrollment:enrollment_create"), entry(cibodas))
+
+    assert "quota" in response.context["form"].errors
+    assert not Enrollment.objects.exists()
+
+
+def test_the_nik_check_fills_birth_date_and_sex(client, agent):
+    client.force_login(agent)
+
+    response = client.get(reverse("enrollment:nik_check"), {"nik": "3214165508950001"})
+
+    html = response.content.decode()
+    assert 'value="1995-08-15"' in html
+    assert '<option value="P" selected>' in html
+
+
+def test_an_agent_corrects_their_own_entry_while_registered(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+    enrollment = Enrollment.objects.get()
+    data = {k: v for k, v in entry(tanjungsari_quota, full_name="Asep Saepulloh").items() if k != "quota"}
+
+    response = client.post(reverse("enrollment:enrollment_edit", args=[enrollment.pk]), data)
+
+    assert response.status_code == 302
+    assert Worker.objects.get().full_name == "Asep Saepulloh"
+    detail = client.get(reverse("enrollment:enrollment_detail", args=[enrollment.pk])).content.decode()
+    assert "Asep Saepudin → Asep Saepulloh" in detail
+
+
+def test_an_agent_cancels_their_own_entry_and_the_slot_comes_back(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+    enrollment = Enrollment.objects.get()
+
+    client.post(reverse("enrollment:enrollment_cancel", args=[enrollment.pk]), {"reason": "Salah orang"})
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.CANCELLED
+    assert Quota.objects.get(pk=tanjungsari_quota.pk).filled == 0
+
+
+def test_another_agent_in_the_same_village_cannot_change_my_entry(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+    enrollment = Enrollment.objects.get()
+    client.force_login(AgentFactory(regions=["32.14.16.2005"]))
+
+    assert client.get(reverse("enrollment:enrollment_edit", args=[enrollment.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("enrollment:enrollment_cancel", args=[enrollment.pk]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_same_worker_twice_is_refused_naming_the_village(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+
+    response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))
+
+    assert "sudah terdaftar di kampanye ini, di Desa Tanjungsari" in response.content.decode()
+    assert Quota.objects.get(pk=tanjungsari_quota.pk).filled == 1

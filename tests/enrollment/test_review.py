@@ -1,0 +1,248 @@
+"""The official's flow: review queue, bulk actions, detail, lists, scoping."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+from enrollment.services import enrollment_activate, enrollment_register
+from regions.models import Region
+from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, worker_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def enroll(campaign, n: int, by, code: str = "32.14.16.2005", **fields) -> Enrollment:
+    return enrollment_register(
+        campaign=campaign,
+        village=Region.objects.get(code=code),
+        nik=nik_for(n),
+        worker_fields=worker_fields(
+            full_name=f"Pekerja {n}", village=Region.objects.get(code=code), **fields
+        ),
+        heirs=[],
+        funding_source=None,
+        entered_by=by,
+    )
+
+
+def test_the_review_queue_lists_registered_entries_oldest_first(
+    client, official, agent, campaign, django_assert_num_queries
+):
+    for n in range(1, 4):
+        enroll(campaign, n, agent)
+    client.force_login(official)
+
+    # session, user, the user's regions, count, the page of enrollments with worker, village, campaign, agent
+    with django_assert_num_queries(5):
+        response = client.get(reverse("enrollment:review_queue"))
+
+    assert [e.worker.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
+
+
+def test_bulk_verify_then_bulk_activate(client, official, agent, campaign):
+    enrollments = [enroll(campaign, n, agent) for n in range(1, 4)]
+    client.force_login(official)
+
+    client.post(
+        reverse("enrollment:review_bulk"), {"action": "verify", "selected": [e.pk for e in enrollments[:2]]}
+    )
+    client.post(
+        reverse("enrollment:review_bulk"),
+        {
+            "action": "activate",
+            "selected": [enrollments[0].pk],
+            f"kpj_{enrollments[0].pk}": "25010000001",
+            "coverage_starts": "2026-12-01",
+        },
+    )
+
+    statuses = [Enrollment.objects.get(pk=e.pk).status for e in enrollments]
+    assert statuses == ["active", "verified", "registered"]
+    active = Enrollment.objects.get(pk=enrollments[0].pk)
+    assert (active.kpj_number, active.coverage_ends, active.activated_by) == (
+        "25010000001",
+        dt.date(2027, 12, 1),
+        official,
+    )
+
+
+def test_bulk_actions_ignore_rows_outside_the_officials_area(client, other_official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(other_official)
+
+    client.post(reverse("enrollment:review_bulk"), {"action": "verify", "selected": [enrollment.pk]})
+
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.REGISTERED
+
+
+def test_an_official_rejects_with_a_reason_and_the_slot_is_freed(client, official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(official)
+
+    client.post(
+        reverse("enrollment:enrollment_reject", args=[enrollment.pk]), {"reason": "Sudah peserta aktif"}
+    )
+
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.reason, enrollment.closed_by) == (
+        "rejected",
+        "Sudah peserta aktif",
+        official,
+    )
+    assert Quota.objects.get(campaign=campaign, village=enrollment.village).filled == 0
+
+
+def test_activation_and_card_hand_over_from_the_detail_page(client, official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(official)
+
+    client.post(
+        reverse("enrollment:enrollment_activate", args=[enrollment.pk]),
+        {"kpj_number": "25010000001", "coverage_starts": "2026-12-01"},
+    )
+    client.post(reverse("enrollment:enrollment_card", args=[enrollment.pk]), {"handed_over_on": "2026-12-05"})
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == "active"
+    assert enrollment.card_handed_over_on == dt.date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(
+    "name", ["enrollment_verify", "enrollment_reject", "enrollment_activate", "enrollment_card"]
+)
+def test_agents_cannot_take_official_actions(client, agent, campaign, name):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(agent)
+
+    assert (
+        client.post(reverse(f"enrollment:{name}", args=[enrollment.pk]), {"reason": "x"}).status_code == 403
+    )
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "registered"
+
+
+@pytest.mark.parametrize("name", ["enrollment_detail", "enrollment_edit", "enrollment_cancel"])
+def test_outsiders_get_404(client, other_official, agent, campaign, name):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(other_official)
+
+    assert client.get(reverse(f"enrollment:{name}", args=[enrollment.pk])).status_code == 404
+
+
+def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
+    client, official, agent, campaign, django_assert_num_queries
+):
+    for n in range(1, 4):
+        enroll(campaign, n, agent)
+    client.force_login(official)
+
+    # session, user, the user's regions, campaigns and users for the filter choices, count, page
+    with django_assert_num_queries(7):
+        listing = client.get(reverse("enrollment:enrollment_list")).content.decode()
+    detail = client.get(
+        reverse("enrollment:enrollment_detail", args=[Enrollment.objects.first().pk])
+    ).content.decode()
+
+    assert "3214********0001" in listing and nik_for(1) not in listing
+    assert "0812****7890" in listing and "+6281234567890" not in listing
+    assert nik_for(3) in detail and "+6281234567890" in detail
+
+
+def test_the_list_filters_and_searches(client, official, agent, campaign):
+    enroll(campaign, 1, agent, occupation="nelayan")
+    enroll(campaign, 2, agent, code="32.14.16.2006")
+    client.force_login(official)
+    url = reverse("enrollment:enrollment_list")
+
+    def names(**params) -> list[str]:
+        return sorted(e.worker.full_name for e in client.get(url, params).context["page"])
+
+    assert names(occupation="nelayan") == ["Pekerja 1"]
+    assert names(region="32.14.16.2006") == ["Pekerja 2"]
+    assert names(q=nik_for(2)) == ["Pekerja 2"]
+    assert names(q=nik_for(2)[:10]) == []  # a partial NIK finds nothing
+    assert names(q="pekerja 1") == ["Pekerja 1"]
+    assert names(status="registered", campaign=campaign.pk, entered_by=agent.pk) == ["Pekerja 1", "Pekerja 2"]
+    today = timezone.localdate().isoformat()
+    assert names(entered_after=today, entered_before=today) == ["Pekerja 1", "Pekerja 2"]
+
+
+def test_the_detail_page_shows_who_changed_what(client, official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(official)
+    client.post(reverse("enrollment:enrollment_verify", args=[enrollment.pk]))
+
+    html = client.get(reverse("enrollment:enrollment_detail", args=[enrollment.pk])).content.decode()
+
+    assert "status: Terdaftar → Terverifikasi" in html
+    assert str(official) in html
+
+
+def test_the_promote_button_gives_the_freed_slot_to_the_first_reserve(client, official, agent, campaign):
+    tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    Quota.objects.filter(pk=tanjungsari.pk).update(target=1)
+    first = enroll(campaign, 1, agent)
+    reserve = enrollment_register(
+        campaign=campaign,
+        village=tanjungsari.village,
+        nik=nik_for(2),
+        worker_fields=worker_fields(),
+        heirs=[],
+        funding_source=None,
+        entered_by=agent,
+        reserve_if_full=True,
+    )
+    client.force_login(official)
+    client.post(reverse("enrollment:enrollment_reject", args=[first.pk]), {"reason": "Dobel"})
+
+    client.post(reverse("enrollment:quota_promote", args=[tanjungsari.pk]))
+
+    assert Enrollment.objects.get(pk=reserve.pk).status == "registered"
+
+
+def test_coverage_ending_soon_is_listed_and_renewed(client, official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    enrollment_activate(
+        enrollment=enrollment,
+        by=official,
+        kpj_number="25010000001",
+        coverage_starts=timezone.localdate() - dt.timedelta(days=350),
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(coverage_months=12)
+    later = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE, name="Lanjutan 2027")
+    quota(later, "32.14.16.2005")
+    client.force_login(official)
+
+    listing = client.get(reverse("enrollment:expiring_list"))
+    client.post(reverse("enrollment:enrollment_renew", args=[enrollment.pk]), {"campaign": later.pk})
+
+    assert [e.pk for e in listing.context["page"]] == [enrollment.pk]
+    assert "Lanjutan 2027" in listing.content.decode()
+    assert Enrollment.objects.filter(campaign=later, worker=enrollment.worker, status="registered").exists()
+
+
+def test_another_regency_official_cannot_renew_a_worker_outside_their_area(
+    client, other_official, agent, campaign
+):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(other_official)
+
+    assert (
+        client.post(
+            reverse("enrollment:enrollment_renew", args=[enrollment.pk]), {"campaign": campaign.pk}
+        ).status_code
+        == 404
+    )
+
+
+def test_an_agent_sees_only_enrollments_in_their_villages(client, agent, official, campaign):
+    enroll(campaign, 1, agent)
+    enroll(campaign, 2, official, code="32.14.16.2006")
+    client.force_login(AgentFactory(regions=["32.14.16.2005"]))
+
+    page = client.get(reverse("enrollment:enrollment_list")).context["page"]
+
+    assert [e.worker.full_name for e in page] == ["Pekerja 1"]
