@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.phones import normalize_phone
+from config.forms import BootstrapWidgetsMixin
 from campaigns.models import Campaign, FundingSource, Quota
 from regions.models import Region
 
@@ -163,7 +164,7 @@ class WorkerForm(forms.ModelForm):
         ]
 
 
-class EnrollmentForm(WorkerForm):
+class EnrollmentForm(BootstrapWidgetsMixin, WorkerForm):
     """A new sign-up: which village quota, who pays, consent, and the worker."""
 
     quota = QuotaChoiceField(Quota.objects.none(), label=_("Campaign and village"), empty_label=None)

@@ -1,0 +1,67 @@
+"""Village agents entering enrollments as fast as they can, "save and add another" each time.
+
+Started by bench/enroll_load.py, which prepares the database and the agents (BENCH_AGENTS lists
+username:quota_id pairs). Each simulated agent signs in, then repeats: open the form, submit a new
+worker. Loopback only.
+"""
+
+import itertools
+import os
+import random
+import re
+
+from locust import FastHttpUser, task
+
+AGENTS = [pair.split(":") for pair in os.environ["BENCH_AGENTS"].split(",")]
+PASSWORD = os.environ["BENCH_PASSWORD"]
+_agent_numbers = itertools.count()
+_serials = itertools.count(1)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class VillageAgent(FastHttpUser):
+    def on_start(self) -> None:
+        self.number = next(_agent_numbers)
+        self.username, self.quota = AGENTS[self.number % len(AGENTS)]
+        page = self.client.get("/accounts/login/", name="login form")
+        self.client.post(
+            "/accounts/login/",
+            data={
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": CSRF.search(page.text)[1],
+            },
+            name="login",
+            allow_redirects=False,
+        )
+
+    @task
+    def enroll(self) -> None:
+        form = self.client.get(f"/enrollments/new/?quota={self.quota}", name="enrollment form")
+        token = CSRF.search(form.text)[1]
+        serial = next(_serials)
+        # A unique, structurally valid NIK: district 32.14.16, a birth date in 1970-1999, serial 0001-9999.
+        nik = f"3214{16 + serial // 9999 % 80:02d}{random.randint(1, 28):02d}{random.randint(1, 12):02d}{random.randint(70, 99):02d}{serial % 9999 + 1:04d}"
+        with self.client.post(
+            "/enrollments/new/",
+            data={
+                "csrfmiddlewaretoken": token,
+                "quota": self.quota,
+                "nik": nik,
+                "full_name": f"Pekerja {serial}",
+                "phone": "0812 3456 7890",
+                "address": "Kp. Cibodas",
+                "occupation": "petani",
+                "monthly_income": "1500000",
+                "heir_name": "Ahli Waris",
+                "heir_relationship": "spouse",
+                "not_hospitalised": "on",
+                "consent": "on",
+                "add_another": "1",
+            },
+            name="enrollment submit",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"not saved: HTTP {response.status_code}")

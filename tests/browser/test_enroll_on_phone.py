@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+from regions.models import Region
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, CampaignFactory, quota
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_agent_enrolls_a_worker_on_a_phone_with_birth_date_and_sex_from_the_nik(live_server, phone, agent):
+    campaign = CampaignFactory(organizer=Region.objects.get(code="32.14"), status=Campaign.Status.ACTIVE)
+    quota(campaign, "32.14.16.2005", target=100, filled=52)
+    sign_in(phone, live_server.url, "agen.tanjungsari", PASSWORD)
+
+    phone.get_by_text("Daftarkan pekerja").first.click()
+    phone.get_by_label("NIK").first.fill("3214165508950001")
+    expect(phone.locator("#nik-check")).to_contain_text("Lahir 15 Agustus 1995")
+    assert phone.locator("#id_birth_date").input_value() == "1995-08-15"
+    assert phone.locator("#id_sex").input_value() == "P"
+    phone.get_by_label("Nama lengkap").fill("Euis Suryani")
+    phone.locator("#id_occupation").select_option("pedagang")
+    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1200000")
+    phone.get_by_label("Nama ahli waris").fill("Dadang")
+    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
+    phone.get_by_label("Pekerja setuju datanya diproses").check()
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.get_by_role("button", name="Simpan dan tambah lagi").click()
+
+    expect(phone.get_by_role("alert").first).to_contain_text("Desa Tanjungsari: 53 dari 100 terisi.")
+    assert phone.get_by_label("NIK").first.input_value() == ""
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.worker.full_name, enrollment.worker.sex) == ("Euis Suryani", "P")
+    assert Quota.objects.get(campaign=campaign).filled == 53
+    assert reverse("enrollment:enrollment_create") in phone.url
