@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.phones import normalize_phone
-from config.forms import BootstrapWidgetsMixin
 from campaigns.models import Campaign, FundingSource, Quota
+from config.forms import BootstrapWidgetsMixin
 from regions.models import Region
 
 from .models import Heir, Worker
