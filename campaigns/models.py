@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -190,6 +191,20 @@ class QuotaQuerySet(models.QuerySet):
 
     def within(self, region: Region) -> QuotaQuerySet:
         return self.filter(village__code__startswith=region.code)
+
+    def with_reserves(self) -> QuotaQuerySet:
+        """Annotate `reserves`: workers on each village's reserve list (cadangan), in one subquery."""
+        from enrollment.models import Enrollment  # enrollment builds on campaigns, not the other way
+
+        waiting = (
+            Enrollment.objects.filter(
+                campaign=OuterRef("campaign"), village=OuterRef("village"), status=Enrollment.Status.RESERVE
+            )
+            .values("campaign")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(reserves=Coalesce(Subquery(waiting), 0))
 
     def totals(self) -> dict[str, int]:
         """Villages, target, filled and baseline summed in one query."""

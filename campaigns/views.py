@@ -41,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_agent:
         active = Campaign.objects.for_user(user).active()
         quotas = (
-            Quota.objects.for_user(user).filter(campaign__in=active).select_related("campaign", "village")
+            Quota.objects.for_user(user)
+            .filter(campaign__in=active)
+            .with_reserves()
+            .select_related("campaign", "village")
         )
     regions = user.regions.select_related("parent").order_by("code")
     return render(request, "home.html", {"regions": regions, "quotas": quotas})
@@ -165,7 +168,11 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
     if data.get("district"):
         quotas = quotas.filter(village__code__startswith=f"{data['district']}.")
     quotas = quotas.annotate(fill=Cast(F("filled"), FloatField()) / NullIf(F("target"), 0))
-    quotas = quotas.select_related("village__parent").order_by(*QUOTA_SORTS[data.get("sort") or "code"])
+    quotas = (
+        quotas.with_reserves()
+        .select_related("village__parent")
+        .order_by(*QUOTA_SORTS[data.get("sort") or "code"])
+    )
     return form, Paginator(quotas, QUOTAS_PER_PAGE).get_page(request.GET.get("page"))
 
 

@@ -246,3 +246,38 @@ def test_an_agent_sees_only_enrollments_in_their_villages(client, agent, officia
     page = client.get(reverse("enrollment:enrollment_list")).context["page"]
 
     assert [e.worker.full_name for e in page] == ["Pekerja 1"]
+
+
+def test_the_agent_sees_the_reserve_list_and_gives_a_freed_slot_to_the_first_reserve(
+    client, agent, official, campaign
+):
+    tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    Quota.objects.filter(pk=tanjungsari.pk).update(target=1)
+    first = enroll(campaign, 1, agent)
+    reserve = enrollment_register(
+        campaign=campaign,
+        village=tanjungsari.village,
+        nik=nik_for(2),
+        worker_fields=worker_fields(),
+        heirs=[],
+        funding_source=None,
+        entered_by=agent,
+        reserve_if_full=True,
+    )
+    client.force_login(agent)
+    assert "1 dalam daftar cadangan" in client.get(reverse("home")).content.decode()
+    client.post(reverse("enrollment:enrollment_cancel", args=[first.pk]), {"reason": "Meninggal dunia"})
+
+    home = client.get(reverse("home")).content.decode()
+    client.post(reverse("enrollment:quota_promote", args=[tanjungsari.pk]))
+
+    assert "Berikan slot kosong ke cadangan pertama" in home
+    assert Enrollment.objects.get(pk=reserve.pk).status == "registered"
+    assert Quota.objects.get(pk=tanjungsari.pk).filled == 1
+
+
+def test_a_quota_outside_the_area_cannot_be_promoted(client, other_official, campaign):
+    tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    client.force_login(other_official)
+
+    assert client.post(reverse("enrollment:quota_promote", args=[tanjungsari.pk])).status_code == 404
