@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -327,28 +328,28 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def review_bulk(request: HttpRequest) -> HttpResponse:
     """Verify or activate the ticked rows; each row is its own transaction, so one refusal stops none."""
     ids = request.POST.getlist("selected")
-    enrollments = Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign")
+    enrollments = (
+        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")
+    )
+    activating = request.POST.get("action") == "activate"
+    try:
+        starts = forms.DateField().clean(request.POST.get("coverage_starts") or timezone.localdate())
+    except ValidationError:
+        messages.error(request, _("Enter the membership number (KPJ) and the coverage start date."))
+        return _back(request, reverse("enrollment:review_queue"))
     done = 0
-    if request.POST.get("action") == "activate":
-        starts = dt.date.fromisoformat(
-            request.POST.get("coverage_starts") or timezone.localdate().isoformat()
-        )
-        for enrollment in enrollments:
-            kpj = request.POST.get(f"kpj_{enrollment.pk}", "")
-            try:
+    for enrollment in enrollments:
+        try:
+            if activating:
+                kpj = request.POST.get(f"kpj_{enrollment.pk}", "")
                 services.enrollment_activate(
                     enrollment=enrollment, by=request.user, kpj_number=kpj, coverage_starts=starts
                 )
-                done += 1
-            except services.EnrollmentError as refused:
-                messages.error(request, f"{enrollment.worker.full_name}: {refused}")
-    else:
-        for enrollment in enrollments:
-            try:
+            else:
                 services.enrollment_verify(enrollment=enrollment, by=request.user)
-                done += 1
-            except services.EnrollmentError as refused:
-                messages.error(request, f"{enrollment.worker.full_name}: {refused}")
+            done += 1
+        except services.EnrollmentError as refused:
+            messages.error(request, f"{enrollment.worker.full_name}: {refused}")
     messages.success(request, _("%(count)s enrollments updated.") % {"count": done})
     return _back(request, reverse("enrollment:review_queue"))
 

@@ -29,6 +29,20 @@ def enroll(campaign, n: int, by, code: str = "32.14.16.2005", **fields) -> Enrol
     )
 
 
+def reserve_entry(campaign, quota, agent) -> dict:
+    """A second worker for a village that is already full: they go on the reserve list."""
+    return {
+        "campaign": campaign,
+        "village": quota.village,
+        "nik": nik_for(2),
+        "worker_fields": worker_fields(),
+        "heirs": [],
+        "funding_source": None,
+        "entered_by": agent,
+        "reserve_if_full": True,
+    }
+
+
 def test_the_review_queue_lists_registered_entries_oldest_first(
     client, official, agent, campaign, django_assert_num_queries
 ):
@@ -185,16 +199,7 @@ def test_the_promote_button_gives_the_freed_slot_to_the_first_reserve(client, of
     tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
     Quota.objects.filter(pk=tanjungsari.pk).update(target=1)
     first = enroll(campaign, 1, agent)
-    reserve = enrollment_register(
-        campaign=campaign,
-        village=tanjungsari.village,
-        nik=nik_for(2),
-        worker_fields=worker_fields(),
-        heirs=[],
-        funding_source=None,
-        entered_by=agent,
-        reserve_if_full=True,
-    )
+    reserve = enrollment_register(**reserve_entry(campaign, tanjungsari, agent))
     client.force_login(official)
     client.post(reverse("enrollment:enrollment_reject", args=[first.pk]), {"reason": "Dobel"})
 
@@ -254,16 +259,7 @@ def test_the_agent_sees_the_reserve_list_and_gives_a_freed_slot_to_the_first_res
     tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
     Quota.objects.filter(pk=tanjungsari.pk).update(target=1)
     first = enroll(campaign, 1, agent)
-    reserve = enrollment_register(
-        campaign=campaign,
-        village=tanjungsari.village,
-        nik=nik_for(2),
-        worker_fields=worker_fields(),
-        heirs=[],
-        funding_source=None,
-        entered_by=agent,
-        reserve_if_full=True,
-    )
+    reserve = enrollment_register(**reserve_entry(campaign, tanjungsari, agent))
     client.force_login(agent)
     assert "1 dalam daftar cadangan" in client.get(reverse("home")).content.decode()
     client.post(reverse("enrollment:enrollment_cancel", args=[first.pk]), {"reason": "Meninggal dunia"})
@@ -281,3 +277,22 @@ def test_a_quota_outside_the_area_cannot_be_promoted(client, other_official, cam
     client.force_login(other_official)
 
     assert client.post(reverse("enrollment:quota_promote", args=[tanjungsari.pk])).status_code == 404
+
+
+def test_bulk_activation_with_a_bad_date_changes_nothing_and_says_why(client, official, agent, campaign):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(official)
+
+    response = client.post(
+        reverse("enrollment:review_bulk"),
+        {
+            "action": "activate",
+            "selected": [enrollment.pk],
+            f"kpj_{enrollment.pk}": "1",
+            "coverage_starts": "31-31-2026",
+        },
+        follow=True,
+    )
+
+    assert "Isi nomor kepesertaan (KPJ) dan tanggal mulai perlindungan." in response.content.decode()
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "registered"
