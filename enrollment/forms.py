@@ -103,8 +103,9 @@ class WorkerForm(forms.ModelForm):
 
     def clean_heir_nik(self) -> str:
         nik = self.cleaned_data.get("heir_nik", "").strip()
-        if nik and check_nik(nik).errors:
-            raise forms.ValidationError(check_nik(nik).errors)
+        errors = check_nik(nik).errors if nik else []
+        if errors:
+            raise forms.ValidationError(errors)
         return nik
 
     def clean(self):

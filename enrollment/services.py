@@ -170,7 +170,9 @@ def enrollment_register(
     except IntegrityError:
         # Another request enrolled this NIK between our check and our insert; everything, the slot
         # included, was rolled back with the transaction.
-        worker = Worker.objects.get(nik=nik)
+        worker = Worker.objects.filter(nik=nik).first()
+        if worker is None:
+            raise  # not a race on this NIK: a genuine bug, let it be seen
         raise _already_enrolled(worker, campaign, entered_by) from None
 
 
