@@ -34,6 +34,18 @@ def timed(label: str, *args: str) -> None:
     print(f"{label:<28} {time.perf_counter() - start:6.2f} s   {out.getvalue().strip()}")
 
 
+def search(text: str, repeat: int = 20) -> None:
+    """The region search page's query (first 50 matches, with parents), averaged over `repeat` runs."""
+    from regions.models import Region
+    from regions.views import SEARCH_LIMIT
+
+    start = time.perf_counter()
+    for _ in range(repeat):
+        found = list(Region.objects.search(text).select_related("parent__parent")[:SEARCH_LIMIT])
+    elapsed = (time.perf_counter() - start) / repeat * 1000
+    print(f"search {text!r:<24} {elapsed:6.1f} ms   {len(found)} shown")
+
+
 def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
@@ -41,6 +53,8 @@ def main() -> None:
         print(f"database: {connection.vendor}")
         timed("first import (91,599 rows)")
         timed("second run (no changes)")
+        for text in ("tanjungsari", "sari", "32.14.16", "xyzzy"):
+            search(text)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
