@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
+from regions.models import Region
 
 from . import services
 from .filters import EnrollmentFilter
@@ -129,7 +130,27 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
     enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
     page = Paginator(filterset.qs.order_by("-entered_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "enrollment/enrollment_list.html", {"filter": filterset, "page": page})
+    context = {"filter": filterset, "page": page, **_drill_down(request)}
+    return render(request, "enrollment/enrollment_list.html", context)
+
+
+def _drill_down(request: HttpRequest) -> dict:
+    """Province → regency → district → village links for the region filter, inside the user's reach:
+    the chosen region with the regions above it, and the ones below it to narrow down to."""
+    in_reach = Region.objects.for_user(request.user)
+    current = in_reach.filter(code=request.GET.get("region", "").strip()).first()
+    if current is None:
+        starts = (
+            in_reach.filter(level=Region.Level.PROVINCE)
+            if request.user.is_superuser
+            else request.user.regions.all()
+        )
+        return {"region": None, "region_path": [], "region_children": list(starts.order_by("code"))}
+    path = [r for r in current.ancestors() if request.user.reaches(r)]
+    children = (
+        in_reach.filter(parent=current).order_by("code") if current.level < Region.Level.VILLAGE else []
+    )
+    return {"region": current, "region_path": path, "region_children": list(children)}
 
 
 @login_required

@@ -153,8 +153,9 @@ def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, campaigns and users for the filter choices, count, page
-    with django_assert_num_queries(7):
+    # session, user, the user's regions, campaigns and users for the filter choices, count, page,
+    # the drill-down's chosen region and starting regions
+    with django_assert_num_queries(9):
         listing = client.get(reverse("enrollment:enrollment_list")).content.decode()
     detail = client.get(
         reverse("enrollment:enrollment_detail", args=[Enrollment.objects.first().pk])
@@ -296,3 +297,23 @@ def test_bulk_activation_with_a_bad_date_changes_nothing_and_says_why(client, of
 
     assert "Isi nomor kepesertaan (KPJ) dan tanggal mulai perlindungan." in response.content.decode()
     assert Enrollment.objects.get(pk=enrollment.pk).status == "registered"
+
+
+def test_the_region_drill_down_goes_from_the_users_area_to_its_villages(client, official, agent, campaign):
+    enroll(campaign, 1, agent)
+    client.force_login(official)
+    url = reverse("enrollment:enrollment_list")
+
+    start = client.get(url)
+    regency = client.get(url, {"region": "32.14"})
+    district = client.get(url, {"region": "32.14.16"})
+    outside = client.get(url, {"region": "32.15"})
+
+    assert [r.code for r in start.context["region_children"]] == ["32.14"]
+    assert len(regency.context["region_children"]) == 17
+    assert "32.14.16.2005" in [r.code for r in district.context["region_children"]]
+    assert [r.code for r in district.context["region_path"]] == [
+        "32.14"
+    ]  # Jawa Barat is above the official's reach
+    assert outside.context["region"] is None
+    assert list(outside.context["page"]) == []
