@@ -1,8 +1,9 @@
 """Village agents entering enrollments as fast as they can, "save and add another" each time.
 
 Started by bench/enroll_load.py, which prepares the database and the agents (BENCH_AGENTS lists
-username:quota_id pairs). Each simulated agent signs in, then repeats: open the form, submit a new
-worker. Loopback only.
+username:quota_id pairs). Each simulated agent signs in and opens the form once, then submits one
+new worker after another as the page does it: through htmx, each answer being the saved message and
+a fresh form. Loopback only.
 """
 
 import itertools
@@ -34,18 +35,18 @@ class VillageAgent(FastHttpUser):
             name="login",
             allow_redirects=False,
         )
+        form = self.client.get(f"/enrollments/new/?quota={self.quota}", name="enrollment form")
+        self.token = CSRF.search(form.text)[1]
 
     @task
     def enroll(self) -> None:
-        form = self.client.get(f"/enrollments/new/?quota={self.quota}", name="enrollment form")
-        token = CSRF.search(form.text)[1]
         serial = next(_serials)
         # A unique, structurally valid NIK: district 32.14.16, a birth date in 1970-1999, serial 0001-9999.
         nik = f"3214{16 + serial // 9999 % 80:02d}{random.randint(1, 28):02d}{random.randint(1, 12):02d}{random.randint(70, 99):02d}{serial % 9999 + 1:04d}"
         with self.client.post(
             "/enrollments/new/",
             data={
-                "csrfmiddlewaretoken": token,
+                "csrfmiddlewaretoken": self.token,
                 "quota": self.quota,
                 "nik": nik,
                 "full_name": f"Pekerja {serial}",
@@ -59,9 +60,9 @@ class VillageAgent(FastHttpUser):
                 "consent": "on",
                 "add_another": "1",
             },
+            headers={"HX-Request": "true", "Referer": self.host},
             name="enrollment submit",
-            allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            if response.status_code != 200 or "alert-success" not in response.text:
                 response.failure(f"not saved: HTTP {response.status_code}")

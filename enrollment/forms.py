@@ -57,7 +57,9 @@ class WorkerForm(forms.ModelForm):
             "kk_number",
         ]
         widgets = {
-            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}),
+            "nik": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16, "autofocus": True}
+            ),
             "birth_date": DATE_INPUT,
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812 3456 7890"}),
             "monthly_income": forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1500000"}),

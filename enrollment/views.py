@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
@@ -72,49 +73,61 @@ def _slots_message(quota: Quota) -> str:
 
 @login_required
 def enrollment_create(request: HttpRequest) -> HttpResponse:
-    """Phone first: campaign and village, NIK, the rest; "save and add another" keeps the village."""
+    """Phone first: campaign and village, NIK, the rest; "save and add another" keeps the village.
+
+    Through htmx, "save and add another" is one round trip on a weak connection: the answer is the
+    saved message and a fresh form for the same village, without reloading the page.
+    """
     quotas = open_quotas_for(request.user)
     initial = {"quota": request.GET.get("quota") or (quotas[0].pk if len(quotas) == 1 else None)}
     form = EnrollmentForm(request.POST or None, user=request.user, initial=initial)
-    village_full = False
-    if form.is_valid():
-        quota = form.cleaned_data["quota"]
-        try:
-            enrollment = services.enrollment_register(
-                campaign=quota.campaign,
-                village=quota.village,
-                nik=form.cleaned_data["nik"],
-                worker_fields=form.worker_fields(),
-                heirs=form.heirs(),
-                funding_source=form.cleaned_data["funding_source"],
-                entered_by=request.user,
-                reserve_if_full=request.POST.get("reserve_if_full") == "1",
-            )
-        except services.VillageFull as full:
-            village_full = True
-            form.add_error(None, str(full))
-        except services.EnrollmentError as refused:
-            form.add_error(None, str(refused))
-        else:
-            if enrollment.status == Enrollment.Status.RESERVE:
-                messages.info(
-                    request,
-                    _("%(name)s is on the reserve list of %(village)s.")
-                    % {"name": enrollment.worker.full_name, "village": quota.village.display_name},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s enrolled. %(slots)s")
-                    % {"name": enrollment.worker.full_name, "slots": _slots_message(quota)},
-                )
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            if "add_another" in request.POST:
-                return redirect(f"{reverse('enrollment:enrollment_create')}?quota={quota.pk}")
-            return redirect("enrollment:enrollment_detail", enrollment.pk)
-    context = {"form": form, "village_full": village_full, "has_quotas": bool(quotas)}
-    return render(request, "enrollment/enrollment_form.html", context)
+    enrollment = _register(request, form) if form.is_valid() else None
+    if enrollment and "add_another" in request.POST:
+        quota_id = form.cleaned_data["quota"].pk
+        if not request.htmx:
+            return redirect(f"{reverse('enrollment:enrollment_create')}?quota={quota_id}")
+        form = EnrollmentForm(user=request.user, initial={"quota": quota_id})
+    elif enrollment:
+        detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
+        return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
+    context = {"form": form, "village_full": getattr(form, "village_full", False), "has_quotas": bool(quotas)}
+    template = "enrollment/includes/entry_form.html" if request.htmx else "enrollment/enrollment_form.html"
+    return render(request, template, context)
+
+
+def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
+    """Enroll from a valid form; a refusal becomes a form error (a full village also offers the reserve list)."""
+    quota = form.cleaned_data["quota"]
+    try:
+        enrollment = services.enrollment_register(
+            campaign=quota.campaign,
+            village=quota.village,
+            nik=form.cleaned_data["nik"],
+            worker_fields=form.worker_fields(),
+            heirs=form.heirs(),
+            funding_source=form.cleaned_data["funding_source"],
+            entered_by=request.user,
+            reserve_if_full=request.POST.get("reserve_if_full") == "1",
+        )
+    except services.EnrollmentError as refused:
+        form.village_full = isinstance(refused, services.VillageFull)
+        form.add_error(None, str(refused))
+        return None
+    if enrollment.status == Enrollment.Status.RESERVE:
+        messages.info(
+            request,
+            _("%(name)s is on the reserve list of %(village)s.")
+            % {"name": enrollment.worker.full_name, "village": quota.village.display_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s enrolled. %(slots)s")
+            % {"name": enrollment.worker.full_name, "slots": _slots_message(quota)},
+        )
+    for warning in form.warnings:
+        messages.warning(request, warning)
+    return enrollment
 
 
 @login_required

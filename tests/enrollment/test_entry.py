@@ -196,3 +196,32 @@ def test_the_same_worker_twice_is_refused_naming_the_village(client, agent, tanj
 
     assert "sudah terdaftar di kampanye ini, di Desa Tanjungsari" in response.content.decode()
     assert Quota.objects.get(pk=tanjungsari_quota.pk).filled == 1
+
+
+def test_save_and_add_another_through_htmx_is_one_round_trip(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("enrollment:enrollment_create"),
+        {**entry(tanjungsari_quota), "add_another": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Asep Saepudin terdaftar. Desa Tanjungsari: 1 dari 100 terisi." in html
+    assert response.context["form"]["nik"].value() is None
+    assert response.context["form"]["quota"].value() == tanjungsari_quota.pk
+
+
+def test_save_through_htmx_sends_the_browser_to_the_new_entry(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota), headers={"HX-Request": "true"}
+    )
+
+    assert response["HX-Redirect"] == reverse(
+        "enrollment:enrollment_detail", args=[Enrollment.objects.get().pk]
+    )
