@@ -347,3 +347,14 @@ def test_the_inline_form_keeps_numbers_machine_readable(client, province_officia
     html = response.content.decode()
     assert 'value="19200"' in html
     assert f'id="quota-{big.pk}"' in html
+
+
+def test_an_administrator_sees_every_campaign_with_all_its_quotas(client, jabar_campaign, sijunjung_campaign):
+    from tests.factories import AdminFactory
+
+    client.force_login(AdminFactory())
+
+    response = client.get(reverse("campaigns:campaign_list"))
+
+    totals = {c.slug: (c.filled_total, c.target_total) for c in response.context["page"]}
+    assert totals == {"jabar-2025": (70, 300), "sijunjung-2023": (0, 100)}
