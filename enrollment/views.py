@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
@@ -75,24 +75,26 @@ def _slots_message(quota: Quota) -> str:
 def enrollment_create(request: HttpRequest) -> HttpResponse:
     """Phone first: campaign and village, NIK, the rest; "save and add another" keeps the village.
 
-    Through htmx, "save and add another" is one round trip on a weak connection: the answer is the
-    saved message and a fresh form for the same village, without reloading the page.
+    Through htmx, "save and add another" is one small round trip on a weak connection: the answer is
+    only the saved message, and the page clears the inputs itself (the `enrollment-saved` event in
+    static/js/app.js). A refused entry answers with the whole form, errors shown, in its place.
     """
     quotas = open_quotas_for(request.user)
     initial = {"quota": request.GET.get("quota") or (quotas[0].pk if len(quotas) == 1 else None)}
     form = EnrollmentForm(request.POST or None, user=request.user, initial=initial)
     enrollment = _register(request, form) if form.is_valid() else None
     if enrollment and "add_another" in request.POST:
-        quota_id = form.cleaned_data["quota"].pk
-        if not request.htmx:
-            return redirect(f"{reverse('enrollment:enrollment_create')}?quota={quota_id}")
-        form = EnrollmentForm(user=request.user, initial={"quota": quota_id})
-    elif enrollment:
+        if request.htmx:
+            return trigger_client_event(render(request, "includes/messages.html"), "enrollment-saved")
+        return redirect(f"{reverse('enrollment:enrollment_create')}?quota={form.cleaned_data['quota'].pk}")
+    if enrollment:
         detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
         return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
     context = {"form": form, "village_full": getattr(form, "village_full", False), "has_quotas": bool(quotas)}
-    template = "enrollment/includes/entry_form.html" if request.htmx else "enrollment/enrollment_form.html"
-    return render(request, template, context)
+    if request.htmx:
+        response = render(request, "enrollment/includes/entry_form.html", context)
+        return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")
+    return render(request, "enrollment/enrollment_form.html", context)
 
 
 def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:

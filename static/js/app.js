@@ -22,3 +22,17 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && event.target.matches("input[hx-get]")) event.preventDefault();
 });
+
+// A saved "save and add another" answers with only its message (enrollment/views.py): empty the
+// inputs for the next worker, keeping the chosen campaign and village, and put the cursor on the NIK.
+document.addEventListener("enrollment-saved", () => {
+  const form = document.getElementById("entry-form");
+  if (!form) return;
+  form.querySelectorAll("input:not([type=hidden]), textarea").forEach((input) => {
+    if (input.type === "checkbox") input.checked = false;
+    else input.value = "";
+  });
+  form.querySelectorAll("select:not(#id_quota)").forEach((select) => { select.selectedIndex = 0; });
+  document.getElementById("nik-check").replaceChildren();
+  document.getElementById("id_nik").focus();
+});

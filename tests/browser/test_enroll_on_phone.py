@@ -32,7 +32,21 @@ def test_an_agent_enrolls_a_worker_on_a_phone_with_birth_date_and_sex_from_the_n
 
     expect(phone.get_by_role("alert").first).to_contain_text("Desa Tanjungsari: 53 dari 100 terisi.")
     assert phone.get_by_label("NIK").first.input_value() == ""
-    enrollment = Enrollment.objects.get()
-    assert (enrollment.worker.full_name, enrollment.worker.sex) == ("Euis Suryani", "P")
-    assert Quota.objects.get(campaign=campaign).filled == 53
+    assert phone.get_by_label("Nama lengkap").input_value() == ""
+    assert not phone.get_by_label("Pekerja setuju datanya diproses").is_checked()
+
+    # The next worker, straight away, in the emptied form.
+    phone.get_by_label("NIK").first.fill("3214161203800002")
+    expect(phone.locator("#nik-check")).to_contain_text("Lahir 12 Maret 1980")
+    phone.get_by_label("Nama lengkap").fill("Ujang Supriatna")
+    phone.locator("#id_occupation").select_option("nelayan")
+    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1000000")
+    phone.get_by_label("Nama ahli waris").fill("Iis")
+    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
+    phone.get_by_label("Pekerja setuju datanya diproses").check()
+    phone.get_by_role("button", name="Simpan dan tambah lagi").click()
+    expect(phone.get_by_role("alert").first).to_contain_text("Desa Tanjungsari: 54 dari 100 terisi.")
+    workers = {e.worker.full_name: e.worker.sex for e in Enrollment.objects.select_related("worker")}
+    assert workers == {"Euis Suryani": "P", "Ujang Supriatna": "L"}
+    assert Quota.objects.get(campaign=campaign).filled == 54
     assert reverse("enrollment:enrollment_create") in phone.url
