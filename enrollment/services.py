@@ -94,7 +94,6 @@ def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, on: d
     return quota
 
 
-@transaction.atomic
 def _enroll(
     *,
     campaign: Campaign,
@@ -104,6 +103,8 @@ def _enroll(
     entered_by: User,
     reserve_if_full: bool,
 ) -> Enrollment:
+    """Take a slot (or a reserve place) and insert the enrollment. The caller holds the transaction,
+    so the slot and the row commit or roll back together, without a savepoint of their own."""
     quota = _check_can_enroll(campaign, village, worker, timezone.localdate())
     if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
         raise _already_enrolled(worker, campaign, entered_by)
@@ -129,12 +130,14 @@ def _enroll(
 
 def _save_worker(nik: str, fields: dict[str, Any], heirs: list[dict[str, str]] | None, by: User) -> Worker:
     worker = Worker.objects.filter(nik=nik).first() or Worker(nik=nik)
+    returning = worker.pk is not None
     for name, value in fields.items():
         setattr(worker, name, value)
     worker._history_user = by
     worker.save()
     if heirs is not None:
-        worker.heirs.all().delete()
+        if returning:
+            worker.heirs.all().delete()
         Heir.objects.bulk_create([Heir(worker=worker, **heir) for heir in heirs])
     return worker
 
@@ -324,13 +327,14 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
 def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) -> Enrollment:
     """Enroll the same worker in the same village in a later campaign; the quota rules apply as usual."""
     try:
-        return _enroll(
-            campaign=campaign,
-            village=enrollment.village,
-            worker=enrollment.worker,
-            funding_source=None,
-            entered_by=by,
-            reserve_if_full=False,
-        )
+        with transaction.atomic():
+            return _enroll(
+                campaign=campaign,
+                village=enrollment.village,
+                worker=enrollment.worker,
+                funding_source=None,
+                entered_by=by,
+                reserve_if_full=False,
+            )
     except IntegrityError:
         raise _already_enrolled(enrollment.worker, campaign, by) from None

@@ -80,8 +80,11 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
     static/js/app.js). A refused entry answers with the whole form, errors shown, in its place.
     """
     quotas = open_quotas_for(request.user)
-    initial = {"quota": request.GET.get("quota") or (quotas[0].pk if len(quotas) == 1 else None)}
-    form = EnrollmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        form = EnrollmentForm(request.POST, user=request.user)
+    else:
+        only = quotas[0].pk if len(quotas) == 1 else None
+        form = EnrollmentForm(user=request.user, initial={"quota": request.GET.get("quota") or only})
     enrollment = _register(request, form) if form.is_valid() else None
     if enrollment and "add_another" in request.POST:
         if request.htmx:
