@@ -38,9 +38,18 @@ def open_quotas_for(user: User):
 class WorkerForm(forms.ModelForm):
     """The worker's data, NIK first, as an agent types it from the KTP. Shared by entry and correction."""
 
+    # Two heirs fit the phone form: the first is required, the second optional; more go in via admin.
     heir_name = forms.CharField(label=_("Heir's name"), max_length=150)
     heir_relationship = forms.ChoiceField(label=_("Relationship"), choices=Heir.Relationship.choices)
     heir_nik = forms.CharField(label=_("Heir's NIK (optional)"), max_length=16, required=False)
+    heir2_name = forms.CharField(label=_("Second heir's name (optional)"), max_length=150, required=False)
+    heir2_relationship = forms.ChoiceField(
+        label=_("Relationship"),
+        choices=Heir.Relationship.choices,
+        initial=Heir.Relationship.CHILD,
+        required=False,
+    )
+    heir2_nik = forms.CharField(label=_("Second heir's NIK (optional)"), max_length=16, required=False)
 
     class Meta:
         model = Worker
@@ -75,10 +84,13 @@ class WorkerForm(forms.ModelForm):
         self.fields["occupation_other"].help_text = _("Only when the occupation is Other.")
         if self.instance.pk:
             self.fields["nik"].disabled = True  # a correction never moves an enrollment to another person
-            heir = self.instance.heirs.first()
-            if heir:
+            for prefix, heir in zip(("heir", "heir2"), self.instance.heirs.all()[:2], strict=False):
                 self.initial.update(
-                    heir_name=heir.name, heir_relationship=heir.relationship, heir_nik=heir.nik
+                    {
+                        f"{prefix}_name": heir.name,
+                        f"{prefix}_relationship": heir.relationship,
+                        f"{prefix}_nik": heir.nik,
+                    }
                 )
 
     def validate_unique(self):
@@ -103,12 +115,18 @@ class WorkerForm(forms.ModelForm):
             raise forms.ValidationError(_("A family card (KK) number has 16 digits."))
         return kk
 
-    def clean_heir_nik(self) -> str:
-        nik = self.cleaned_data.get("heir_nik", "").strip()
+    def _clean_heir_nik(self, name: str) -> str:
+        nik = self.cleaned_data.get(name, "").strip()
         errors = check_nik(nik).errors if nik else []
         if errors:
             raise forms.ValidationError(errors)
         return nik
+
+    def clean_heir_nik(self) -> str:
+        return self._clean_heir_nik("heir_nik")
+
+    def clean_heir2_nik(self) -> str:
+        return self._clean_heir_nik("heir2_nik")
 
     def clean(self):
         data = super().clean()
@@ -127,6 +145,8 @@ class WorkerForm(forms.ModelForm):
                 data.get("birth_date") or check.birth_date,
                 data.get("sex") or check.sex,
             )
+        if data.get("heir2_name") and not data.get("heir2_relationship"):
+            self.add_error("heir2_relationship", _("Choose the relationship."))
         if data.get("occupation") == Worker.Occupation.OTHER and not data.get("occupation_other"):
             self.add_error("occupation_other", _("Name the occupation."))
         if data.get("occupation") != Worker.Occupation.OTHER:
@@ -158,12 +178,15 @@ class WorkerForm(forms.ModelForm):
         return fields
 
     def heirs(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
         return [
             {
-                "name": self.cleaned_data["heir_name"],
-                "relationship": self.cleaned_data["heir_relationship"],
-                "nik": self.cleaned_data["heir_nik"],
+                "name": data[f"{prefix}_name"],
+                "relationship": data[f"{prefix}_relationship"],
+                "nik": data[f"{prefix}_nik"],
             }
+            for prefix in ("heir", "heir2")
+            if data.get(f"{prefix}_name")
         ]
 
 

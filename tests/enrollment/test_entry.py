@@ -239,3 +239,15 @@ def test_save_through_htmx_sends_the_browser_to_the_new_entry(client, agent, tan
     assert response["HX-Redirect"] == reverse(
         "enrollment:enrollment_detail", args=[Enrollment.objects.get().pk]
     )
+
+
+def test_a_second_heir_is_saved_in_order(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+
+    client.post(
+        reverse("enrollment:enrollment_create"),
+        entry(tanjungsari_quota, heir2_name="Dede", heir2_relationship="child", heir2_nik=nik_for(9)),
+    )
+
+    heirs = [(h.name, h.relationship, h.nik) for h in Worker.objects.get().heirs.all()]
+    assert heirs == [("Euis", "spouse", ""), ("Dede", "child", nik_for(9))]
