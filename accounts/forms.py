@@ -12,6 +12,23 @@ from .models import User
 from .phones import normalize_phone
 
 
+class PhoneField(forms.CharField):
+    """An Indonesian phone number as typed (0812 3456 7890, +62 812-3456-7890), cleaned to E.164."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 24  # room for the spaces and dashes people type; E.164 fits in 16
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        e164 = normalize_phone(value)
+        if e164 is None:
+            raise forms.ValidationError(_("Not a valid Indonesian phone number."))
+        return e164
+
+
 class CodeListWidget(forms.Textarea):
     """Region codes typed or picked into a text box, one per line (commas and spaces work too).
 
@@ -59,23 +76,16 @@ class AgentFieldsMixin(forms.ModelForm):
         self.fields["first_name"].required = True
         self.fields["first_name"].label = _("Name")
 
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "")
-        if not raw:
-            return ""
-        e164 = normalize_phone(raw)
-        if e164 is None:
-            raise forms.ValidationError(_("Not a valid Indonesian phone number."))
-        return e164
-
 
 class AgentCreateForm(AgentFieldsMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "phone", "regions"]
+        field_classes = {"phone": PhoneField}
 
 
 class AgentEditForm(AgentFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "regions"]
+        field_classes = {"phone": PhoneField}

@@ -256,10 +256,13 @@ class Quota(models.Model):
         )
         self.refresh_from_db(fields=["target", "filled", "baseline"])
         if not changed:
-            raise CampaignError(
-                _("%(village)s already has %(filled)s enrolled; its target cannot go below that.")
-                % {"village": self.village.display_name, "filled": self.filled}
-            )
+            raise CampaignError(self.below_filled_message())
+
+    def below_filled_message(self) -> str:
+        return _("%(village)s already has %(filled)s enrolled; its target cannot go below that.") % {
+            "village": self.village.display_name,
+            "filled": self.filled,
+        }
 
     @property
     def left(self) -> int:

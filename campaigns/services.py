@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.uploads import LineProblems
 from regions.codes import is_valid_code
 from regions.models import Region
 
@@ -44,13 +45,7 @@ def _refuse_below_filled(quotas, target: int) -> None:
         quotas.filter(filled__gt=target).select_related("village").order_by("village__code")[:MAX_NAMED]
     )
     if over:
-        raise AllocationError(
-            [
-                _("%(village)s already has %(filled)s enrolled; its target cannot go below that.")
-                % {"village": q.village.display_name, "filled": q.filled}
-                for q in over
-            ]
-        )
+        raise AllocationError([q.below_filled_message() for q in over])
 
 
 @transaction.atomic
@@ -86,8 +81,8 @@ class _QuotaLine:
     baseline: int | None
 
 
-def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], list[str]]:
-    lines, problems, seen = [], [], {}
+def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], LineProblems]:
+    lines, problems, seen = [], LineProblems(), {}
     for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [cell.strip() for cell in record]
         if not any(cells):
@@ -96,9 +91,9 @@ def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], list[str]]:
             continue  # header line
         code = cells[0]
         if not is_valid_code(code) or len(cells) < 2:
-            problems.append(
-                _("line %(line)d: expected village_code,target[,baseline], got %(text)r")
-                % {"line": number, "text": ",".join(record)}
+            problems.add(
+                number,
+                _("expected village_code,target[,baseline], got %(text)r") % {"text": ",".join(record)},
             )
             continue
         try:
@@ -107,14 +102,11 @@ def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], list[str]]:
             if target < 0 or (baseline is not None and baseline < 0):
                 raise ValueError
         except ValueError:
-            problems.append(
-                _("line %(line)d: target and baseline must be whole numbers of 0 or more") % {"line": number}
-            )
+            problems.add(number, _("target and baseline must be whole numbers of 0 or more"))
             continue
         if code in seen:
-            problems.append(
-                _("line %(line)d: %(code)s is already on line %(first)d")
-                % {"line": number, "code": code, "first": seen[code]}
+            problems.add(
+                number, _("%(code)s is already on line %(first)d") % {"code": code, "first": seen[code]}
             )
             continue
         seen[code] = number
@@ -140,21 +132,11 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
         village, quota = villages.get(item.code), quotas.get(item.code)
         if village is None:
             # The same words for an unknown code and one outside the area: existence is not leaked.
-            problems.append(
-                _("line %(line)d: %(code)s is not a village in your area")
-                % {"line": item.line, "code": item.code}
-            )
+            problems.add(item.line, _("%(code)s is not a village in your area") % {"code": item.code})
         elif quota and quota.filled > item.target:
-            problems.append(
-                _(
-                    "line %(line)d: %(village)s already has %(filled)s enrolled; its target cannot go below that."
-                )
-                % {"line": item.line, "village": village.display_name, "filled": quota.filled}
-            )
+            problems.add(item.line, quota.below_filled_message())
     if problems:
-        raise AllocationError(
-            sorted(problems, key=lambda p: int("".join(c for c in p.split(":")[0] if c.isdigit())))
-        )
+        raise AllocationError(problems.messages())
 
     changed, new = [], []
     for item in lines:

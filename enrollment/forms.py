@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PhoneField
 from accounts.models import User
-from accounts.phones import normalize_phone
 from campaigns.models import Campaign, FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin
 from regions.models import Region
@@ -65,6 +65,7 @@ class WorkerForm(forms.ModelForm):
             "monthly_income",
             "kk_number",
         ]
+        field_classes = {"phone": PhoneField}
         widgets = {
             "nik": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16, "autofocus": True}
@@ -102,12 +103,6 @@ class WorkerForm(forms.ModelForm):
             raise forms.ValidationError(check.errors)
         self.nik_check = check
         return check.nik
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "")
-        if raw and normalize_phone(raw) is None:
-            raise forms.ValidationError(_("Not a valid Indonesian phone number."))
-        return normalize_phone(raw) if raw else ""
 
     def clean_kk_number(self) -> str:
         kk = "".join(self.cleaned_data.get("kk_number", "").split())

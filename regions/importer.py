@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.uploads import LineProblems
+
 from .codes import ancestor_codes, is_valid_code, kind_of, level_of, parent_code
 from .models import Region
 
@@ -72,7 +74,7 @@ def rows_from_csv(text: str) -> list[RegionRow]:
     parent is neither in the file nor in the database).
     """
     rows: list[RegionRow] = []
-    problems: list[str] = []
+    problems = LineProblems()
     first_line: dict[str, int] = {}
     for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not record or not "".join(record).strip():
@@ -82,18 +84,15 @@ def rows_from_csv(text: str) -> list[RegionRow]:
         if number == 1 and not code[:1].isdigit():
             continue  # a header such as "code,name" or "kode,nama"
         if not is_valid_code(code):
-            problems.append(
-                _("line %(line)d: %(code)r is not a Kemendagri code like 32.14.16.2005")
-                % {"line": number, "code": code}
-            )
+            problems.add(number, _("%(code)r is not a Kemendagri code like 32.14.16.2005") % {"code": code})
             continue
         if not name:
-            problems.append(_("line %(line)d: %(code)s has no name") % {"line": number, "code": code})
+            problems.add(number, _("%(code)s has no name") % {"code": code})
             continue
         if code in first_line:
-            problems.append(
-                _("line %(line)d: %(code)s is a duplicate of line %(first)d")
-                % {"line": number, "code": code, "first": first_line[code]}
+            problems.add(
+                number,
+                _("%(code)s is a duplicate of line %(first)d") % {"code": code, "first": first_line[code]},
             )
             continue
         first_line[code] = number
@@ -104,18 +103,13 @@ def rows_from_csv(text: str) -> list[RegionRow]:
     for row in rows:
         parent = parent_code(row.code)
         if parent and parent not in first_line and parent not in known:
-            problems.append(
-                _("line %(line)d: %(code)s has no parent region %(parent)s")
-                % {"line": first_line[row.code], "code": row.code, "parent": parent}
+            problems.add(
+                first_line[row.code],
+                _("%(code)s has no parent region %(parent)s") % {"code": row.code, "parent": parent},
             )
     if problems:
-        raise RegionFileError(sorted(problems, key=_line_number))
+        raise RegionFileError(problems.messages())
     return rows
-
-
-def _line_number(problem: str) -> int:
-    digits = "".join(c for c in problem.split(":", 1)[0] if c.isdigit())
-    return int(digits or 0)
 
 
 def only_subtree(rows: Iterable[RegionRow], code: str) -> list[RegionRow]:

@@ -201,3 +201,11 @@ def test_an_administrator_manages_every_agent(client, agent):
     response = client.get(reverse("accounts:agent_list"))
 
     assert [a.username for a in response.context["page"]] == ["agen.tanjungsari"]
+
+
+def test_a_phone_number_typed_with_country_code_and_dashes_is_stored_in_e164(client, official):
+    client.force_login(official)
+
+    client.post(reverse("accounts:agent_create"), new_agent_data(phone="+62 812-3456-7890"))
+
+    assert User.objects.get(username="agen.baru").phone == "+6281234567890"
