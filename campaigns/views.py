@@ -124,7 +124,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "campaign": campaign,
         "totals": totals,
-        "percent": round(100 * totals["filled"] / totals["target"]) if totals["target"] else 0,
         "committed": committed,
         "over_budget": committed > campaign.budget,
         "funding_sources": campaign.funding_sources.all(),

@@ -169,8 +169,7 @@ class WorkerForm(forms.ModelForm):
             )
 
     def worker_fields(self) -> dict:
-        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "nik"}
-        return fields
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "nik"}
 
     def heirs(self) -> list[dict[str, str]]:
         data = self.cleaned_data

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .codes import kind_of, level_of
 from .models import Region
 
 
@@ -27,8 +28,6 @@ class RegionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            from .codes import kind_of, level_of
-
             obj.level = level_of(obj.code)
             obj.kind = kind_of(obj.code)
         super().save_model(request, obj, form, change)

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from .codes import ancestor_codes
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -132,12 +134,6 @@ class Region(models.Model):
             return self.name
         return f"{prefix} {self.name}"
 
-    @property
-    def ancestor_codes(self) -> list[str]:
-        from .codes import ancestor_codes
-
-        return ancestor_codes(self.code)
-
     def ancestors(self) -> list[Region]:
         """Province first, one query."""
-        return list(Region.objects.filter(code__in=self.ancestor_codes).order_by("code"))
+        return list(Region.objects.filter(code__in=ancestor_codes(self.code)).order_by("code"))

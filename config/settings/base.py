@@ -94,7 +94,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Model choice fields iterate their querysets; server-side cursors cost an extra round trip each
     # and do not survive a transaction-pooling pgbouncer.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,8 +155,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
+X_FRAME_OPTIONS = "DENY"  # with CSP frame-ancestors 'none': never inside someone else's frame
 
 LOGGING = {
     "version": 1,

@@ -185,7 +185,7 @@ def test_agents_cannot_open_the_agent_management_pages(client, agent, name, args
     client.force_login(agent)
     args = [agent.pk if a == 0 else a for a in args]
 
-    assert client.get(reverse(f"accounts:{name}", args=args)).status_code in (403, 405)
+    assert client.get(reverse(f"accounts:{name}", args=args)).status_code == 403
     assert client.post(reverse(f"accounts:{name}", args=args), {"active": "0"}).status_code == 403
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import load_regions
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +66,6 @@ def test_the_language_switch_turns_the_pages_english(client, agent):
 
 
 def test_counts_use_the_indonesian_thousands_separator(client, agent):
-    from tests.conftest import load_regions
-
     load_regions("32")  # all of Jawa Barat: 5,957 villages
     client.force_login(agent)
 
