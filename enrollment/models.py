@@ -158,6 +158,7 @@ class Enrollment(models.Model):
 
     SLOT_HOLDING = (Status.REGISTERED, Status.VERIFIED, Status.ACTIVE)
     OPEN = (Status.RESERVE, *SLOT_HOLDING)  # counts as "already in the campaign"
+    CORRECTABLE = (Status.RESERVE, Status.REGISTERED)  # not yet checked by an official
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
@@ -245,3 +246,11 @@ class Enrollment(models.Model):
     @property
     def holds_slot(self) -> bool:
         return self.status in self.SLOT_HOLDING
+
+    def can_correct(self, user: User) -> bool:
+        """The worker's data may be corrected until an official has checked it, by its agent or an official."""
+        return self.status in self.CORRECTABLE and (user.can_manage_agents or self.entered_by_id == user.pk)
+
+    def can_cancel(self, user: User) -> bool:
+        """Officials withdraw any open entry; an agent only one they may still correct."""
+        return self.status in self.OPEN and (user.can_manage_agents or self.can_correct(user))

@@ -185,7 +185,7 @@ def enrollment_update_worker(
 ) -> Enrollment:
     """An agent corrects their own entry while it is still registered (or on the reserve list)."""
     enrollment = _locked(enrollment)
-    if enrollment.status not in (Enrollment.Status.REGISTERED, Enrollment.Status.RESERVE):
+    if enrollment.status not in Enrollment.CORRECTABLE:
         raise EnrollmentError(
             _("Only registered entries can be changed; this one is already %(status)s.")
             % {"status": enrollment.get_status_display().lower()}

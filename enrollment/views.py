@@ -46,14 +46,6 @@ def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
     return get_object_or_404(enrollments, pk=pk)
 
 
-def _get_own_enrollment(request: HttpRequest, pk: int) -> Enrollment:
-    """An entry the user may correct or cancel: their own as an agent, any in reach as an official."""
-    enrollment = _get_enrollment_for_user(request, pk)
-    if not (request.user.can_manage_agents or enrollment.entered_by_id == request.user.pk):
-        raise PermissionDenied
-    return enrollment
-
-
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form came from (this site only), else `default`."""
     target = request.POST.get("next", "")
@@ -183,8 +175,8 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "worker_changes": _changes(
             enrollment.worker.history.select_related("history_user").order_by("-history_date")
         ),
-        "can_edit": enrollment.status in (Enrollment.Status.REGISTERED, Enrollment.Status.RESERVE)
-        and (request.user.can_manage_agents or enrollment.entered_by_id == request.user.pk),
+        "can_correct": enrollment.can_correct(request.user),
+        "can_cancel": enrollment.can_cancel(request.user),
         "is_official": request.user.can_manage_agents,
         "activate_form": ActivateForm(initial={"coverage_starts": timezone.localdate()}),
         "card_form": CardForm(),
@@ -218,7 +210,9 @@ def _changes(history) -> list[dict]:
 
 @login_required
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_own_enrollment(request, pk)
+    enrollment = _get_enrollment_for_user(request, pk)
+    if not enrollment.can_correct(request.user):
+        raise PermissionDenied
     form = WorkerForm(request.POST or None, instance=enrollment.worker)
     if form.is_valid():
         try:
@@ -252,12 +246,9 @@ def _reason_action(
 
 @login_required
 def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_own_enrollment(request, pk)
-    if not request.user.can_manage_agents and enrollment.status not in (
-        Enrollment.Status.REGISTERED,
-        Enrollment.Status.RESERVE,
-    ):
-        raise PermissionDenied  # once verified, only an official may withdraw it
+    enrollment = _get_enrollment_for_user(request, pk)
+    if not enrollment.can_cancel(request.user):
+        raise PermissionDenied
     return _reason_action(
         request,
         enrollment,

@@ -317,3 +317,28 @@ def test_the_region_drill_down_goes_from_the_users_area_to_its_villages(client, 
     ]  # Jawa Barat is above the official's reach
     assert outside.context["region"] is None
     assert list(outside.context["page"]) == []
+
+
+def test_once_verified_the_agent_can_no_longer_correct_or_cancel_but_the_official_can_cancel(
+    client, official, agent, campaign
+):
+    enrollment = enroll(campaign, 1, agent)
+    client.force_login(official)
+    client.post(reverse("enrollment:enrollment_verify", args=[enrollment.pk]))
+
+    client.force_login(agent)
+    detail = client.get(reverse("enrollment:enrollment_detail", args=[enrollment.pk])).content.decode()
+    assert client.get(reverse("enrollment:enrollment_edit", args=[enrollment.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("enrollment:enrollment_cancel", args=[enrollment.pk]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
+    assert "Perbaiki data" not in detail and "Batalkan pendaftaran" not in detail
+
+    client.force_login(official)
+    client.post(
+        reverse("enrollment:enrollment_cancel", args=[enrollment.pk]), {"reason": "Pindah ke luar kota"}
+    )
+    assert Enrollment.objects.get(pk=enrollment.pk).status == "cancelled"
