@@ -57,6 +57,7 @@ class CampaignForm(forms.ModelForm):
         return slug
 
     def clean(self):
+        # The check constraints say the same, but above the form; these put the message by the field.
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The campaign cannot end before it starts."))
@@ -66,8 +67,6 @@ class CampaignForm(forms.ModelForm):
             and data["min_age"] > data["max_age"]
         ):
             self.add_error("max_age", _("The maximum age cannot be below the minimum age."))
-        if not any(data.get(f) for f in ("covers_jkk", "covers_jkm", "covers_jht")):
-            raise forms.ValidationError(_("Choose at least one programme the campaign pays for."))
         return data
 
 

@@ -101,19 +101,26 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "name"]
         constraints = [
+            # The messages are what a user reads when a form (the admin's too) breaks the rule.
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="campaigns_campaign_period"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaigns_campaign_period",
+                violation_error_message=_("The campaign cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(coverage_months__gte=1, coverage_months__lte=12),
                 name="campaigns_campaign_coverage_months",
+                violation_error_message=_("A campaign covers 1 to 12 months."),
             ),
             models.CheckConstraint(
-                condition=Q(min_age__lte=F("max_age")), name="campaigns_campaign_age_range"
+                condition=Q(min_age__lte=F("max_age")),
+                name="campaigns_campaign_age_range",
+                violation_error_message=_("The maximum age cannot be below the minimum age."),
             ),
             models.CheckConstraint(
                 condition=Q(covers_jkk=True) | Q(covers_jkm=True) | Q(covers_jht=True),
                 name="campaigns_campaign_some_program",
+                violation_error_message=_("Choose at least one programme the campaign pays for."),
             ),
         ]
 

@@ -72,16 +72,21 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         constraints = [
+            # Messages for the admin's forms; the entry form checks the same by the field.
             models.CheckConstraint(
-                condition=Q(nik__regex=r"^[0-9]{16}$"), name="enrollment_worker_nik_16_digits"
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                name="enrollment_worker_nik_16_digits",
+                violation_error_message=_("A NIK has exactly 16 digits."),
             ),
             models.CheckConstraint(
                 condition=Q(kk_number="") | Q(kk_number__regex=r"^[0-9]{16}$"),
                 name="enrollment_worker_kk_16_digits",
+                violation_error_message=_("A family card (KK) number has 16 digits."),
             ),
             models.CheckConstraint(
                 condition=~Q(occupation="other") | ~Q(occupation_other=""),
                 name="enrollment_worker_other_named",
+                violation_error_message=_("Name the occupation."),
             ),
         ]
 

@@ -358,3 +358,13 @@ def test_an_administrator_sees_every_campaign_with_all_its_quotas(client, jabar_
 
     totals = {c.slug: (c.filled_total, c.target_total) for c in response.context["page"]}
     assert totals == {"jabar-2025": (70, 300), "sijunjung-2023": (0, 100)}
+
+
+def test_a_campaign_without_any_programme_gets_one_readable_message(client, official):
+    client.force_login(official)
+
+    response = client.post(reverse("campaigns:campaign_create"), campaign_data(covers_jkk="", covers_jkm=""))
+
+    assert response.context["form"].errors["__all__"] == [
+        "Pilih setidaknya satu program yang dibiayai kampanye."
+    ]
