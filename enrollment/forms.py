@@ -11,7 +11,8 @@ from config.forms import BootstrapWidgetsMixin
 from regions.models import Region
 
 from .models import Heir, Worker
-from .nik import age_on, check_nik
+from .nik import check_nik
+from .services import age_problem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -214,16 +215,11 @@ class EnrollmentForm(BootstrapWidgetsMixin, WorkerForm):
         quota, source = data.get("quota"), data.get("funding_source")
         if quota and source and source.campaign_id != quota.campaign_id:
             self.add_error("funding_source", _("This funding source belongs to another campaign."))
-        if quota and data.get("birth_date"):
-            age = age_on(data["birth_date"], timezone.localdate())
-            campaign = quota.campaign
-            if not campaign.min_age <= age <= campaign.max_age:
-                self.add_error(
-                    "birth_date",
-                    _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s.")
-                    % {"age": age, "min": campaign.min_age, "max": campaign.max_age},
-                )
         if quota:
+            # The service refuses the same; here the message sits by the birth date.
+            born = data.get("birth_date")
+            if born and (problem := age_problem(quota.campaign, born, timezone.localdate())):
+                self.add_error("birth_date", problem)
             self.add_region_warnings(quota.village)
         return data
 

@@ -77,6 +77,18 @@ def _already_enrolled(worker: Worker, campaign: Campaign, user: User) -> Already
     return AlreadyEnrolled(_("This worker is already enrolled in this campaign."))
 
 
+def age_problem(campaign: Campaign, birth_date: dt.date, on: dt.date) -> str | None:
+    """Why a worker born on `birth_date` is too young or too old for the campaign on `on`, or None."""
+    age = age_on(birth_date, on)
+    if campaign.min_age <= age <= campaign.max_age:
+        return None
+    return _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s.") % {
+        "age": age,
+        "min": campaign.min_age,
+        "max": campaign.max_age,
+    }
+
+
 def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, on: dt.date) -> Quota:
     if campaign.status != Campaign.Status.ACTIVE:
         raise EnrollmentError(_("The campaign is not active: no enrollments can be entered."))
@@ -85,12 +97,8 @@ def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, on: d
         raise EnrollmentError(
             _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
         )
-    age = age_on(worker.birth_date, on)
-    if not campaign.min_age <= age <= campaign.max_age:
-        raise EnrollmentError(
-            _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s.")
-            % {"age": age, "min": campaign.min_age, "max": campaign.max_age}
-        )
+    if problem := age_problem(campaign, worker.birth_date, on):
+        raise EnrollmentError(problem)
     return quota
 
 
