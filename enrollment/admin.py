@@ -1,30 +1,37 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enrollment, Heir, Worker
+from .models import Enrollment, Erasure, Heir, Worker
 
 
 class HeirInline(admin.TabularInline):
     model = Heir
     extra = 0
+    fields = ["position", "name", "relationship", "nik", "removed_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # heirs are marked removed, so that history keeps who was named
 
 
 @admin.register(Worker)
 class WorkerAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "masked_nik", "sex", "birth_date", "occupation", "village"]
-    list_filter = ["sex", "occupation"]
-    search_fields = ["=nik", "full_name"]  # NIK exact only, names by part
-    autocomplete_fields = ["village"]
-    inlines = [HeirInline]
-    list_select_related = ["village"]
+    """Identity only: what a worker declared is on each enrollment."""
+
+    list_display = ["masked_nik", "sex", "birth_date", "kpj_number", "created_at"]
+    list_filter = ["sex"]
+    search_fields = ["=nik", "=kpj_number"]  # exact only: no fishing by partial numbers
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # erasure keeps the row (and every count): see enrollment/erasure.py
 
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(SimpleHistoryAdmin):
-    list_display = ["worker", "campaign", "village", "status", "entered_at", "kpj_number"]
+    list_display = ["full_name", "worker", "campaign", "village", "status", "entered_at"]
     list_filter = ["status", "campaign"]
-    search_fields = ["=worker__nik", "worker__full_name", "=kpj_number"]
+    search_fields = ["=worker__nik", "full_name", "=worker__kpj_number"]
+    inlines = [HeirInline]
     autocomplete_fields = ["worker", "village"]
     raw_id_fields = ["funding_source"]
     date_hierarchy = "entered_at"
@@ -43,7 +50,28 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
         "activated_at",
         "closed_by",
         "closed_at",
+        "consent_given_at",
+        "consent_collected_by",
+        "erasure",
+        "renewed_from",
     ]
 
     def has_delete_permission(self, request, obj=None):
         return False  # invariant 3: enrollments are cancelled or rejected, never deleted
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    """The record of erasures: who, when, why and how many, never what."""
+
+    list_display = ["erased_at", "erased_by", "reason", "enrollment_count"]
+    readonly_fields = ["erased_at", "erased_by", "reason", "enrollment_count"]
+
+    def has_add_permission(self, request):
+        return False  # erasing goes through the enrollment page or purge_personal_data
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from campaigns.models import Campaign
 
-from .models import Enrollment, Worker
+from .models import Enrollment
+from .nik import nik_digits
 
 
 class EnrollmentFilter(django_filters.FilterSet):
@@ -16,7 +17,7 @@ class EnrollmentFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Enrollment.Status.choices)
     occupation = django_filters.ChoiceFilter(
-        label=_("Occupation"), field_name="worker__occupation", choices=Worker.Occupation.choices
+        label=_("Occupation"), field_name="occupation", choices=Enrollment.Occupation.choices
     )
     entered_by = django_filters.ModelChoiceFilter(label=_("Entered by"), queryset=User.objects.none())
     entered = django_filters.DateFromToRangeFilter(
@@ -38,10 +39,10 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        digits = value.replace(" ", "")
+        digits = nik_digits(value)
         if digits.isdigit() and len(digits) == 16:
             return queryset.filter(worker__nik=digits)  # an exact NIK only: no fishing by partial numbers
-        return queryset.filter(worker__full_name__icontains=value)
+        return queryset.filter(full_name__icontains=value)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=value.strip())

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +11,12 @@ from campaigns.models import Campaign, FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin
 from regions.models import Region
 
-from .models import Heir, Worker
-from .nik import check_nik
+from .models import Enrollment, Heir, Worker
+from .nik import check_nik, nik_digits
 from .services import age_problem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+HEIR_PREFIXES = ("heir", "heir2")
 
 
 class QuotaChoiceField(forms.ModelChoiceField):
@@ -36,13 +38,46 @@ def open_quotas_for(user: User):
     )
 
 
-class WorkerForm(forms.ModelForm):
-    """The worker's data, NIK first, as an agent types it from the KTP. Shared by entry and correction."""
+class NikField(forms.CharField):
+    """A NIK (or KK number) as people type it: spaces, dots and dashes allowed, kept as 16 digits.
 
-    # Two heirs fit the phone form: the first is required, the second optional; more go in via admin.
+    The input takes more than 16 characters on purpose: a browser's maxlength would silently cut a
+    17th digit off, where the agent must see an error instead.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value) -> str:
+        return nik_digits(super().to_python(value))
+
+
+class NikCheckedField(NikField):
+    """A NIK that must pass the structural checks (digits, region, birth date, serial)."""
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        if value and (errors := check_nik(value).errors):
+            raise forms.ValidationError(errors)
+        return value
+
+
+class DeclarationForm(forms.ModelForm):
+    """What the worker declares at a sign-up, NIK first, as an agent types it from the KTP.
+
+    Shared by entry and correction. The NIK, birth date and sex are the worker's identity: on a
+    correction they are shown but fixed, since a correction never moves an enrollment to another person.
+    """
+
+    nik = NikCheckedField(label=_("NIK"))
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=BLANK_CHOICE_DASH + Worker.Sex.choices)
+    # Two heirs fit the phone form: the first is required, the second optional.
     heir_name = forms.CharField(label=_("Heir's name"), max_length=150)
     heir_relationship = forms.ChoiceField(label=_("Relationship"), choices=Heir.Relationship.choices)
-    heir_nik = forms.CharField(label=_("Heir's NIK (optional)"), max_length=16, required=False)
+    heir_nik = NikCheckedField(label=_("Heir's NIK (optional)"), required=False)
     heir2_name = forms.CharField(label=_("Second heir's name (optional)"), max_length=150, required=False)
     heir2_relationship = forms.ChoiceField(
         label=_("Relationship"),
@@ -50,15 +85,12 @@ class WorkerForm(forms.ModelForm):
         initial=Heir.Relationship.CHILD,
         required=False,
     )
-    heir2_nik = forms.CharField(label=_("Second heir's NIK (optional)"), max_length=16, required=False)
+    heir2_nik = NikCheckedField(label=_("Second heir's NIK (optional)"), required=False)
 
     class Meta:
-        model = Worker
+        model = Enrollment
         fields = [
-            "nik",
             "full_name",
-            "birth_date",
-            "sex",
             "phone",
             "address",
             "occupation",
@@ -66,27 +98,28 @@ class WorkerForm(forms.ModelForm):
             "monthly_income",
             "kk_number",
         ]
-        field_classes = {"phone": PhoneField}
+        field_classes = {"phone": PhoneField, "kk_number": NikField}
         widgets = {
-            "nik": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16, "autofocus": True}
-            ),
-            "birth_date": DATE_INPUT,
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812 3456 7890"}),
             "monthly_income": forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1500000"}),
-            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
         }
+
+    field_order = ["nik", "full_name", "birth_date", "sex"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
-        self.fields["birth_date"].required = False
-        self.fields["sex"].required = False
+        self.fields["nik"].widget.attrs["autofocus"] = True
+        self.fields["full_name"].required = True
+        self.fields["kk_number"].required = False
         self.fields["birth_date"].help_text = _("Filled from the NIK.")
         self.fields["occupation_other"].help_text = _("Only when the occupation is Other.")
         if self.instance.pk:
-            self.fields["nik"].disabled = True  # a correction never moves an enrollment to another person
-            for prefix, heir in zip(("heir", "heir2"), self.instance.heirs.all()[:2], strict=False):
+            worker = self.instance.worker
+            self.initial.update({"nik": worker.nik, "birth_date": worker.birth_date, "sex": worker.sex})
+            for name in ("nik", "birth_date", "sex"):
+                self.fields[name].disabled = True
+            for prefix, heir in zip(HEIR_PREFIXES, self.instance.heirs.current(), strict=False):
                 self.initial.update(
                     {
                         f"{prefix}_name": heir.name,
@@ -95,39 +128,16 @@ class WorkerForm(forms.ModelForm):
                     }
                 )
 
-    def validate_unique(self):
-        pass  # an existing NIK is a returning worker, not an error: the service updates them
-
-    def clean_nik(self) -> str:
-        check = check_nik(self.cleaned_data["nik"])
-        if check.errors:
-            raise forms.ValidationError(check.errors)
-        self.nik_check = check
-        return check.nik
-
     def clean_kk_number(self) -> str:
-        kk = "".join(self.cleaned_data.get("kk_number", "").split())
+        kk = self.cleaned_data.get("kk_number", "")
         if kk and (len(kk) != 16 or not kk.isdigit()):
             raise forms.ValidationError(_("A family card (KK) number has 16 digits."))
         return kk
 
-    def _clean_heir_nik(self, name: str) -> str:
-        nik = self.cleaned_data.get(name, "").strip()
-        errors = check_nik(nik).errors if nik else []
-        if errors:
-            raise forms.ValidationError(errors)
-        return nik
-
-    def clean_heir_nik(self) -> str:
-        return self._clean_heir_nik("heir_nik")
-
-    def clean_heir2_nik(self) -> str:
-        return self._clean_heir_nik("heir2_nik")
-
     def clean(self):
         data = super().clean()
-        check = getattr(self, "nik_check", None)
-        if check:
+        if data.get("nik") and not self.fields["nik"].disabled:
+            check = check_nik(data["nik"])
             # Filled from the NIK when left empty; when typed, they must agree with it.
             if data.get("birth_date") and data["birth_date"] != check.birth_date:
                 self.add_error(
@@ -137,17 +147,18 @@ class WorkerForm(forms.ModelForm):
                 )
             if data.get("sex") and data["sex"] != check.sex:
                 self.add_error("sex", _("The sex does not match the NIK."))
-            data["birth_date"], data["sex"] = (
-                data.get("birth_date") or check.birth_date,
-                data.get("sex") or check.sex,
-            )
+            data["birth_date"], data["sex"] = check.birth_date, check.sex
+            self.nik_check = check
         if data.get("heir2_name") and not data.get("heir2_relationship"):
             self.add_error("heir2_relationship", _("Choose the relationship."))
-        if data.get("occupation") == Worker.Occupation.OTHER and not data.get("occupation_other"):
+        if data.get("occupation") == Enrollment.Occupation.OTHER and not data.get("occupation_other"):
             self.add_error("occupation_other", _("Name the occupation."))
-        if data.get("occupation") != Worker.Occupation.OTHER:
+        if data.get("occupation") != Enrollment.Occupation.OTHER:
             data["occupation_other"] = ""
         return data
+
+    def _post_clean(self):
+        pass  # the model is validated by the service and the database, not by assigning to the instance
 
     def add_region_warnings(self, village: Region) -> None:
         """A NIK issued elsewhere is normal (people move; regions split): a warning, never an error."""
@@ -169,10 +180,11 @@ class WorkerForm(forms.ModelForm):
                 % {"code": check.district_code}
             )
 
-    def worker_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "nik"}
+    def declaration(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
-    def heirs(self) -> list[dict[str, str]]:
+    def heirs(self) -> list[dict[str, str] | None]:
+        """The heirs by position (1, 2); None where the position was left empty."""
         data = self.cleaned_data
         return [
             {
@@ -180,12 +192,13 @@ class WorkerForm(forms.ModelForm):
                 "relationship": data[f"{prefix}_relationship"],
                 "nik": data[f"{prefix}_nik"],
             }
-            for prefix in ("heir", "heir2")
             if data.get(f"{prefix}_name")
+            else None
+            for prefix in HEIR_PREFIXES
         ]
 
 
-class EnrollmentForm(BootstrapWidgetsMixin, WorkerForm):
+class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
     """A new sign-up: which village quota, who pays, consent, and the worker."""
 
     quota = QuotaChoiceField(Quota.objects.none(), label=_("Campaign and village"), empty_label=None)
@@ -200,7 +213,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, WorkerForm):
         label=_("The worker agrees that their data is processed for this enrollment (UU 27/2022).")
     )
 
-    field_order = ["quota", "nik"]
+    field_order = ["quota", "nik", "full_name", "birth_date", "sex"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,12 +236,8 @@ class EnrollmentForm(BootstrapWidgetsMixin, WorkerForm):
             self.add_region_warnings(quota.village)
         return data
 
-    def worker_fields(self) -> dict:
-        return {
-            **super().worker_fields(),
-            "village": self.cleaned_data["quota"].village,
-            "consent_at": timezone.now(),
-        }
+    def declaration(self) -> dict:
+        return {**super().declaration(), "declared_not_hospitalised": self.cleaned_data["not_hospitalised"]}
 
 
 class ReasonForm(forms.Form):
@@ -236,7 +245,11 @@ class ReasonForm(forms.Form):
 
 
 class ActivateForm(forms.Form):
-    kpj_number = forms.CharField(label=_("Membership number (KPJ)"), max_length=20)
+    kpj_number = forms.CharField(
+        label=_("Membership number (KPJ)"),
+        max_length=20,
+        help_text=_("The worker keeps one membership number across campaigns."),
+    )
     coverage_starts = forms.DateField(label=_("Coverage starts"), widget=DATE_INPUT)
 
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,11 +19,160 @@ if TYPE_CHECKING:
 
 
 class Worker(models.Model):
-    """An informal worker (BPU), identified by NIK. One worker, many enrollments over the years."""
+    """A person's identity, shared nationally: the NIK, what it implies, and the KPJ once BPJS gives one.
+
+    Nothing a worker *declares* lives here (name, phone, address, occupation, income, KK, heirs,
+    consent): that belongs to each enrollment and to the area that collected it (DESIGN.md invariant 4),
+    so a sign-up in one area can never change or reveal what another area recorded.
+    """
 
     class Sex(models.TextChoices):
         MALE = MALE, _("Male")
         FEMALE = FEMALE, _("Female")
+
+    # NULL once the person's data is erased (UU 27/2022): the row stays so that counts stay right.
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    # One number, one person. Sensitive (it opens the member's JMO account): shown only where needed.
+    kpj_number = models.CharField(_("membership number (KPJ)"), max_length=20, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
+                name="enrollment_worker_nik_16_digits",
+                violation_error_message=_("A NIK has exactly 16 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kpj_number__isnull=True) | ~Q(kpj_number=""),
+                name="enrollment_worker_kpj_not_empty",
+                violation_error_message=_("Enter the membership number (KPJ)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.masked_nik or gettext("(erased)")
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik) if self.nik else ""
+
+
+class HeirQuerySet(models.QuerySet):
+    def current(self) -> HeirQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class Heir(models.Model):
+    """Ahli waris named at one sign-up, who receives the JKM benefit (Rp 42 million) if the worker dies.
+
+    Heirs belong to the enrollment that recorded them. A correction changes a heir in place (position 1
+    or 2) and a heir taken off is marked removed, so history always shows who named whom, and when.
+    """
+
+    class Relationship(models.TextChoices):
+        # DOMAIN.md: the order in which heirs are entitled.
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        SIBLING = "sibling", _("Sibling")
+        IN_LAW = "in_law", _("Parent- or sibling-in-law")
+        NAMED = "named", _("Person named by the worker")
+
+    enrollment = models.ForeignKey(
+        "Enrollment", verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="heirs"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    name = models.CharField(_("name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = HeirQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("heir")
+        verbose_name_plural = _("heirs")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "position"], name="enrollment_heir_one_per_position"),
+            models.CheckConstraint(
+                condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"),
+                name="enrollment_heir_nik_16_digits",
+                violation_error_message=_("A NIK has exactly 16 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+
+class Erasure(models.Model):
+    """An erasure of personal data (UU 27/2022): who, when and why, never what was erased."""
+
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the retention purge erased it."),
+    )
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=250)
+    enrollment_count = models.PositiveIntegerField(_("enrollments erased"))
+
+    class Meta:
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"{self.erased_at:%Y-%m-%d %H:%M} {self.erased_by or '-'}: {self.reason}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> EnrollmentQuerySet:
+        return self.filter(reach_q(user, "village__code"))
+
+    def holding_slots(self) -> EnrollmentQuerySet:
+        return self.filter(status__in=Enrollment.SLOT_HOLDING)
+
+    def latest_declaration_of(self, nik: str) -> Enrollment | None:
+        """The latest enrollment of this NIK among these (scope first), with its current heirs, or None."""
+        return (
+            self.filter(worker__nik=nik, erasure__isnull=True)
+            .select_related("campaign", "village")
+            .prefetch_related(models.Prefetch("heirs", Heir.objects.current()))
+            .order_by("-entered_at", "-pk")
+            .first()
+        )
+
+    def reserves(self) -> EnrollmentQuerySet:
+        """The reserve list (cadangan), first entered first."""
+        return self.filter(status=Enrollment.Status.RESERVE).order_by("entered_at", "pk")
+
+
+class Enrollment(models.Model):
+    """A worker in a campaign at a village: registered → verified → active, or rejected/cancelled."""
+
+    class Status(models.TextChoices):
+        RESERVE = "reserve", _("Reserve (cadangan)")
+        REGISTERED = "registered", _("Registered")
+        VERIFIED = "verified", _("Verified")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Occupation(models.TextChoices):
         # DOMAIN.md: the occupations commonly enrolled, in its order.
@@ -50,129 +200,68 @@ class Worker(models.Model):
         KADER_PKK = "kader_pkk", _("PKK cadre (kader PKK)")
         OTHER = "other", _("Other")
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
-    birth_date = models.DateField(_("birth date"))
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    address = models.CharField(_("address"), max_length=250, blank=True)
-    village = models.ForeignKey(
-        Region, verbose_name=_("village of residence"), on_delete=models.PROTECT, related_name="residents"
-    )
-    occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
-    occupation_other = models.CharField(_("other occupation"), max_length=100, blank=True)
-    monthly_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"))
-    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
-    consent_at = models.DateTimeField(_("consent to data processing given at"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("worker")
-        verbose_name_plural = _("workers")
-        constraints = [
-            # Messages for the admin's forms; the entry form checks the same by the field.
-            models.CheckConstraint(
-                condition=Q(nik__regex=r"^[0-9]{16}$"),
-                name="enrollment_worker_nik_16_digits",
-                violation_error_message=_("A NIK has exactly 16 digits."),
-            ),
-            models.CheckConstraint(
-                condition=Q(kk_number="") | Q(kk_number__regex=r"^[0-9]{16}$"),
-                name="enrollment_worker_kk_16_digits",
-                violation_error_message=_("A family card (KK) number has 16 digits."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(occupation="other") | ~Q(occupation_other=""),
-                name="enrollment_worker_other_named",
-                violation_error_message=_("Name the occupation."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.full_name} ({self.masked_nik})"
-
-    @property
-    def masked_nik(self) -> str:
-        return mask_nik(self.nik)
-
-    @property
-    def occupation_label(self) -> str:
-        return (
-            self.occupation_other
-            if self.occupation == self.Occupation.OTHER
-            else self.get_occupation_display()
-        )
-
-
-class Heir(models.Model):
-    """Ahli waris, who receives the JKM benefit (Rp 42 million) if the worker dies."""
-
-    class Relationship(models.TextChoices):
-        # DOMAIN.md: the order in which heirs are entitled.
-        SPOUSE = "spouse", _("Spouse")
-        CHILD = "child", _("Child")
-        PARENT = "parent", _("Parent")
-        GRANDCHILD = "grandchild", _("Grandchild")
-        GRANDPARENT = "grandparent", _("Grandparent")
-        SIBLING = "sibling", _("Sibling")
-        IN_LAW = "in_law", _("Parent- or sibling-in-law")
-        NAMED = "named", _("Person named by the worker")
-
-    worker = models.ForeignKey(
-        Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="heirs"
-    )
-    name = models.CharField(_("name"), max_length=150)
-    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("heir")
-        verbose_name_plural = _("heirs")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_relationship_display()})"
-
-
-class EnrollmentQuerySet(models.QuerySet):
-    def for_user(self, user: User) -> EnrollmentQuerySet:
-        return self.filter(reach_q(user, "village__code"))
-
-    def holding_slots(self) -> EnrollmentQuerySet:
-        return self.filter(status__in=Enrollment.SLOT_HOLDING)
-
-    def reserves(self) -> EnrollmentQuerySet:
-        """The reserve list (cadangan), first entered first."""
-        return self.filter(status=Enrollment.Status.RESERVE).order_by("entered_at", "pk")
-
-
-class Enrollment(models.Model):
-    """A worker in a campaign at a village: registered → verified → active, or rejected/cancelled."""
-
-    class Status(models.TextChoices):
-        RESERVE = "reserve", _("Reserve (cadangan)")
-        REGISTERED = "registered", _("Registered")
-        VERIFIED = "verified", _("Verified")
-        ACTIVE = "active", _("Active")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
-
     SLOT_HOLDING = (Status.REGISTERED, Status.VERIFIED, Status.ACTIVE)
     OPEN = (Status.RESERVE, *SLOT_HOLDING)  # counts as "already in the campaign"
     CORRECTABLE = (Status.RESERVE, Status.REGISTERED)  # not yet checked by an official
+    # What the worker declares at a sign-up (the entry form's fields), and of it what identifies them.
+    DECLARED = (
+        "full_name",
+        "phone",
+        "address",
+        "occupation",
+        "occupation_other",
+        "monthly_income",
+        "kk_number",
+        "declared_not_hospitalised",
+    )
+    IDENTIFYING = {"full_name": "", "phone": "", "address": "", "kk_number": ""}  # blanked by an erasure
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
     )
+    # The quota's village, which is also the village the worker declared living in.
     village = models.ForeignKey(
         Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="enrollments"
     )
     worker = models.ForeignKey(
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    renewed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+
+    # What the worker declared at this sign-up. It belongs to this enrollment and to the area that
+    # collected it: a later sign-up elsewhere records its own and never changes or sees this one.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
+    occupation_other = models.CharField(_("other occupation"), max_length=100, blank=True)
+    monthly_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"))
+    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
+    declared_not_hospitalised = models.BooleanField(_("declared not in hospital"), default=False)
+    # Consent is for this enrollment's campaign, collected by an agent or official at one moment.
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent collected by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    erasure = models.ForeignKey(
+        Erasure,
+        verbose_name=_("personal data erased"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
     )
     funding_source = models.ForeignKey(
         FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, null=True, blank=True
@@ -201,7 +290,6 @@ class Enrollment(models.Model):
         related_name="+",
     )
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
-    kpj_number = models.CharField(_("membership number (KPJ)"), max_length=20, blank=True)
     coverage_starts = models.DateField(_("coverage starts"), null=True, blank=True)
     coverage_ends = models.DateField(_("coverage ends"), null=True, blank=True)
     card_handed_over_on = models.DateField(_("card handed over on"), null=True, blank=True)
@@ -230,9 +318,20 @@ class Enrollment(models.Model):
                 condition=Q(status__in=["reserve", "registered", "verified", "active"]),
                 name="enrollment_enrollment_once_per_campaign",
             ),
+            # The KPJ itself is the worker's (one number, one person); the services set it on activation.
             models.CheckConstraint(
-                condition=~Q(status="active") | (~Q(kpj_number="") & Q(coverage_starts__isnull=False)),
-                name="enrollment_enrollment_active_has_kpj",
+                condition=~Q(status="active") | Q(coverage_starts__isnull=False, coverage_ends__isnull=False),
+                name="enrollment_enrollment_active_has_coverage",
+            ),
+            models.CheckConstraint(
+                condition=Q(kk_number="") | Q(kk_number__regex=r"^[0-9]{16}$"),
+                name="enrollment_enrollment_kk_16_digits",
+                violation_error_message=_("A family card (KK) number has 16 digits."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(occupation="other") | ~Q(occupation_other=""),
+                name="enrollment_enrollment_other_named",
+                violation_error_message=_("Name the occupation."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["rejected", "cancelled"]) | ~Q(reason=""),
@@ -246,16 +345,37 @@ class Enrollment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.worker} — {self.campaign}"
+        return f"{self.display_name} — {self.campaign}"
+
+    @property
+    def display_name(self) -> str:
+        return gettext("(personal data erased)") if self.erasure_id else self.full_name
+
+    @property
+    def occupation_label(self) -> str:
+        return self.occupation_other if self.occupation == self.Occupation.OTHER else self.get_occupation_display()
 
     @property
     def holds_slot(self) -> bool:
         return self.status in self.SLOT_HOLDING
 
     def can_correct(self, user: User) -> bool:
-        """The worker's data may be corrected until an official has checked it, by its agent or an official."""
-        return self.status in self.CORRECTABLE and (user.can_manage_agents or self.entered_by_id == user.pk)
+        """The declaration may be corrected until an official has checked it, by its agent or an official."""
+        return (
+            self.status in self.CORRECTABLE
+            and self.erasure_id is None
+            and user.reaches(self.village)
+            and (user.can_manage_agents or self.entered_by_id == user.pk)
+        )
 
     def can_cancel(self, user: User) -> bool:
         """Officials withdraw any open entry; an agent only one they may still correct."""
-        return self.status in self.OPEN and (user.can_manage_agents or self.can_correct(user))
+        return (
+            self.status in self.OPEN
+            and user.reaches(self.village)
+            and (user.can_manage_agents or self.can_correct(user))
+        )
+
+    def can_erase(self, user: User) -> bool:
+        """Erasure on request (UU 27/2022): officials over the village and administrators."""
+        return self.erasure_id is None and user.can_manage_agents and user.reaches(self.village)

@@ -39,9 +39,20 @@ _ERRORS = {
 }
 
 
+_SEPARATORS = str.maketrans("", "", " .-\t")
+
+
+def nik_digits(raw: str) -> str:
+    """A NIK or KK number as people type it (3214 1612 0585 0008, 32.14.16.120585.0009), separators removed.
+
+    Only spaces, dots and dashes go: anything else stays, so that the 16-digit check can refuse it.
+    """
+    return (raw or "").translate(_SEPARATORS)
+
+
 def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
     today = today or timezone.localdate()
-    info = parse_nik(raw or "", reference_date=today)
+    info = parse_nik(nik_digits(raw), reference_date=today)
     check = NikCheck(nik=info.nik, district_code=info.district_code, sex=info.gender)
     check.errors = [
         _ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors

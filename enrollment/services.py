@@ -22,7 +22,7 @@ from campaigns.models import Campaign, FundingSource, Quota
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
-from .nik import age_on
+from .nik import age_on, check_nik, nik_digits
 
 
 class EnrollmentError(Exception):
@@ -89,7 +89,12 @@ def age_problem(campaign: Campaign, birth_date: dt.date, on: dt.date) -> str | N
     }
 
 
-def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, on: dt.date) -> Quota:
+def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
+    # The service checks reach itself: a form narrows its choices, but an import or a task calls here too.
+    if not by.reaches(village):
+        raise EnrollmentError(
+            _("%(village)s is outside your area.") % {"village": village.display_name}
+        )
     if campaign.status != Campaign.Status.ACTIVE:
         raise EnrollmentError(_("The campaign is not active: no enrollments can be entered."))
     quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
@@ -107,13 +112,15 @@ def _enroll(
     campaign: Campaign,
     village: Region,
     worker: Worker,
+    declaration: dict[str, Any],
     funding_source: FundingSource | None,
     entered_by: User,
     reserve_if_full: bool,
+    renewed_from: Enrollment | None = None,
 ) -> Enrollment:
     """Take a slot (or a reserve place) and insert the enrollment. The caller holds the transaction,
     so the slot and the row commit or roll back together, without a savepoint of their own."""
-    quota = _check_can_enroll(campaign, village, worker, timezone.localdate())
+    quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate())
     if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
         raise _already_enrolled(worker, campaign, entered_by)
     if _take_slot(campaign, village):
@@ -130,24 +137,46 @@ def _enroll(
         funding_source=funding_source,
         status=status,
         entered_by=entered_by,
+        renewed_from=renewed_from,
+        **declaration,
     )
     enrollment._history_user = entered_by
     enrollment.save()
     return enrollment
 
 
-def _save_worker(nik: str, fields: dict[str, Any], heirs: list[dict[str, str]] | None, by: User) -> Worker:
-    worker = Worker.objects.filter(nik=nik).first() or Worker(nik=nik)
-    returning = worker.pk is not None
-    for name, value in fields.items():
-        setattr(worker, name, value)
-    worker._history_user = by
-    worker.save()
-    if heirs is not None:
-        if returning:
-            worker.heirs.all().delete()
-        Heir.objects.bulk_create([Heir(worker=worker, **heir) for heir in heirs])
+def _worker_for(nik: str) -> Worker:
+    """The worker with this NIK, created when new. Only identity is stored here, and it follows from
+    the NIK itself, so a returning worker is never changed by a sign-up."""
+    check = check_nik(nik)
+    if check.errors:
+        raise EnrollmentError(" ".join(check.errors))
+    worker = Worker.objects.filter(nik=check.nik).first()
+    if worker is None:
+        worker = Worker.objects.create(nik=check.nik, birth_date=check.birth_date, sex=check.sex)
     return worker
+
+
+def _save_heirs(enrollment: Enrollment, heirs: list[dict[str, str] | None], by: User) -> None:
+    """Heirs by position: changed in place, added, or marked removed; never deleted, so the history
+    keeps every earlier heir with who changed them and when."""
+    current = {heir.position: heir for heir in enrollment.heirs.all()}
+    for position, data in enumerate(heirs, start=1):
+        heir = current.get(position)
+        if data is None:
+            if heir is not None and heir.removed_at is None:
+                heir.removed_at = timezone.now()
+                heir._history_user = by
+                heir.save(update_fields=["removed_at"])
+            continue
+        heir = heir or Heir(enrollment=enrollment, position=position)
+        fields = {**data, "removed_at": None}
+        if heir.pk and all(getattr(heir, name) == value for name, value in fields.items()):
+            continue  # unchanged: no history row that says nothing
+        for name, value in fields.items():
+            setattr(heir, name, value)
+        heir._history_user = by
+        heir.save()
 
 
 def enrollment_register(
@@ -155,50 +184,70 @@ def enrollment_register(
     campaign: Campaign,
     village: Region,
     nik: str,
-    worker_fields: dict[str, Any],
-    heirs: list[dict[str, str]],
+    declaration: dict[str, Any],
+    heirs: list[dict[str, str] | None],
     funding_source: FundingSource | None,
     entered_by: User,
     reserve_if_full: bool = False,
 ) -> Enrollment:
-    """Record a worker's sign-up: save the worker (by NIK) and their heirs, take a slot, enroll.
+    """Record a worker's sign-up: the worker by NIK, what they declared and their heirs, a slot.
 
-    All in one transaction. A full village raises VillageFull unless `reserve_if_full`, in which case
-    the worker goes on the reserve list without a slot. The same NIK entered twice at the same moment
-    ends, through the unique constraints, as one enrollment and one AlreadyEnrolled.
+    All in one transaction. The declaration (name, phone, address, income, KK, heirs, consent) is
+    this enrollment's own; an existing worker's other enrollments are never read or changed. A full
+    village raises VillageFull unless `reserve_if_full`, in which case the worker goes on the reserve
+    list without a slot. The same NIK entered twice at the same moment ends, through the unique
+    constraints, as one enrollment and one AlreadyEnrolled.
     """
-    try:
-        with transaction.atomic():
-            worker = _save_worker(nik, worker_fields, heirs, entered_by)
-            return _enroll(
-                campaign=campaign,
-                village=village,
-                worker=worker,
-                funding_source=funding_source,
-                entered_by=entered_by,
-                reserve_if_full=reserve_if_full,
-            )
-    except IntegrityError:
-        # Another request enrolled this NIK between our check and our insert; everything, the slot
-        # included, was rolled back with the transaction.
-        worker = Worker.objects.filter(nik=nik).first()
-        if worker is None:
-            raise  # not a race on this NIK: a genuine bug, let it be seen
-        raise _already_enrolled(worker, campaign, entered_by) from None
+    consent = {"consent_given_at": timezone.now(), "consent_collected_by": entered_by}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                worker = _worker_for(nik)
+                enrollment = _enroll(
+                    campaign=campaign,
+                    village=village,
+                    worker=worker,
+                    declaration={**declaration, **consent},
+                    funding_source=funding_source,
+                    entered_by=entered_by,
+                    reserve_if_full=reserve_if_full,
+                )
+                _save_heirs(enrollment, heirs, entered_by)
+                return enrollment
+        except IntegrityError:
+            # Another request created this worker or enrolled this NIK between our check and our
+            # insert; everything, the slot included, was rolled back with the transaction.
+            worker = Worker.objects.filter(nik=nik_digits(nik)).first()
+            if worker is None:
+                raise  # not a race on this NIK: a genuine bug, let it be seen
+            if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+                raise _already_enrolled(worker, campaign, entered_by) from None
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
-def enrollment_update_worker(
-    *, enrollment: Enrollment, worker_fields: dict[str, Any], heirs: list[dict[str, str]], by: User
+def enrollment_update_declaration(
+    *, enrollment: Enrollment, declaration: dict[str, Any], heirs: list[dict[str, str] | None], by: User
 ) -> Enrollment:
-    """An agent corrects their own entry while it is still registered (or on the reserve list)."""
+    """Correct what was declared at this sign-up while it is still registered (or on the reserve list).
+
+    Only this enrollment changes; the worker's identity and their other enrollments stay as they are.
+    """
     enrollment = _locked(enrollment)
-    if enrollment.status not in Enrollment.CORRECTABLE:
+    if not enrollment.can_correct(by):
         raise EnrollmentError(
             _("Only registered entries can be changed; this one is already %(status)s.")
             % {"status": enrollment.get_status_display().lower()}
         )
-    _save_worker(enrollment.worker.nik, worker_fields, heirs, by)
+    changed = [name for name, value in declaration.items() if getattr(enrollment, name) != value]
+    for name in changed:
+        setattr(enrollment, name, declaration[name])
+    if changed:
+        enrollment._history_user = by
+        enrollment.save(update_fields=changed)
+    _save_heirs(enrollment, heirs, by)
     return enrollment
 
 
@@ -236,35 +285,51 @@ def enrollment_verify(*, enrollment: Enrollment, by: User) -> Enrollment:
     return _save(enrollment, by, ["verified_by", "verified_at"])
 
 
+def _record_kpj(worker: Worker, kpj_number: str, by: User) -> None:
+    """One number, one person: a worker keeps their KPJ, and no two workers share one."""
+    kpj = "".join(kpj_number.split())
+    if not kpj:
+        raise EnrollmentError(_("Enter the membership number (KPJ)."))
+    if worker.kpj_number == kpj:
+        return
+    if worker.kpj_number:
+        raise EnrollmentError(
+            _("This worker already has membership number %(kpj)s; a worker keeps one number.")
+            % {"kpj": worker.kpj_number}
+        )
+    if Worker.objects.filter(kpj_number=kpj).exists():
+        raise EnrollmentError(_("Membership number %(kpj)s belongs to another worker.") % {"kpj": kpj})
+    worker.kpj_number = kpj
+    worker._history_user = by
+    try:
+        with transaction.atomic():  # a savepoint: the same number saved for another worker just now
+            worker.save(update_fields=["kpj_number"])
+    except IntegrityError:
+        raise EnrollmentError(
+            _("Membership number %(kpj)s belongs to another worker.") % {"kpj": kpj}
+        ) from None
+
+
 @transaction.atomic
 def enrollment_activate(
     *, enrollment: Enrollment, by: User, kpj_number: str, coverage_starts: dt.date
 ) -> Enrollment:
-    """Record the BPJS membership number and the coverage period (start + the campaign's months)."""
+    """Record the BPJS membership number (the worker's, kept across campaigns) and the coverage
+    period (start + the campaign's months)."""
     enrollment = _locked(enrollment)
     _refuse_unless(enrollment, Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
-    if not kpj_number.strip():
-        raise EnrollmentError(_("Enter the membership number (KPJ)."))
+    _record_kpj(enrollment.worker, kpj_number, by)
     now = timezone.now()
     if enrollment.status == Enrollment.Status.REGISTERED:
         enrollment.verified_by, enrollment.verified_at = by, now
     enrollment.status = Enrollment.Status.ACTIVE
     enrollment.activated_by, enrollment.activated_at = by, now
-    enrollment.kpj_number = kpj_number.strip()
     enrollment.coverage_starts = coverage_starts
     enrollment.coverage_ends = add_months(coverage_starts, enrollment.campaign.coverage_months)
     return _save(
         enrollment,
         by,
-        [
-            "verified_by",
-            "verified_at",
-            "activated_by",
-            "activated_at",
-            "kpj_number",
-            "coverage_starts",
-            "coverage_ends",
-        ],
+        ["verified_by", "verified_at", "activated_by", "activated_at", "coverage_starts", "coverage_ends"],
     )
 
 
@@ -333,16 +398,33 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
 
 
 def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) -> Enrollment:
-    """Enroll the same worker in the same village in a later campaign; the quota rules apply as usual."""
+    """Enroll the same worker in the same village in a later campaign; the quota rules apply as usual.
+
+    The village is the same area, so the new enrollment carries over what was declared there, the
+    heirs and the consent, and links back to the one it renews.
+    """
+    declaration = {name: getattr(enrollment, name) for name in Enrollment.DECLARED}
+    heirs = [
+        {"name": heir.name, "relationship": heir.relationship, "nik": heir.nik}
+        for heir in enrollment.heirs.current()
+    ]
     try:
         with transaction.atomic():
-            return _enroll(
+            renewal = _enroll(
                 campaign=campaign,
                 village=enrollment.village,
                 worker=enrollment.worker,
+                declaration={
+                    **declaration,
+                    "consent_given_at": enrollment.consent_given_at,
+                    "consent_collected_by": enrollment.consent_collected_by,
+                },
                 funding_source=None,
                 entered_by=by,
                 reserve_if_full=False,
+                renewed_from=enrollment,
             )
+            _save_heirs(renewal, heirs, by)
+            return renewal
     except IntegrityError:
         raise _already_enrolled(enrollment.worker, campaign, by) from None

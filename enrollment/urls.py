@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/activate/", views.enrollment_activate, name="enrollment_activate"),
     path("<int:pk>/card/", views.enrollment_card, name="enrollment_card"),
     path("<int:pk>/renew/", views.enrollment_renew, name="enrollment_renew"),
+    path("<int:pk>/erase/", views.enrollment_erase, name="enrollment_erase"),
 ]

@@ -22,9 +22,18 @@ from campaigns.models import Campaign, Quota
 from regions.models import Region
 
 from . import services
+from .erasure import worker_erase
 from .filters import EnrollmentFilter
-from .forms import ActivateForm, CardForm, EnrollmentForm, ReasonForm, WorkerForm, open_quotas_for
-from .models import Enrollment
+from .forms import (
+    HEIR_PREFIXES,
+    ActivateForm,
+    CardForm,
+    DeclarationForm,
+    EnrollmentForm,
+    ReasonForm,
+    open_quotas_for,
+)
+from .models import Enrollment, Heir
 from .nik import check_nik
 
 PER_PAGE = 25
@@ -100,7 +109,7 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
             campaign=quota.campaign,
             village=quota.village,
             nik=form.cleaned_data["nik"],
-            worker_fields=form.worker_fields(),
+            declaration=form.declaration(),
             heirs=form.heirs(),
             funding_source=form.cleaned_data["funding_source"],
             entered_by=request.user,
@@ -114,13 +123,13 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
         messages.info(
             request,
             _("%(name)s is on the reserve list of %(village)s.")
-            % {"name": enrollment.worker.full_name, "village": quota.village.display_name},
+            % {"name": enrollment.full_name, "village": quota.village.display_name},
         )
     else:
         messages.success(
             request,
             _("%(name)s enrolled. %(slots)s")
-            % {"name": enrollment.worker.full_name, "slots": _slots_message(quota)},
+            % {"name": enrollment.full_name, "slots": _slots_message(quota)},
         )
     for warning in form.warnings:
         messages.warning(request, warning)
@@ -132,7 +141,23 @@ def nik_check(request: HttpRequest) -> HttpResponse:
     """As the agent types the NIK: what it says (birth date, sex) or what is wrong with it; htmx fills
     the birth date and sex inputs out of band."""
     check = check_nik(request.GET.get("nik", ""))
-    return render(request, "enrollment/includes/nik_check.html", {"check": check})
+    context = {"check": check, "returning": None}
+    if check.valid:
+        # A returning worker is prefilled only from what the user's own area recorded; a NIK known
+        # only elsewhere says nothing at all (DESIGN.md invariant 4).
+        returning = Enrollment.objects.for_user(request.user).latest_declaration_of(check.nik)
+        context.update(returning=returning, prefill=_prefill(returning) if returning else None)
+    return render(request, "enrollment/includes/nik_check.html", context)
+
+
+def _prefill(enrollment: Enrollment) -> dict[str, str]:
+    """The entry form's inputs (by id) filled from an earlier enrollment; the page fills only empty ones."""
+    values = {f"id_{name}": str(getattr(enrollment, name)) for name in Enrollment.DECLARED if name != "declared_not_hospitalised"}
+    for prefix, heir in zip(HEIR_PREFIXES, enrollment.heirs.all(), strict=False):
+        values.update(
+            {f"id_{prefix}_name": heir.name, f"id_{prefix}_relationship": heir.relationship, f"id_{prefix}_nik": heir.nik}
+        )
+    return values
 
 
 @login_required
@@ -167,29 +192,37 @@ def _drill_down(request: HttpRequest) -> dict:
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     history = enrollment.history.select_related("history_user").order_by("-history_date")
+    heirs = list(enrollment.heirs.all())
+    heir_history = Heir.history.filter(enrollment_id=enrollment.pk).select_related("history_user")
     context = {
         "enrollment": enrollment,
         "worker": enrollment.worker,
-        "heirs": enrollment.worker.heirs.all(),
+        "heirs": [heir for heir in heirs if heir.removed_at is None],
         "changes": _changes(history),
-        "worker_changes": _changes(
-            enrollment.worker.history.select_related("history_user").order_by("-history_date")
-        ),
+        "heir_changes": _changes(heir_history.order_by("-history_date", "-history_id"), by="id"),
         "can_correct": enrollment.can_correct(request.user),
         "can_cancel": enrollment.can_cancel(request.user),
+        "can_erase": enrollment.can_erase(request.user),
         "is_official": request.user.can_manage_agents,
-        "activate_form": ActivateForm(initial={"coverage_starts": timezone.localdate()}),
+        "activate_form": ActivateForm(
+            initial={"coverage_starts": timezone.localdate(), "kpj_number": enrollment.worker.kpj_number}
+        ),
         "card_form": CardForm(),
     }
     return render(request, "enrollment/enrollment_detail.html", context)
 
 
-def _changes(history) -> list[dict]:
+def _changes(history, by: str | None = None) -> list[dict]:
     """Each historical record with what changed from the one before, in the user's words: field label,
-    old and new value (choices shown by their label). Who-fields are left out: the record's user says who."""
+    old and new value (choices shown by their label). Who-fields are left out: the record's user says who.
+
+    `by` names the field that tells apart several objects in one history (the heirs of an enrollment):
+    each record is compared with the one before it of the same object.
+    """
     records = list(history)
     rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for index, newer in enumerate(records):
+        older = next((r for r in records[index + 1 :] if not by or getattr(r, by) == getattr(newer, by)), None)
         changes = []
         if older is not None:
             for change in newer.diff_against(older).changes:
@@ -213,11 +246,11 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_correct(request.user):
         raise PermissionDenied
-    form = WorkerForm(request.POST or None, instance=enrollment.worker)
+    form = DeclarationForm(request.POST or None, instance=enrollment)
     if form.is_valid():
         try:
-            services.enrollment_update_worker(
-                enrollment=enrollment, worker_fields=form.worker_fields(), heirs=form.heirs(), by=request.user
+            services.enrollment_update_declaration(
+                enrollment=enrollment, declaration=form.declaration(), heirs=form.heirs(), by=request.user
             )
         except services.EnrollmentError as refused:
             form.add_error(None, str(refused))
@@ -228,7 +261,7 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reason_action(
-    request: HttpRequest, enrollment: Enrollment, action, done: str, title: str
+    request: HttpRequest, enrollment: Enrollment, action, done: str, title: str, note: str = ""
 ) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if form.is_valid():
@@ -240,7 +273,9 @@ def _reason_action(
             messages.success(request, done)
         return redirect("enrollment:enrollment_detail", enrollment.pk)
     return render(
-        request, "enrollment/enrollment_reason.html", {"form": form, "enrollment": enrollment, "title": title}
+        request,
+        "enrollment/enrollment_reason.html",
+        {"form": form, "enrollment": enrollment, "title": title, "note": note},
     )
 
 
@@ -255,6 +290,26 @@ def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         services.enrollment_cancel,
         _("Enrollment cancelled."),
         _("Cancel the enrollment"),
+    )
+
+
+@login_required
+def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
+    enrollment = _get_enrollment_for_user(request, pk)
+    if not enrollment.can_erase(request.user):
+        raise PermissionDenied
+    return _reason_action(
+        request,
+        enrollment,
+        worker_erase,
+        _("The worker's personal data is erased; the enrollment still counts."),
+        _("Erase the worker's personal data"),
+        note=_(
+            "The name, NIK, phone, address, family card number and heirs are removed from every "
+            "enrollment of this worker in your area, and from their history. The enrollments keep "
+            "their campaign, village, status and dates, so every count stays the same. This cannot be undone."
+        ),
     )
 
 
@@ -379,7 +434,7 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
                 services.enrollment_verify(enrollment=enrollment, by=request.user)
             done += 1
         except services.EnrollmentError as refused:
-            messages.error(request, f"{enrollment.worker.full_name}: {refused}")
+            messages.error(request, f"{enrollment.display_name}: {refused}")
     messages.success(request, _("%(count)s enrollments updated.") % {"count": done})
     return _back(request, reverse("enrollment:review_queue"))
 

@@ -73,20 +73,16 @@ def nik_for(n: int, *, district: str = "321416", born: str = "150895") -> str:
     return f"{district}{born}{n:04d}"
 
 
-def worker_fields(**overrides) -> dict:
-    from django.utils import timezone
-
+def declaration(**overrides) -> dict:
+    """What a worker declares at a sign-up, as the entry form hands it to the service."""
     data = {
         "full_name": "Asep Saepudin",
-        "birth_date": dt.date(1995, 8, 15),
-        "sex": "L",
         "phone": "+6281234567890",
         "address": "Kp. Cibodas RT 02/RW 03",
-        "village": Region.objects.get(code="32.14.16.2005"),
         "occupation": "petani",
         "occupation_other": "",
         "monthly_income": 1_500_000,
         "kk_number": "",
-        "consent_at": timezone.now(),
+        "declared_not_hospitalised": True,
     }
     return {**data, **overrides}

@@ -36,3 +36,18 @@ document.addEventListener("enrollment-saved", () => {
   document.getElementById("nik-check").replaceChildren();
   document.getElementById("id_nik").focus();
 });
+
+// A returning worker's NIK (enrollment/views.py nik_check) brings what the user's own area recorded
+// for them: fill the inputs still empty, never over what the agent has typed.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const data = event.detail.target.querySelector("#returning-worker");
+  if (!data) return;
+  Object.entries(JSON.parse(data.textContent)).forEach(([id, value]) => {
+    const input = document.getElementById(id);
+    if (!input || !value) return;
+    const untouched = input.tagName === "SELECT" ? input.selectedIndex <= 0 || id.endsWith("_relationship") : input.value === "";
+    if (untouched) input.value = value;
+    const details = input.closest("details");
+    if (details) details.open = true;
+  });
+});

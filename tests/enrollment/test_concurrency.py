@@ -9,7 +9,7 @@ from django.db import connection, connections
 from campaigns.models import Quota
 from enrollment.models import Enrollment
 from enrollment.services import AlreadyEnrolled, VillageFull, enrollment_register
-from tests.factories import nik_for, worker_fields
+from tests.factories import nik_for, declaration
 
 pytestmark = [
     pytest.mark.postgres,
@@ -42,7 +42,7 @@ def run_at_once(count: int, work) -> list:
 
 def test_20_agents_at_once_fill_exactly_the_10_slots_left(campaign, tanjungsari, agent):
     Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=10)
-    fields = worker_fields()
+    fields = declaration()
 
     results = run_at_once(
         20,
@@ -50,7 +50,7 @@ def test_20_agents_at_once_fill_exactly_the_10_slots_left(campaign, tanjungsari,
             campaign=campaign,
             village=tanjungsari,
             nik=nik_for(i + 1),
-            worker_fields={**fields, "full_name": f"Pekerja {i}"},
+            declaration={**fields, "full_name": f"Pekerja {i}"},
             heirs=[],
             funding_source=None,
             entered_by=agent,
@@ -67,7 +67,7 @@ def test_20_agents_at_once_fill_exactly_the_10_slots_left(campaign, tanjungsari,
 
 
 def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungsari, agent):
-    fields = worker_fields()
+    fields = declaration()
 
     results = run_at_once(
         5,
@@ -75,7 +75,7 @@ def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungs
             campaign=campaign,
             village=tanjungsari,
             nik=nik_for(1),
-            worker_fields=fields,
+            declaration=fields,
             heirs=[],
             funding_source=None,
             entered_by=agent,

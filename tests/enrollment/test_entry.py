@@ -46,8 +46,10 @@ def test_an_agent_enrolls_a_worker_and_sees_the_villages_count(client, agent, ta
 
     assert "Desa Tanjungsari: 53 dari 100 terisi." in response.content.decode()
     worker = Worker.objects.get(nik=nik_for(1))
-    assert (str(worker.birth_date), worker.sex, worker.phone) == ("1995-08-15", "L", "+6281234567890")
+    assert (str(worker.birth_date), worker.sex) == ("1995-08-15", "L")
     enrollment = Enrollment.objects.get()
+    assert (enrollment.full_name, enrollment.phone) == ("Asep Saepudin", "+6281234567890")
+    assert (enrollment.consent_collected_by, enrollment.declared_not_hospitalised) == (agent, True)
     assert (enrollment.entered_by, enrollment.status) == (agent, Enrollment.Status.REGISTERED)
 
 
@@ -156,7 +158,7 @@ def test_an_agent_corrects_their_own_entry_while_registered(client, agent, tanju
     response = client.post(reverse("enrollment:enrollment_edit", args=[enrollment.pk]), data)
 
     assert response.status_code == 302
-    assert Worker.objects.get().full_name == "Asep Saepulloh"
+    assert Enrollment.objects.get().full_name == "Asep Saepulloh"
     detail = client.get(reverse("enrollment:enrollment_detail", args=[enrollment.pk])).content.decode()
     assert "Asep Saepudin → Asep Saepulloh" in detail
 
@@ -249,5 +251,5 @@ def test_a_second_heir_is_saved_in_order(client, agent, tanjungsari_quota):
         entry(tanjungsari_quota, heir2_name="Dede", heir2_relationship="child", heir2_nik=nik_for(9)),
     )
 
-    heirs = [(h.name, h.relationship, h.nik) for h in Worker.objects.get().heirs.all()]
+    heirs = [(h.name, h.relationship, h.nik) for h in Enrollment.objects.get().heirs.all()]
     assert heirs == [("Euis", "spouse", ""), ("Dede", "child", nik_for(9))]

@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, worker_fields
+from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,7 @@ def enroll(campaign, n: int, by, code: str = "32.14.16.2005", **fields) -> Enrol
         campaign=campaign,
         village=Region.objects.get(code=code),
         nik=nik_for(n),
-        worker_fields=worker_fields(
-            full_name=f"Pekerja {n}", village=Region.objects.get(code=code), **fields
-        ),
+        declaration=declaration(full_name=f"Pekerja {n}", **fields),
         heirs=[],
         funding_source=None,
         entered_by=by,
@@ -35,7 +33,7 @@ def reserve_entry(campaign, quota, agent) -> dict:
         "campaign": campaign,
         "village": quota.village,
         "nik": nik_for(2),
-        "worker_fields": worker_fields(),
+        "declaration": declaration(),
         "heirs": [],
         "funding_source": None,
         "entered_by": agent,
@@ -54,7 +52,7 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
     with django_assert_num_queries(5):
         response = client.get(reverse("enrollment:review_queue"))
 
-    assert [e.worker.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
+    assert [e.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
 
 
 def test_bulk_verify_then_bulk_activate(client, official, agent, campaign):
@@ -77,7 +75,7 @@ def test_bulk_verify_then_bulk_activate(client, official, agent, campaign):
     statuses = [Enrollment.objects.get(pk=e.pk).status for e in enrollments]
     assert statuses == ["active", "verified", "registered"]
     active = Enrollment.objects.get(pk=enrollments[0].pk)
-    assert (active.kpj_number, active.coverage_ends, active.activated_by) == (
+    assert (active.worker.kpj_number, active.coverage_ends, active.activated_by) == (
         "25010000001",
         dt.date(2027, 12, 1),
         official,
@@ -168,19 +166,19 @@ def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
 
 def test_the_list_filters_and_searches(client, official, agent, campaign):
     enroll(campaign, 1, agent, occupation="nelayan")
-    enroll(campaign, 2, agent, code="32.14.16.2006")
+    enroll(campaign, 2, official, code="32.14.16.2006")
     client.force_login(official)
     url = reverse("enrollment:enrollment_list")
 
     def names(**params) -> list[str]:
-        return sorted(e.worker.full_name for e in client.get(url, params).context["page"])
+        return sorted(e.full_name for e in client.get(url, params).context["page"])
 
     assert names(occupation="nelayan") == ["Pekerja 1"]
     assert names(region="32.14.16.2006") == ["Pekerja 2"]
     assert names(q=nik_for(2)) == ["Pekerja 2"]
     assert names(q=nik_for(2)[:10]) == []  # a partial NIK finds nothing
     assert names(q="pekerja 1") == ["Pekerja 1"]
-    assert names(status="registered", campaign=campaign.pk, entered_by=agent.pk) == ["Pekerja 1", "Pekerja 2"]
+    assert names(status="registered", campaign=campaign.pk, entered_by=agent.pk) == ["Pekerja 1"]
     today = timezone.localdate().isoformat()
     assert names(entered_after=today, entered_before=today) == ["Pekerja 1", "Pekerja 2"]
 
@@ -251,7 +249,7 @@ def test_an_agent_sees_only_enrollments_in_their_villages(client, agent, officia
 
     page = client.get(reverse("enrollment:enrollment_list")).context["page"]
 
-    assert [e.worker.full_name for e in page] == ["Pekerja 1"]
+    assert [e.full_name for e in page] == ["Pekerja 1"]
 
 
 def test_the_agent_sees_the_reserve_list_and_gives_a_freed_slot_to_the_first_reserve(

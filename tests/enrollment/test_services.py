@@ -21,7 +21,7 @@ from enrollment.services import (
     enrollment_verify,
 )
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, worker_fields
+from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def register(campaign, village, n: int, by, **kwargs) -> Enrollment:
         campaign=campaign,
         village=village,
         nik=nik_for(n),
-        worker_fields=worker_fields(full_name=f"Pekerja {n}"),
+        declaration=declaration(full_name=f"Pekerja {n}"),
         heirs=[{"name": "Euis", "relationship": "spouse", "nik": ""}],
         funding_source=None,
         entered_by=by,
@@ -54,8 +54,7 @@ def test_registering_takes_a_slot_and_saves_the_worker_with_heirs(campaign, tanj
 
     assert enrollment.status == Enrollment.Status.REGISTERED
     assert filled(campaign, tanjungsari) == 1
-    worker = Worker.objects.get(nik=nik_for(1))
-    assert [h.name for h in worker.heirs.all()] == ["Euis"]
+    assert [h.name for h in enrollment.heirs.all()] == ["Euis"]
     assert enrollment.history.first().history_user == agent
 
 
