@@ -320,7 +320,7 @@ class Enrollment(models.Model):
             ),
             # The KPJ itself is the worker's (one number, one person); the services set it on activation.
             models.CheckConstraint(
-                condition=~Q(status="active") | Q(coverage_starts__isnull=False, coverage_ends__isnull=False),
+                condition=~Q(status="active") | Q(coverage_starts__isnull=False),
                 name="enrollment_enrollment_active_has_coverage",
             ),
             models.CheckConstraint(
