@@ -35,7 +35,9 @@ class Worker(models.Model):
     birth_date = models.DateField(_("birth date"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     # One number, one person. Sensitive (it opens the member's JMO account): shown only where needed.
-    kpj_number = models.CharField(_("membership number (KPJ)"), max_length=20, unique=True, null=True, blank=True)
+    kpj_number = models.CharField(
+        _("membership number (KPJ)"), max_length=20, unique=True, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -104,7 +106,9 @@ class Heir(models.Model):
         verbose_name_plural = _("heirs")
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["enrollment", "position"], name="enrollment_heir_one_per_position"),
+            models.UniqueConstraint(
+                fields=["enrollment", "position"], name="enrollment_heir_one_per_position"
+            ),
             models.CheckConstraint(
                 condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"),
                 name="enrollment_heir_nik_16_digits",
@@ -353,7 +357,11 @@ class Enrollment(models.Model):
 
     @property
     def occupation_label(self) -> str:
-        return self.occupation_other if self.occupation == self.Occupation.OTHER else self.get_occupation_display()
+        return (
+            self.occupation_other
+            if self.occupation == self.Occupation.OTHER
+            else self.get_occupation_display()
+        )
 
     @property
     def holds_slot(self) -> bool:

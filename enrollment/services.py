@@ -92,9 +92,7 @@ def age_problem(campaign: Campaign, birth_date: dt.date, on: dt.date) -> str | N
 def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
     # The service checks reach itself: a form narrows its choices, but an import or a task calls here too.
     if not by.reaches(village):
-        raise EnrollmentError(
-            _("%(village)s is outside your area.") % {"village": village.display_name}
-        )
+        raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
     if campaign.status != Campaign.Status.ACTIVE:
         raise EnrollmentError(_("The campaign is not active: no enrollments can be entered."))
     quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
@@ -220,7 +218,9 @@ def enrollment_register(
             worker = Worker.objects.filter(nik=nik_digits(nik)).first()
             if worker is None:
                 raise  # not a race on this NIK: a genuine bug, let it be seen
-            if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+            if Enrollment.objects.filter(
+                worker=worker, campaign=campaign, status__in=Enrollment.OPEN
+            ).exists():
                 raise _already_enrolled(worker, campaign, entered_by) from None
             if attempt:
                 raise

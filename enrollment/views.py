@@ -152,10 +152,18 @@ def nik_check(request: HttpRequest) -> HttpResponse:
 
 def _prefill(enrollment: Enrollment) -> dict[str, str]:
     """The entry form's inputs (by id) filled from an earlier enrollment; the page fills only empty ones."""
-    values = {f"id_{name}": str(getattr(enrollment, name)) for name in Enrollment.DECLARED if name != "declared_not_hospitalised"}
+    values = {
+        f"id_{name}": str(getattr(enrollment, name))
+        for name in Enrollment.DECLARED
+        if name != "declared_not_hospitalised"
+    }
     for prefix, heir in zip(HEIR_PREFIXES, enrollment.heirs.all(), strict=False):
         values.update(
-            {f"id_{prefix}_name": heir.name, f"id_{prefix}_relationship": heir.relationship, f"id_{prefix}_nik": heir.nik}
+            {
+                f"id_{prefix}_name": heir.name,
+                f"id_{prefix}_relationship": heir.relationship,
+                f"id_{prefix}_nik": heir.nik,
+            }
         )
     return values
 
@@ -222,7 +230,9 @@ def _changes(history, by: str | None = None) -> list[dict]:
     records = list(history)
     rows = []
     for index, newer in enumerate(records):
-        older = next((r for r in records[index + 1 :] if not by or getattr(r, by) == getattr(newer, by)), None)
+        older = next(
+            (r for r in records[index + 1 :] if not by or getattr(r, by) == getattr(newer, by)), None
+        )
         changes = []
         if older is not None:
             for change in newer.diff_against(older).changes:

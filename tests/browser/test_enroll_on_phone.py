@@ -4,9 +4,10 @@ from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
+from enrollment.services import enrollment_register
 from regions.models import Region
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, CampaignFactory, quota
+from tests.factories import PASSWORD, CampaignFactory, declaration, quota
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,38 @@ def test_an_agent_enrolls_a_worker_on_a_phone_with_birth_date_and_sex_from_the_n
     phone.get_by_label("Pekerja setuju datanya diproses").check()
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.get_by_role("alert").first).to_contain_text("Desa Tanjungsari: 54 dari 100 terisi.")
-    workers = {e.worker.full_name: e.worker.sex for e in Enrollment.objects.select_related("worker")}
+    workers = {e.full_name: e.worker.sex for e in Enrollment.objects.select_related("worker")}
     assert workers == {"Euis Suryani": "P", "Ujang Supriatna": "L"}
     assert Quota.objects.get(campaign=campaign).filled == 54
     assert reverse("enrollment:enrollment_create") in phone.url
+
+
+def test_a_returning_workers_details_are_filled_in_from_the_agents_earlier_entry(live_server, phone, agent):
+    earlier = CampaignFactory(organizer=Region.objects.get(code="32.14"), status=Campaign.Status.ACTIVE)
+    quota(earlier, "32.14.16.2005")
+    enrollment_register(
+        campaign=earlier,
+        village=Region.objects.get(code="32.14.16.2005"),
+        nik="3214165508950001",
+        declaration=declaration(full_name="Euis Suryani", occupation="pedagang", monthly_income=1_200_000),
+        heirs=[{"name": "Dadang", "relationship": "spouse", "nik": ""}],
+        funding_source=None,
+        entered_by=agent,
+    )
+    Campaign.objects.filter(pk=earlier.pk).update(status=Campaign.Status.CLOSED)
+    current = CampaignFactory(organizer=Region.objects.get(code="32.14"), status=Campaign.Status.ACTIVE)
+    quota(current, "32.14.16.2005")
+    sign_in(phone, live_server.url, "agen.tanjungsari", PASSWORD)
+    phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
+
+    phone.get_by_label("NIK").first.fill("3214 1655 0895 0001")
+
+    expect(phone.locator("#returning-note")).to_contain_text("Pernah terdaftar")
+    assert phone.get_by_label("Nama lengkap").input_value() == "Euis Suryani"
+    assert phone.locator("#id_occupation").input_value() == "pedagang"
+    assert phone.locator("#id_heir_name").input_value() == "Dadang"
+    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
+    phone.get_by_label("Pekerja setuju datanya diproses").check()
+    phone.get_by_role("button", name="Simpan", exact=True).click()
+    expect(phone.locator("h1")).to_contain_text("Euis Suryani")
+    assert Enrollment.objects.get(campaign=current).full_name == "Euis Suryani"

@@ -9,7 +9,7 @@ from django.db import connection, connections
 from campaigns.models import Quota
 from enrollment.models import Enrollment
 from enrollment.services import AlreadyEnrolled, VillageFull, enrollment_register
-from tests.factories import nik_for, declaration
+from tests.factories import declaration, nik_for
 
 pytestmark = [
     pytest.mark.postgres,

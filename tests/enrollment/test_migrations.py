@@ -32,23 +32,40 @@ def test_declarations_move_to_every_enrollment_and_back():
         Campaign = apps.get_model("campaigns", "Campaign")
         campaigns = [
             Campaign.objects.create(
-                name=f"C{n}", slug=f"c{n}", organizer=regency, starts_on=dt.date(2025, 1, 1),
-                ends_on=dt.date(2025, 12, 31), created_by=agent,
+                name=f"C{n}",
+                slug=f"c{n}",
+                organizer=regency,
+                starts_on=dt.date(2025, 1, 1),
+                ends_on=dt.date(2025, 12, 31),
+                created_by=agent,
             )
             for n in (1, 2)
         ]
         consent = timezone.now() - dt.timedelta(days=30)
         worker = apps.get_model("enrollment", "Worker").objects.create(
-            nik="3214161508950001", full_name="Asep", birth_date=dt.date(1995, 8, 15), sex="L",
-            phone="+6281234567890", address="Kp. Cibodas", village=village, occupation="petani",
-            monthly_income=1_500_000, kk_number="3214160101010001", consent_at=consent,
+            nik="3214161508950001",
+            full_name="Asep",
+            birth_date=dt.date(1995, 8, 15),
+            sex="L",
+            phone="+6281234567890",
+            address="Kp. Cibodas",
+            village=village,
+            occupation="petani",
+            monthly_income=1_500_000,
+            kk_number="3214160101010001",
+            consent_at=consent,
         )
         apps.get_model("enrollment", "Heir").objects.create(worker=worker, name="Euis", relationship="spouse")
         Enrollment = apps.get_model("enrollment", "Enrollment")
         for campaign, kpj in zip(campaigns, ["", "25010000001"], strict=True):
             Enrollment.objects.create(
-                campaign=campaign, village=village, worker=worker, entered_by=agent, kpj_number=kpj,
-                status="active" if kpj else "registered", coverage_starts=dt.date(2025, 1, 1) if kpj else None,
+                campaign=campaign,
+                village=village,
+                worker=worker,
+                entered_by=agent,
+                kpj_number=kpj,
+                status="active" if kpj else "registered",
+                coverage_starts=dt.date(2025, 1, 1) if kpj else None,
                 activated_at=timezone.now() if kpj else None,
             )
 
@@ -56,7 +73,14 @@ def test_declarations_move_to_every_enrollment_and_back():
 
         enrollments = apps.get_model("enrollment", "Enrollment").objects.order_by("pk")
         assert [
-            (e.full_name, e.phone, e.kk_number, e.monthly_income, e.consent_given_at, e.consent_collected_by_id)
+            (
+                e.full_name,
+                e.phone,
+                e.kk_number,
+                e.monthly_income,
+                e.consent_given_at,
+                e.consent_collected_by_id,
+            )
             for e in enrollments
         ] == [("Asep", "+6281234567890", "3214160101010001", 1_500_000, consent, agent.pk)] * 2
         assert [list(e.heirs.values_list("name", "position")) for e in enrollments] == [[("Euis", 1)]] * 2
@@ -66,10 +90,17 @@ def test_declarations_move_to_every_enrollment_and_back():
 
         worker = apps.get_model("enrollment", "Worker").objects.get()
         assert (worker.full_name, worker.phone, worker.village_id, worker.consent_at) == (
-            "Asep", "+6281234567890", village.pk, consent,
+            "Asep",
+            "+6281234567890",
+            village.pk,
+            consent,
         )
         assert list(worker.heirs.values_list("name", flat=True)) == ["Euis"]
-        kpjs = apps.get_model("enrollment", "Enrollment").objects.order_by("pk").values_list("kpj_number", flat=True)
+        kpjs = (
+            apps.get_model("enrollment", "Enrollment")
+            .objects.order_by("pk")
+            .values_list("kpj_number", flat=True)
+        )
         assert list(kpjs) == ["", "25010000001"]
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

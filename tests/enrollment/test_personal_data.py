@@ -37,7 +37,9 @@ SIJUNJUNG = {
 def sijunjung(purwakarta):
     """Kab. Sijunjung's nagari programme with one worker, entered by the nagari's agent, with an heir."""
     load_regions("13.03")
-    official = OfficialFactory(username="pejabat.sijunjung", first_name="Disnaker Sijunjung", regions=["13.03"])
+    official = OfficialFactory(
+        username="pejabat.sijunjung", first_name="Disnaker Sijunjung", regions=["13.03"]
+    )
     agent = AgentFactory(username="agen.timbulun", first_name="Wali Jorong Timbulun", regions=[NAGARI])
     campaign = CampaignFactory(
         name="Satu Nagari 100 Pekerja Rentan",
@@ -102,7 +104,14 @@ def test_an_agent_re_entering_another_areas_nik_changes_and_sees_nothing_of_it(
     assert response.status_code == 302 and mine.worker_id == theirs.worker_id  # one person, two sign-ups
     assert snapshot(theirs) == before
     page = client.get(reverse("enrollment:enrollment_detail", args=[mine.pk])).content.decode()
-    secrets = [*map(str, SIJUNJUNG.values()), "081371112222", "Yusnidar", "Timbulun", "Wali Jorong", "Sijunjung"]
+    secrets = [
+        *map(str, SIJUNJUNG.values()),
+        "081371112222",
+        "Yusnidar",
+        "Timbulun",
+        "Wali Jorong",
+        "Sijunjung",
+    ]
     for secret in secrets:
         assert secret not in check, secret
         assert secret not in page, secret
@@ -115,7 +124,9 @@ def test_an_agent_re_entering_another_areas_nik_changes_and_sees_nothing_of_it(
 def test_a_returning_worker_in_my_area_is_prefilled_from_my_latest_entry(
     client, agent, official, tanjungsari_quota, campaign
 ):
-    earlier = CampaignFactory(organizer=campaign.organizer, created_by=official, status=Campaign.Status.ACTIVE)
+    earlier = CampaignFactory(
+        organizer=campaign.organizer, created_by=official, status=Campaign.Status.ACTIVE
+    )
     quota(earlier, "32.14.16.2005")
     client.force_login(agent)
     client.post(
@@ -125,7 +136,9 @@ def test_a_returning_worker_in_my_area_is_prefilled_from_my_latest_entry(
 
     html = client.get(reverse("enrollment:nik_check"), {"nik": nik_for(7)}).content.decode()
 
-    prefill = json.loads(html.split('id="returning-worker" type="application/json">')[1].split("</script>")[0])
+    prefill = json.loads(
+        html.split('id="returning-worker" type="application/json">')[1].split("</script>")[0]
+    )
     assert prefill["id_full_name"] == "Ujang Suryana"
     assert prefill["id_heir_name"] == "Imas"
     assert prefill["id_phone"] == "+6281300001111"
@@ -136,10 +149,19 @@ def test_heirs_survive_a_correction_in_history(client, agent, tanjungsari_quota)
     client.force_login(agent)
     client.post(
         reverse("enrollment:enrollment_create"),
-        entry(tanjungsari_quota, nik_for(1), heir_name="Euis", heir_relationship="spouse", heir2_name="Dede", heir2_relationship="child"),
+        entry(
+            tanjungsari_quota,
+            nik_for(1),
+            heir_name="Euis",
+            heir_relationship="spouse",
+            heir2_name="Dede",
+            heir2_relationship="child",
+        ),
     )
     enrollment = Enrollment.objects.get()
-    data = entry(tanjungsari_quota, nik_for(1), heir_name="Cucu", heir_relationship="grandchild", heir2_name="")
+    data = entry(
+        tanjungsari_quota, nik_for(1), heir_name="Cucu", heir_relationship="grandchild", heir2_name=""
+    )
     del data["quota"]
 
     client.post(reverse("enrollment:enrollment_edit", args=[enrollment.pk]), data)
@@ -177,8 +199,13 @@ def register(campaign, village_code, n, by):
 
 
 def test_two_workers_cannot_hold_one_kpj(campaign, agent, official):
-    first, second = register(campaign, "32.14.16.2005", 1, agent), register(campaign, "32.14.16.2005", 2, agent)
-    enrollment_activate(enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1))
+    first, second = (
+        register(campaign, "32.14.16.2005", 1, agent),
+        register(campaign, "32.14.16.2005", 2, agent),
+    )
+    enrollment_activate(
+        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1)
+    )
 
     with pytest.raises(EnrollmentError, match="milik pekerja lain"):
         enrollment_activate(
@@ -191,9 +218,13 @@ def test_two_workers_cannot_hold_one_kpj(campaign, agent, official):
     assert second.status == Enrollment.Status.REGISTERED and second.worker.kpj_number is None
 
 
-def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(client, campaign, agent, official):
+def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
+    client, campaign, agent, official
+):
     first = register(campaign, "32.14.16.2005", 1, agent)
-    enrollment_activate(enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1))
+    enrollment_activate(
+        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1)
+    )
     later = CampaignFactory(organizer=campaign.organizer, created_by=official, status=Campaign.Status.ACTIVE)
     quota(later, "32.14.16.2005")
 
@@ -211,7 +242,9 @@ def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(cl
 
 
 @pytest.mark.parametrize("typed", ["3214 1615 0895 0001", "32.14.16.150895.0001", "3214-1615-0895-0001"])
-def test_a_nik_typed_with_spaces_dots_or_dashes_is_saved_as_16_digits(client, agent, tanjungsari_quota, typed):
+def test_a_nik_typed_with_spaces_dots_or_dashes_is_saved_as_16_digits(
+    client, agent, tanjungsari_quota, typed
+):
     client.force_login(agent)
 
     client.post(
@@ -231,7 +264,9 @@ def test_a_17th_digit_is_an_error_not_cut_off(client, agent, tanjungsari_quota):
     client.force_login(agent)
 
     form = client.get(reverse("enrollment:enrollment_create")).context["form"]
-    response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, nik_for(1) + "7"))
+    response = client.post(
+        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, nik_for(1) + "7")
+    )
 
     assert int(form.fields["nik"].widget.attrs["maxlength"]) > 16  # the browser never truncates
     assert "16 digit" in str(response.context["form"].errors["nik"])
@@ -253,11 +288,15 @@ def personal_data_anywhere(nik: str, *texts: str) -> list[str]:
     return found
 
 
-def test_an_official_erases_a_worker_and_every_count_stays(client, agent, official, campaign, tanjungsari_quota):
+def test_an_official_erases_a_worker_and_every_count_stays(
+    client, agent, official, campaign, tanjungsari_quota
+):
     client.force_login(agent)
     client.post(
         reverse("enrollment:enrollment_create"),
-        entry(tanjungsari_quota, nik_for(1), full_name="Asep", heir_name="Euis", kk_number="3214160101010001"),
+        entry(
+            tanjungsari_quota, nik_for(1), full_name="Asep", heir_name="Euis", kk_number="3214160101010001"
+        ),
     )
     client.post(
         reverse("enrollment:enrollment_edit", args=[Enrollment.objects.get().pk]),
@@ -275,9 +314,12 @@ def test_an_official_erases_a_worker_and_every_count_stays(client, agent, offici
     )
 
     assert response.status_code == 302
-    assert personal_data_anywhere(
-        nik_for(1), "Asep", "Asep S", "Euis", "Euis K", "+6281300001111", "3214160101010001"
-    ) == []
+    assert (
+        personal_data_anywhere(
+            nik_for(1), "Asep", "Asep S", "Euis", "Euis K", "+6281300001111", "3214160101010001"
+        )
+        == []
+    )
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.campaign, enrollment.village.code) == (
         Enrollment.Status.REGISTERED,
@@ -285,14 +327,23 @@ def test_an_official_erases_a_worker_and_every_count_stays(client, agent, offici
         "32.14.16.2005",
     )
     assert Quota.objects.get(pk=tanjungsari_quota.pk).filled == filled_before
-    assert sorted(Campaign.objects.filter(pk=campaign.pk).values_list("quotas__filled", flat=True)) == totals_before
+    assert (
+        sorted(Campaign.objects.filter(pk=campaign.pk).values_list("quotas__filled", flat=True))
+        == totals_before
+    )
     erasure = Erasure.objects.get()
-    assert (erasure.erased_by, erasure.reason, erasure.enrollment_count) == (official, "Permintaan pekerja", 1)
+    assert (erasure.erased_by, erasure.reason, erasure.enrollment_count) == (
+        official,
+        "Permintaan pekerja",
+        1,
+    )
     page = client.get(reverse("enrollment:enrollment_detail", args=[enrollment.pk])).content.decode()
     assert "data pribadi" in page.lower()
 
 
-def test_erasure_is_refused_to_agents_and_hidden_from_outsiders(client, agent, other_official, tanjungsari_quota):
+def test_erasure_is_refused_to_agents_and_hidden_from_outsiders(
+    client, agent, other_official, tanjungsari_quota
+):
     client.force_login(agent)
     client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, nik_for(1)))
     enrollment = Enrollment.objects.get()

@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, declaration
+from tests.factories import AgentFactory, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from enrollment.services import (
     enrollment_verify,
 )
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, nik_for, quota, declaration
+from tests.factories import AgentFactory, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,11 @@ class Command(BaseCommand):
             raise CommandError(f"--closed-before: {raw!r} is not a date (YYYY-MM-DD).") from None
         if options["dry_run"]:
             count = closed_before(day).count()
-            self.stdout.write(f"Dry run: {count} enrollments in campaigns closed before {day} would be erased.")
+            self.stdout.write(
+                f"Dry run: {count} enrollments in campaigns closed before {day} would be erased."
+            )
             return
         erasure = personal_data_purge(closed_before_day=day)
-        self.stdout.write(f"Erased the personal data of {erasure.enrollment_count} enrollments (erasure {erasure.pk}).")
+        self.stdout.write(
+            f"Erased the personal data of {erasure.enrollment_count} enrollments (erasure {erasure.pk})."
+        )
