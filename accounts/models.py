@@ -14,7 +14,7 @@ class UserQuerySet(models.QuerySet):
     def agents(self) -> UserQuerySet:
         return self.filter(role=User.Role.AGENT, is_superuser=False)
 
-    def for_user(self, user: User) -> UserQuerySet:
+    def managed_by(self, user: User) -> UserQuerySet:
         """The agents a user manages: agents all of whose villages lie inside the user's reach.
 
         An agent who also works in a village outside it belongs to another official as well, so this

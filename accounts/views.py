@@ -20,12 +20,12 @@ AGENTS_PER_PAGE = 25
 
 def _get_agent_for_user(request: HttpRequest, pk: int) -> User:
     """An agent the signed-in official manages, or 404: outsiders do not learn the agent exists."""
-    return get_object_or_404(User.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(User.objects.managed_by(request.user), pk=pk)
 
 
 @official_required
 def agent_list(request: HttpRequest) -> HttpResponse:
-    agents = User.objects.for_user(request.user).order_by("first_name", "username")
+    agents = User.objects.managed_by(request.user).order_by("first_name", "username")
     query = request.GET.get("q", "").strip()
     if query:
         agents = agents.filter(

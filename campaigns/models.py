@@ -144,9 +144,18 @@ class Campaign(models.Model):
         return user.is_superuser or (user.is_official and user.reaches(self.organizer))
 
     def can_change_quotas(self, user: User) -> bool:
+        """Any official while the campaign is open; which quotas is their reach (Quota.objects.for_user)."""
         return self.status != self.Status.CLOSED and (user.is_superuser or user.is_official)
 
+    def can_activate(self, user: User) -> bool:
+        return self.status == self.Status.DRAFT and self.can_change(user)
+
+    def can_close(self, user: User) -> bool:
+        return self.status == self.Status.ACTIVE and self.can_change(user)
+
     def activate(self, *, by: User) -> None:
+        if not self.can_change(by):
+            raise CampaignError(_("Only officials over the organizing region change this campaign."))
         if self.status != self.Status.DRAFT:
             raise CampaignError(_("Only a draft campaign can be activated."))
         if not self.quotas.exists():
@@ -156,6 +165,8 @@ class Campaign(models.Model):
 
     def close(self, *, by: User) -> None:
         """Closing stops new enrollments; what was enrolled stays."""
+        if not self.can_change(by):
+            raise CampaignError(_("Only officials over the organizing region change this campaign."))
         if self.status != self.Status.ACTIVE:
             raise CampaignError(_("Only an active campaign can be closed."))
         self.status, self.closed_by, self.closed_at = self.Status.CLOSED, by, timezone.now()

@@ -129,6 +129,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "funding_sources": campaign.funding_sources.all(),
         "can_change": campaign.can_change(request.user),
         "can_change_quotas": campaign.can_change_quotas(request.user),
+        "can_activate": campaign.can_activate(request.user),
+        "can_close": campaign.can_close(request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

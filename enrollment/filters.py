@@ -34,7 +34,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = Campaign.objects.for_user(user)
         self.filters["entered_by"].queryset = User.objects.filter(
-            Q(pk__in=User.objects.for_user(user).values("pk")) | Q(pk=user.pk)
+            Q(pk__in=User.objects.managed_by(user).values("pk")) | Q(pk=user.pk)
         ).order_by("first_name", "username")
 
     def filter_q(self, queryset, name, value):

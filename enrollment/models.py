@@ -207,6 +207,7 @@ class Enrollment(models.Model):
     SLOT_HOLDING = (Status.REGISTERED, Status.VERIFIED, Status.ACTIVE)
     OPEN = (Status.RESERVE, *SLOT_HOLDING)  # counts as "already in the campaign"
     CORRECTABLE = (Status.RESERVE, Status.REGISTERED)  # not yet checked by an official
+    REJECTABLE = (Status.RESERVE, Status.REGISTERED, Status.VERIFIED)  # not yet a BPJS member
     # What the worker declares at a sign-up (the entry form's fields), and of it what identifies them.
     DECLARED = (
         "full_name",
@@ -367,6 +368,28 @@ class Enrollment(models.Model):
     def holds_slot(self) -> bool:
         return self.status in self.SLOT_HOLDING
 
+    # Who may do what: one named check per action, used by the views, the templates and the services.
+    # Each includes the user's reach, so a service called from an import or a task cannot skip it.
+
+    def is_overseen_by(self, user: User) -> bool:
+        """An official (or administrator) whose area holds the enrollment's village."""
+        return user.can_manage_agents and user.reaches(self.village)
+
+    def can_verify(self, user: User) -> bool:
+        return self.status == self.Status.REGISTERED and self.is_overseen_by(user)
+
+    def can_activate(self, user: User) -> bool:
+        return self.status in (self.Status.REGISTERED, self.Status.VERIFIED) and self.is_overseen_by(user)
+
+    def can_reject(self, user: User) -> bool:
+        return self.status in self.REJECTABLE and self.is_overseen_by(user)
+
+    def can_hand_over_card(self, user: User) -> bool:
+        return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
+
+    def can_renew(self, user: User) -> bool:
+        return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
+
     def can_correct(self, user: User) -> bool:
         """The declaration may be corrected until an official has checked it, by its agent or an official."""
         return (
@@ -386,4 +409,4 @@ class Enrollment(models.Model):
 
     def can_erase(self, user: User) -> bool:
         """Erasure on request (UU 27/2022): officials over the village and administrators."""
-        return self.erasure_id is None and user.can_manage_agents and user.reaches(self.village)
+        return self.erasure_id is None and self.is_overseen_by(user)

@@ -265,18 +265,22 @@ def _save(enrollment: Enrollment, by: User, fields: list[str]) -> Enrollment:
     return enrollment
 
 
-def _refuse_unless(enrollment: Enrollment, *statuses: str) -> None:
-    if enrollment.status not in statuses:
-        raise EnrollmentError(
-            _("This enrollment is %(status)s; that cannot be done now.")
-            % {"status": enrollment.get_status_display().lower()}
-        )
+def _refuse_unless(enrollment: Enrollment, allowed: bool, by: User) -> None:
+    """Raise with the reason when the model's named check (`enrollment.can_verify(by)`…) says no."""
+    if allowed:
+        return
+    if not enrollment.is_overseen_by(by) and not enrollment.can_correct(by):
+        raise EnrollmentError(_("You may not change this enrollment."))
+    raise EnrollmentError(
+        _("This enrollment is %(status)s; that cannot be done now.")
+        % {"status": enrollment.get_status_display().lower()}
+    )
 
 
 @transaction.atomic
 def enrollment_verify(*, enrollment: Enrollment, by: User) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, Enrollment.Status.REGISTERED)
+    _refuse_unless(enrollment, enrollment.can_verify(by), by)
     enrollment.status, enrollment.verified_by, enrollment.verified_at = (
         Enrollment.Status.VERIFIED,
         by,
@@ -317,7 +321,7 @@ def enrollment_activate(
     """Record the BPJS membership number (the worker's, kept across campaigns) and the coverage
     period (start + the campaign's months)."""
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
+    _refuse_unless(enrollment, enrollment.can_activate(by), by)
     _record_kpj(enrollment.worker, kpj_number, by)
     now = timezone.now()
     if enrollment.status == Enrollment.Status.REGISTERED:
@@ -336,16 +340,14 @@ def enrollment_activate(
 @transaction.atomic
 def enrollment_hand_over_card(*, enrollment: Enrollment, by: User, on: dt.date) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, Enrollment.Status.ACTIVE)
+    _refuse_unless(enrollment, enrollment.can_hand_over_card(by), by)
     enrollment.card_handed_over_on = on
     return _save(enrollment, by, ["card_handed_over_on"])
 
 
-def _close(
-    enrollment: Enrollment, *, status: str, by: User, reason: str, allowed: tuple[str, ...]
-) -> Enrollment:
+def _close(enrollment: Enrollment, *, status: str, by: User, reason: str, check: str) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, *allowed)
+    _refuse_unless(enrollment, getattr(enrollment, check)(by), by)
     if not reason.strip():
         raise EnrollmentError(_("Give a reason."))
     held_slot = enrollment.holds_slot
@@ -365,7 +367,7 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
         status=Enrollment.Status.REJECTED,
         by=by,
         reason=reason,
-        allowed=(Enrollment.Status.RESERVE, Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED),
+        check="can_reject",
     )
 
 
@@ -373,13 +375,15 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
 def enrollment_cancel(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
     """Withdraw an entry (the worker changed their mind, moved away, died); its slot, if any, is freed."""
     return _close(
-        enrollment, status=Enrollment.Status.CANCELLED, by=by, reason=reason, allowed=Enrollment.OPEN
+        enrollment, status=Enrollment.Status.CANCELLED, by=by, reason=reason, check="can_cancel"
     )
 
 
 @transaction.atomic
 def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by: User) -> Enrollment:
     """Give a freed slot to the first worker on the village's reserve list (entry order)."""
+    if not by.reaches(village):
+        raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
     first = (
         Enrollment.objects.select_for_update()
         .filter(campaign=campaign, village=village)
@@ -403,13 +407,15 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
     The village is the same area, so the new enrollment carries over what was declared there, the
     heirs and the consent, and links back to the one it renews.
     """
-    declaration = {name: getattr(enrollment, name) for name in Enrollment.DECLARED}
-    heirs = [
-        {"name": heir.name, "relationship": heir.relationship, "nik": heir.nik}
-        for heir in enrollment.heirs.current()
-    ]
     try:
         with transaction.atomic():
+            enrollment = _locked(enrollment)
+            _refuse_unless(enrollment, enrollment.can_renew(by), by)
+            declaration = {name: getattr(enrollment, name) for name in Enrollment.DECLARED}
+            heirs = [
+                {"name": heir.name, "relationship": heir.relationship, "nik": heir.nik}
+                for heir in enrollment.heirs.current()
+            ]
             renewal = _enroll(
                 campaign=campaign,
                 village=enrollment.village,

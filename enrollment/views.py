@@ -208,10 +208,10 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "heirs": [heir for heir in heirs if heir.removed_at is None],
         "changes": _changes(history),
         "heir_changes": _changes(heir_history.order_by("-history_date", "-history_id"), by="id"),
-        "can_correct": enrollment.can_correct(request.user),
-        "can_cancel": enrollment.can_cancel(request.user),
-        "can_erase": enrollment.can_erase(request.user),
-        "is_official": request.user.can_manage_agents,
+        "can": {
+            action: getattr(enrollment, f"can_{action}")(request.user)
+            for action in ("verify", "activate", "reject", "hand_over_card", "correct", "cancel", "erase")
+        },
         "activate_form": ActivateForm(
             initial={"coverage_starts": timezone.localdate(), "kpj_number": enrollment.worker.kpj_number}
         ),
@@ -326,6 +326,8 @@ def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required
 def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
+    if not enrollment.can_reject(request.user):
+        raise PermissionDenied
     return _reason_action(
         request, enrollment, services.enrollment_reject, _("Enrollment rejected."), _("Reject the enrollment")
     )

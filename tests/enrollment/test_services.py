@@ -202,7 +202,12 @@ def test_age_limits_of_the_campaign_apply(campaign, tanjungsari, agent):
 
 
 def test_renewing_enrolls_the_same_worker_in_a_later_campaign(campaign, tanjungsari, agent, official):
-    enrollment = register(campaign, tanjungsari, 1, agent)
+    enrollment = enrollment_activate(
+        enrollment=register(campaign, tanjungsari, 1, agent),
+        by=official,
+        kpj_number="25010000001",
+        coverage_starts=dt.date(2026, 1, 1),
+    )
     later = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
     quota(later, "32.14.16.2005", target=100)
 
@@ -212,6 +217,23 @@ def test_renewing_enrolls_the_same_worker_in_a_later_campaign(campaign, tanjungs
     assert filled(later, tanjungsari) == 1
     with pytest.raises(AlreadyEnrolled):
         enrollment_renew(enrollment=enrollment, campaign=later, by=official)
+
+
+def test_services_check_the_users_area_themselves(campaign, tanjungsari, agent, other_official):
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    for action, kwargs in [
+        (enrollment_verify, {}),
+        (enrollment_reject, {"reason": "x"}),
+        (enrollment_cancel, {"reason": "x"}),
+        (enrollment_activate, {"kpj_number": "25010000009", "coverage_starts": dt.date(2026, 1, 1)}),
+    ]:
+        with pytest.raises(EnrollmentError, match="may not change"):
+            action(enrollment=enrollment, by=other_official, **kwargs)
+    with pytest.raises(EnrollmentError, match="outside your area"):
+        register(campaign, tanjungsari, 2, other_official)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.REGISTERED
 
 
 def test_the_database_refuses_a_second_open_enrollment_of_one_worker(campaign, tanjungsari, agent):
