@@ -118,7 +118,9 @@ def test_a_regency_official_edits_a_quota_in_their_area_of_the_province_campaign
     )
 
     assert response.status_code == 200
-    assert "<tr" in response.content.decode() and "120" in response.content.decode()
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tr id="quota-{tanjungsari.pk}">')  # the row alone, for htmx to swap
+    assert '<td class="text-end">120</td>' in html and "<input" not in html
     tanjungsari.refresh_from_db()
     assert tanjungsari.target == 120
 

@@ -86,7 +86,7 @@ def test_the_only_village_is_preselected(client, purwakarta, campaign):
         ({"nik": "3214161508150001"}, "birth_date", "usia 15 sampai 65"),  # born 2015: 11 years old
         ({"occupation": "other"}, "occupation_other", "Sebutkan"),
         ({"phone": "12345"}, "phone", "tidak valid"),
-        ({"consent": ""}, "consent", ""),
+        ({"consent": ""}, "consent", "Bidang ini tidak boleh kosong"),
     ],
 )
 def test_bad_entries_are_refused_with_a_message_and_change_nothing(
