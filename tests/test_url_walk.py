@@ -259,7 +259,9 @@ class _FormReader(HTMLParser):
         if tag == "input" and name and a.get("type") not in ("submit", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            self.data.setdefault(name, []).append(a.get("value") or ("on" if a.get("type") == "checkbox" else ""))
+            self.data.setdefault(name, []).append(
+                a.get("value") or ("on" if a.get("type") == "checkbox" else "")
+            )
         elif tag == "select" and name:
             self.select = name
             self.data.setdefault(name, [])
@@ -438,14 +440,16 @@ def test_walk(client, world, name):
 def admin_urls(world: World) -> list[tuple[str, str]]:
     """Every admin page of every registered model, with an existing object where one is needed."""
     urls = [("admin:index", reverse("admin:index"))]
-    for model, model_admin in admin_site._registry.items():
+    for model in admin_site._registry:
         info = model._meta.app_label, model._meta.model_name
         urls.append((f"{info} changelist", reverse("admin:{}_{}_changelist".format(*info))))
         urls.append((f"{info} add", reverse("admin:{}_{}_add".format(*info))))
         obj = model.objects.first()
         if obj is not None:
             for action in ("change", "history", "delete"):
-                urls.append((f"{info} {action}", reverse(f"admin:{info[0]}_{info[1]}_{action}", args=[obj.pk])))
+                urls.append(
+                    (f"{info} {action}", reverse(f"admin:{info[0]}_{info[1]}_{action}", args=[obj.pk]))
+                )
     return urls
 
 
@@ -459,4 +463,6 @@ def test_the_admin_is_for_administrators_only(client, world):
             if role == "admin":
                 assert response.status_code in (200, 302, 403), f"{label} {response.status_code}"
             else:
-                assert response.status_code == 302 and "/admin/login/" in response["Location"], f"{label} {role}"
+                assert response.status_code == 302 and "/admin/login/" in response["Location"], (
+                    f"{label} {role}"
+                )

@@ -3,62 +3,182 @@
 Each mutant edits one file, runs the walk for that URL, and puts the file back. CAUGHT means a test
 failed; MISSED means another layer (the service, the form) still refused, which the service tests cover.
 """
+
 import pathlib
 import subprocess
 import sys
 
 MUTANTS = [
-  ("verify: view scope", "enrollment/views.py", '''def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_verify"),
-  ("activate: view scope", "enrollment/views.py", '''def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_activate"),
-  ("reject: view scope", "enrollment/views.py", '''def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_reject"),
-  ("card: view scope", "enrollment/views.py", '''def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_card"),
-  ("renew: view scope", "enrollment/views.py", '''def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_renew"),
-  ("erase: view scope", "enrollment/views.py", '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    (
+        "verify: view scope",
+        "enrollment/views.py",
+        """def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)""",
+        """def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = Enrollment.objects.get(pk=pk)""",
+        "enrollment_verify",
+    ),
+    (
+        "activate: view scope",
+        "enrollment/views.py",
+        """def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)""",
+        """def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = Enrollment.objects.get(pk=pk)""",
+        "enrollment_activate",
+    ),
+    (
+        "reject: view scope",
+        "enrollment/views.py",
+        """def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)""",
+        """def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = Enrollment.objects.get(pk=pk)""",
+        "enrollment_reject",
+    ),
+    (
+        "card: view scope",
+        "enrollment/views.py",
+        """def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)""",
+        """def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = Enrollment.objects.get(pk=pk)""",
+        "enrollment_card",
+    ),
+    (
+        "renew: view scope",
+        "enrollment/views.py",
+        """def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)""",
+        """def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = Enrollment.objects.get(pk=pk)""",
+        "enrollment_renew",
+    ),
+    (
+        "erase: view scope",
+        "enrollment/views.py",
+        '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
-    enrollment = _get_enrollment_for_user(request, pk)''', '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _get_enrollment_for_user(request, pk)''',
+        '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
-    enrollment = Enrollment.objects.get(pk=pk)''', "enrollment_erase"),
-  ("promote: view scope", "enrollment/views.py", '''        Quota.objects.for_user(request.user).select_related("campaign", "village"), pk=pk''', '''        Quota.objects.select_related("campaign", "village"), pk=pk''', "quota_promote"),
-  ("bulk: view scope", "enrollment/views.py", '''        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")''', '''        Enrollment.objects.filter(pk__in=ids).select_related("campaign", "worker")''', "review_bulk"),
-  ("quota upload: villages in reach", "campaigns/services.py", '''    villages = Region.objects.for_user(user).villages()''', '''    villages = Region.objects.villages()''', "quota_upload"),
-  ("quota upload: read-only users", "campaigns/views.py", '''    if not campaign.can_change_quotas(request.user):
-        raise PermissionDenied''', '''    pass''', "quota_upload"),
-  ("quota edit: quota scope", "campaigns/views.py", '''    return campaign, Quota.objects.for_user(request.user).filter(campaign=campaign)''', '''    return campaign, Quota.objects.filter(campaign=campaign)''', "quota_edit"),
-  ("campaign edit: can_change", "campaigns/views.py", '''    if not campaign.can_change(request.user):
-        raise PermissionDenied''', '''    pass''', "campaign_edit"),
-  ("agent edit: managed_by", "accounts/views.py", '''    return get_object_or_404(User.objects.managed_by(request.user), pk=pk)''', '''    return get_object_or_404(User.objects.all(), pk=pk)''', "agent_edit"),
-  ("enrollment create: service reach", "enrollment/forms.py", '''        quotas = open_quotas_for(user)
-        self.fields["quota"].queryset = quotas''', '''        quotas = Quota.objects.filter(campaign__status="active").select_related("campaign", "village")
-        self.fields["quota"].queryset = quotas''', "enrollment_create"),
-  ("correct: can_correct reach", "enrollment/models.py", '''            and user.reaches(self.village)
-            and (user.can_manage_agents or self.entered_by_id == user.pk)''', '''            and (user.can_manage_agents or self.entered_by_id == user.pk)''', "enrollment_edit"),
+    enrollment = Enrollment.objects.get(pk=pk)''',
+        "enrollment_erase",
+    ),
+    (
+        "promote: view scope",
+        "enrollment/views.py",
+        """        Quota.objects.for_user(request.user).select_related("campaign", "village"), pk=pk""",
+        """        Quota.objects.select_related("campaign", "village"), pk=pk""",
+        "quota_promote",
+    ),
+    (
+        "bulk: view scope",
+        "enrollment/views.py",
+        """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")""",
+        """        Enrollment.objects.filter(pk__in=ids).select_related("campaign", "worker")""",
+        "review_bulk",
+    ),
+    (
+        "quota upload: villages in reach",
+        "campaigns/services.py",
+        """    villages = Region.objects.for_user(user).villages()""",
+        """    villages = Region.objects.villages()""",
+        "quota_upload",
+    ),
+    (
+        "quota upload: read-only users",
+        "campaigns/views.py",
+        """    if not campaign.can_change_quotas(request.user):
+        raise PermissionDenied""",
+        """    pass""",
+        "quota_upload",
+    ),
+    (
+        "quota edit: quota scope",
+        "campaigns/views.py",
+        """    return campaign, Quota.objects.for_user(request.user).filter(campaign=campaign)""",
+        """    return campaign, Quota.objects.filter(campaign=campaign)""",
+        "quota_edit",
+    ),
+    (
+        "campaign edit: can_change",
+        "campaigns/views.py",
+        """    if not campaign.can_change(request.user):
+        raise PermissionDenied""",
+        """    pass""",
+        "campaign_edit",
+    ),
+    (
+        "agent edit: managed_by",
+        "accounts/views.py",
+        """    return get_object_or_404(User.objects.managed_by(request.user), pk=pk)""",
+        """    return get_object_or_404(User.objects.all(), pk=pk)""",
+        "agent_edit",
+    ),
+    (
+        "enrollment create: service reach",
+        "enrollment/forms.py",
+        """        quotas = open_quotas_for(user)
+        self.fields["quota"].queryset = quotas""",
+        """        quotas = Quota.objects.filter(campaign__status="active").select_related("campaign", "village")
+        self.fields["quota"].queryset = quotas""",
+        "enrollment_create",
+    ),
+    (
+        "correct: can_correct reach",
+        "enrollment/models.py",
+        """            and user.reaches(self.village)
+            and (user.can_manage_agents or self.entered_by_id == user.pk)""",
+        """            and (user.can_manage_agents or self.entered_by_id == user.pk)""",
+        "enrollment_edit",
+    ),
 ]
 MUTANTS += [
-  ("campaign activate: can_change", "campaigns/views.py", '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    (
+        "campaign activate: can_change",
+        "campaigns/views.py",
+        '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
-    campaign = _get_rw_campaign_for_user(request, slug)''', '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    campaign = _get_rw_campaign_for_user(request, slug)''',
+        '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
-    campaign = _get_campaign_for_user(request, slug)''', "campaign_close"),
-  ("allocate: region choices", "campaigns/forms.py", '''        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level=Region.Level.VILLAGE)''', '''        self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)''', "quota_allocate"),
+    campaign = _get_campaign_for_user(request, slug)''',
+        "campaign_close",
+    ),
+    (
+        "allocate: region choices",
+        "campaigns/forms.py",
+        """        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level=Region.Level.VILLAGE)""",
+        """        self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)""",
+        "quota_allocate",
+    ),
 ]
 only = sys.argv[1:]
 for label, path, old, new, key in MUTANTS:
-    if only and not any(o in label for o in only): continue
-    p = pathlib.Path(path); src = p.read_text()
+    if only and not any(o in label for o in only):
+        continue
+    p = pathlib.Path(path)
+    src = p.read_text()
     assert old in src, label
     p.write_text(src.replace(old, new, 1))
     try:
-        r = subprocess.run([".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "no:logging", "tests/test_url_walk.py", "-k", key], capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                ".venv/bin/pytest",
+                "-q",
+                "-x",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:logging",
+                "tests/test_url_walk.py",
+                "-k",
+                key,
+            ],
+            capture_output=True,
+            text=True,
+        )
         last = r.stdout.strip().splitlines()[-1]
         print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)
     finally:
