@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.uploads import MAX_UPLOAD_BYTES
 from regions.forms import RegionCodeField
 from regions.models import Region
 
-from .models import Campaign, FundingSource, Quota
+from .models import MAX_TARGET, Campaign, FundingSource, Quota
+
+MAX_FUNDING_SOURCES = 20
 
 
 class CampaignForm(forms.ModelForm):
@@ -51,9 +54,17 @@ class CampaignForm(forms.ModelForm):
         self.fields["slug"].help_text = _("Left empty, it is made from the name.")
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))[:80]
-        if Campaign.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+        typed = self.cleaned_data.get("slug")
+        # A name of only punctuation or emoji slugifies to nothing: the address still needs a word.
+        slug = typed or slugify(self.cleaned_data.get("name", ""))[:80] or "kampanye"
+        taken = Campaign.objects.exclude(pk=self.instance.pk).filter(slug__startswith=slug)
+        taken = set(taken.values_list("slug", flat=True)[:1000])
+        if typed and slug in taken:
             raise forms.ValidationError(_("Another campaign already uses this short name."))
+        number = 2
+        base = slug[:75]
+        while slug in taken:  # a made-up short name gets a number rather than an error
+            slug, number = f"{base}-{number}", number + 1
         return slug
 
     def clean(self):
@@ -70,8 +81,31 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+class BaseFundingSourceFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A source that enrollments are paid from stays: removing it would erase who paid for them."""
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.is_used():
+                form.add_error(
+                    None,
+                    _("%(name)s pays for enrolled workers and cannot be removed.")
+                    % {"name": form.instance.name},
+                )
+                raise forms.ValidationError(_("A funding source in use cannot be removed."))
+
+
 FundingSourceFormSet = inlineformset_factory(
-    Campaign, FundingSource, fields=["name", "kind", "amount", "workers"], extra=1, can_delete=True
+    Campaign,
+    FundingSource,
+    formset=BaseFundingSourceFormSet,
+    fields=["name", "kind", "amount", "workers"],
+    extra=1,
+    can_delete=True,
+    # A campaign has a handful of payers; a forged TOTAL_FORMS must not render thousands of forms.
+    max_num=MAX_FUNDING_SOURCES,
+    absolute_max=MAX_FUNDING_SOURCES,
+    validate_max=True,
 )
 
 
@@ -81,7 +115,7 @@ class AllocationForm(forms.Form):
         label=_("Region (code)"),
         help_text=_("Every village under this province, regency or district gets the quota."),
     )
-    target = forms.IntegerField(label=_("Slots per village"), min_value=1, initial=100)
+    target = forms.IntegerField(label=_("Slots per village"), min_value=1, max_value=MAX_TARGET, initial=100)
     only_desa = forms.BooleanField(label=_("Only desa (leave out kelurahan)"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
@@ -107,11 +141,20 @@ class QuotaForm(forms.ModelForm):
 class QuotaUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("One village per line: village_code,target[,baseline], e.g. 32.14.16.2005,100,52"),
+        help_text=_(
+            "One village per line: village_code,target[,baseline], e.g. 32.14.16.2005,100,52 "
+            "(commas or semicolons, as Excel saves it)."
+        ),
     )
 
     def clean_file(self) -> str:
-        raw = self.cleaned_data["file"].read()
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB. Every village of Indonesia fits in less.")
+                % {"size": MAX_UPLOAD_BYTES // 1_000_000}
+            )
+        raw = upload.read()
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:

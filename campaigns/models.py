@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 # DOMAIN.md: the usual minimum package for informal workers, JKK Rp 10,000 + JKM Rp 6,800 a month.
 # Rates change (PP 50/2025), so this is only the default of a campaign setting.
 DEFAULT_CONTRIBUTION = 16_800
+# A village quota above this is a typo (the largest village programme known, Krajan's, aims at 1,000).
+MAX_TARGET = 100_000
 
 
 class CampaignError(Exception):
@@ -102,6 +104,11 @@ class Campaign(models.Model):
         ordering = ["-starts_on", "name"]
         constraints = [
             # The messages are what a user reads when a form (the admin's too) breaks the rule.
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="campaigns_campaign_slug_not_empty",
+                violation_error_message=_("A campaign needs a short name for its address."),
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="campaigns_campaign_period",
@@ -202,6 +209,10 @@ class FundingSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_used(self) -> bool:
+        """Enrollments name this source as their payer (the enrollment app's reverse relation)."""
+        return self.enrollment_set.exists()
+
 
 class QuotaQuerySet(models.QuerySet):
     def for_user(self, user: User) -> QuotaQuerySet:
@@ -241,11 +252,12 @@ class Quota(models.Model):
     village = models.ForeignKey(
         Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="quotas"
     )
-    target = models.PositiveIntegerField(_("target"))
+    target = models.PositiveIntegerField(_("target"), validators=[MaxValueValidator(MAX_TARGET)])
     filled = models.PositiveIntegerField(_("filled"), default=0)
     baseline = models.PositiveIntegerField(
         _("covered before"),
         default=0,
+        validators=[MaxValueValidator(MAX_TARGET)],
         help_text=_("Workers already covered in the village before the campaign."),
     )
 

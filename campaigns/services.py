@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.uploads import LineProblems
+from config.uploads import CsvLineError, LineProblems, csv_lines
 from regions.codes import is_valid_code
 from regions.models import Region
 
-from .models import Campaign, Quota
+from .models import MAX_TARGET, Campaign, Quota
 
 BATCH_SIZE = 5000
 MAX_NAMED = 5  # villages named in a refusal; more would bury the message
@@ -61,8 +60,10 @@ def quota_allocate(
     if only_desa:
         villages = villages.filter(kind__in=[Region.Kind.DESA, Region.Kind.DESA_ADAT])
     existing = Quota.objects.filter(campaign=campaign, village__in=villages)
-    _refuse_below_filled(existing, target)
-    updated = existing.exclude(target=target).update(target=target)
+    # One conditional UPDATE, as Quota.set_target does: an agent enrolling at this moment either
+    # counts before it (and the village is named below) or waits for it; the check constraint never fires.
+    updated = existing.exclude(target=target).filter(filled__lte=target).update(target=target)
+    _refuse_below_filled(existing, target)  # raising rolls the update back with the transaction
     have = set(existing.values_list("village_id", flat=True))
     new = [
         Quota(campaign=campaign, village_id=village_id, target=target)
@@ -83,8 +84,10 @@ class _QuotaLine:
 
 def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], LineProblems]:
     lines, problems, seen = [], LineProblems(), {}
-    for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [cell.strip() for cell in record]
+    for number, cells in csv_lines(text):
+        if isinstance(cells, CsvLineError):
+            problems.add(number, _("the line cannot be read as CSV"))
+            continue
         if not any(cells):
             continue
         if number == 1 and not cells[0][:1].isdigit():
@@ -93,16 +96,20 @@ def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], LineProblems]:
         if not is_valid_code(code) or len(cells) < 2:
             problems.add(
                 number,
-                _("expected village_code,target[,baseline], got %(text)r") % {"text": ",".join(record)},
+                _("expected village_code,target[,baseline], got %(text)r") % {"text": ",".join(cells)[:80]},
             )
             continue
         try:
             target = int(cells[1])
             baseline = int(cells[2]) if len(cells) > 2 and cells[2] else None
-            if target < 0 or (baseline is not None and baseline < 0):
+            if not 0 <= target <= MAX_TARGET or (baseline is not None and not 0 <= baseline <= MAX_TARGET):
                 raise ValueError
         except ValueError:
-            problems.add(number, _("target and baseline must be whole numbers of 0 or more"))
+            problems.add(
+                number,
+                _("target and baseline must be whole numbers from 0 to %(max)s")
+                % {"max": number_format(MAX_TARGET, force_grouping=True)},
+            )
             continue
         if code in seen:
             problems.add(
@@ -122,12 +129,12 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
         v.code: v
         for v in allocatable_villages(user=user, region=None).filter(code__in=[x.code for x in lines])
     }
-    quotas = {
-        q.village.code: q
-        for q in Quota.objects.filter(campaign=campaign, village__in=villages.values()).select_related(
-            "village"
-        )
-    }
+    # Locked until the end of the transaction: the filled counts checked below cannot grow before the
+    # new targets are written (an enrollment in these villages waits a moment).
+    in_file = Quota.objects.select_for_update(of=("self",)).filter(
+        campaign=campaign, village__in=villages.values()
+    )
+    quotas = {q.village.code: q for q in in_file.select_related("village")}
     for item in lines:
         village, quota = villages.get(item.code), quotas.get(item.code)
         if village is None:
@@ -155,7 +162,5 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
             quota.baseline = quota.baseline if item.baseline is None else item.baseline
             changed.append(quota)
     Quota.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    # Only target and baseline are written, and only where filled <= target still holds (the check
-    # constraint turns a race with a concurrent enrollment into an error, never an overfilled village).
     Quota.objects.bulk_update(changed, ["target", "baseline"], batch_size=BATCH_SIZE)
     return Allocation(created=len(new), updated=len(changed))

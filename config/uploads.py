@@ -1,6 +1,16 @@
-"""What uploaded CSV files share: problems tied to their line numbers, reported in line order."""
+"""What uploaded CSV files share: lines read as spreadsheets save them, problems tied to their line
+numbers, reported in line order."""
 
+import csv
+from collections.abc import Iterator
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# Every village of Indonesia as `code,target,baseline` is about 2 MB; anything larger is a mistake.
+MAX_UPLOAD_BYTES = 4_000_000
+SHOWN_PROBLEMS = 20  # a file of thousands of bad lines shows the first ones and how many more
 
 
 class LineProblems:
@@ -15,8 +25,43 @@ class LineProblems:
     def __bool__(self) -> bool:
         return bool(self._found)
 
-    def messages(self) -> list[str]:
-        return [
-            _("line %(line)d: %(problem)s") % {"line": line, "problem": problem}
-            for line, problem in sorted(self._found, key=lambda found: found[0])
+    def messages(self, limit: int | None = SHOWN_PROBLEMS) -> list[str]:
+        found = sorted(self._found, key=lambda found: found[0])
+        shown = [
+            _("line %(line)d: %(problem)s") % {"line": line, "problem": problem[:200]}
+            for line, problem in found[:limit]
         ]
+        if limit is not None and len(found) > limit:
+            more = len(found) - limit
+            shown.append(
+                ngettext(
+                    "… and %(count)s more problem (%(total)s in all).",
+                    "… and %(count)s more problems (%(total)s in all).",
+                    more,
+                )
+                % {
+                    "count": number_format(more, force_grouping=True),
+                    "total": number_format(len(found), force_grouping=True),
+                }
+            )
+        return shown
+
+
+class CsvLineError(ValueError):
+    """A line the csv module cannot read (an unclosed quote, a field of hundreds of kilobytes)."""
+
+
+def csv_lines(text: str) -> Iterator[tuple[int, list[str] | CsvLineError]]:
+    """(line number, stripped cells) for each line of a CSV as people save it: lines ending in CRLF,
+    LF or a lone CR (old Mac Excel), fields separated by commas or, as Indonesian Excel saves them,
+    semicolons. A line that cannot be read comes as a CsvLineError, so the others are still checked."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    for number, line in enumerate(lines, start=1):
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error as error:
+            yield number, CsvLineError(str(error))
+            continue
+        yield number, [cell.strip() for cell in cells]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,6 +24,8 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import age_on, check_nik, nik_digits
+
+KPJ_MAX_LENGTH = 20  # Worker.kpj_number
 
 
 class EnrollmentError(Exception):
@@ -294,6 +297,10 @@ def _record_kpj(worker: Worker, kpj_number: str, by: User) -> None:
     kpj = "".join(kpj_number.split())
     if not kpj:
         raise EnrollmentError(_("Enter the membership number (KPJ)."))
+    if len(kpj) > KPJ_MAX_LENGTH or not kpj.isalnum():
+        raise EnrollmentError(
+            _("A membership number (KPJ) has at most %(max)s letters and digits.") % {"max": KPJ_MAX_LENGTH}
+        )
     if worker.kpj_number == kpj:
         return
     if worker.kpj_number:
@@ -322,6 +329,12 @@ def enrollment_activate(
     period (start + the campaign's months)."""
     enrollment = _locked(enrollment)
     _refuse_unless(enrollment, enrollment.can_activate(by), by)
+    campaign = enrollment.campaign
+    if not campaign.starts_on <= coverage_starts <= campaign.ends_on:
+        raise EnrollmentError(
+            _("Coverage must start within the campaign's period, %(start)s to %(end)s.")
+            % {"start": date_format(campaign.starts_on), "end": date_format(campaign.ends_on)}
+        )
     _record_kpj(enrollment.worker, kpj_number, by)
     now = timezone.now()
     if enrollment.status == Enrollment.Status.REGISTERED:
@@ -374,9 +387,7 @@ def enrollment_reject(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
 @transaction.atomic
 def enrollment_cancel(*, enrollment: Enrollment, by: User, reason: str) -> Enrollment:
     """Withdraw an entry (the worker changed their mind, moved away, died); its slot, if any, is freed."""
-    return _close(
-        enrollment, status=Enrollment.Status.CANCELLED, by=by, reason=reason, check="can_cancel"
-    )
+    return _close(enrollment, status=Enrollment.Status.CANCELLED, by=by, reason=reason, check="can_cancel")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
+from config.forms import parse_ids
 from regions.models import Region
 
 from . import services
@@ -424,7 +425,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_bulk(request: HttpRequest) -> HttpResponse:
     """Verify or activate the ticked rows; each row is its own transaction, so one refusal stops none."""
-    ids = request.POST.getlist("selected")
+    ids = parse_ids(request.POST.getlist("selected"))
     enrollments = (
         Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")
     )
@@ -480,9 +481,8 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
-    campaign = (
-        Campaign.objects.for_user(request.user).active().filter(pk=request.POST.get("campaign") or 0).first()
-    )
+    chosen = parse_ids([request.POST.get("campaign", "")])
+    campaign = Campaign.objects.for_user(request.user).active().filter(pk__in=chosen).first()
     if campaign is None:
         messages.error(request, _("Choose an active campaign with a quota in this village."))
     else:

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +120,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# What axes records as the username: cut to the length of a username, so that a 300-character one
+# typed at the login page is a failed login like any other, not a server error (axes stores 255).
+AXES_USERNAME_CALLABLE = "accounts.auth.attempted_username"
 
 # Bahasa Indonesia by default, English as the alternative. Source strings are English.
 LANGUAGE_CODE = "id"

@@ -86,3 +86,45 @@ def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungs
     assert sum(isinstance(r, AlreadyEnrolled) for r in results) == 4
     assert Enrollment.objects.filter(campaign=campaign).count() == 1
     assert Quota.objects.get(campaign=campaign, village=tanjungsari).filled == 1
+
+
+@pytest.mark.parametrize("how", ["allocate", "csv"])
+def test_lowering_targets_while_agents_enroll_never_errors_nor_overfills(
+    campaign, tanjungsari, agent, official, how
+):
+    from campaigns.services import AllocationError, quota_allocate, quota_import_csv
+    from regions.models import Region
+
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=10, filled=4)
+    fields = declaration()
+
+    def work(i: int):
+        if i == 0:
+            if how == "allocate":
+                return quota_allocate(
+                    campaign=campaign, user=official, region=Region.objects.get(code="32.14.16"), target=5
+                )
+            return quota_import_csv(campaign=campaign, user=official, text="32.14.16.2005,5\n")
+        return enrollment_register(
+            campaign=campaign,
+            village=tanjungsari,
+            nik=nik_for(i),
+            declaration=fields,
+            heirs=[],
+            funding_source=None,
+            entered_by=agent,
+        )
+
+    for _ in range(5):
+        results = run_at_once(6, work)
+        unexpected = [
+            r
+            for r in results
+            if isinstance(r, Exception) and not isinstance(r, (AllocationError, VillageFull))
+        ]
+        assert unexpected == []
+        quota = Quota.objects.get(campaign=campaign, village=tanjungsari)
+        assert quota.filled <= quota.target
+        assert quota.filled == Enrollment.objects.filter(campaign=campaign, village=tanjungsari).count() + 4
+        Enrollment.objects.all().delete()
+        Quota.objects.filter(pk=quota.pk).update(target=10, filled=4)

@@ -237,7 +237,7 @@ def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
     assert [h.name for h in renewal.heirs.all()] == ["Euis"]
     with pytest.raises(EnrollmentError, match="sudah memiliki nomor kepesertaan 25010000001"):
         enrollment_activate(
-            enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=dt.date(2027, 1, 1)
+            enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=dt.date(2026, 6, 1)
         )
 
 

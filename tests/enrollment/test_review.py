@@ -208,6 +208,8 @@ def test_the_promote_button_gives_the_freed_slot_to_the_first_reserve(client, of
 
 
 def test_coverage_ending_soon_is_listed_and_renewed(client, official, agent, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(starts_on=timezone.localdate() - dt.timedelta(days=400))
+    campaign.refresh_from_db()
     enrollment = enroll(campaign, 1, agent)
     enrollment_activate(
         enrollment=enrollment,
