@@ -7,7 +7,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_url_walk import IN, OBJECTS, POST_ONLY, app_patterns, page_form, post_data, world  # noqa: F401
+from tests.test_url_walk import IN, OBJECTS, POST_ONLY, app_patterns, page_form, post_data
+from tests.test_url_walk import world as world
 
 pytestmark = pytest.mark.django_db
 

@@ -123,6 +123,13 @@ AXES_VERBOSE = False
 # What axes records as the username: cut to the length of a username, so that a 300-character one
 # typed at the login page is a failed login like any other, not a server error (axes stores 255).
 AXES_USERNAME_CALLABLE = "accounts.auth.attempted_username"
+# A lock runs its 15 minutes from the failure that set it: failing again while locked does not extend
+# it, so an attacker cannot keep an official out for ever by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address, read through the reverse proxies we trust (accounts.auth.client_ip); without
+# this, every client behind the proxy would share its address and one attacker would lock out all.
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 
 # Bahasa Indonesia by default, English as the alternative. Source strings are English.
 LANGUAGE_CODE = "id"

@@ -72,3 +72,51 @@ def test_counts_use_the_indonesian_thousands_separator(client, agent):
     response = client.get(reverse("regions:region_list"))
 
     assert "5.957" in response.content.decode()
+
+
+def login_from(client, address: str, password: str, forwarded: str = ""):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": "agen.tanjungsari", "password": password},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=forwarded,
+        follow=True,
+    )
+
+
+def test_an_attacker_locks_out_only_their_own_address(client, agent):
+    for _ in range(5):
+        login_from(client, "203.0.113.9", "wrong")
+
+    assert login_from(client, "203.0.113.9", PASSWORD).status_code == 429
+    assert login_from(client, "198.51.100.7", PASSWORD).context["user"] == agent
+
+
+def test_failing_again_during_a_lock_does_not_extend_it(client, agent):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        login_from(client, "203.0.113.9", "wrong")
+    locked_at = AccessAttempt.objects.get().attempt_time
+
+    login_from(client, "203.0.113.9", "wrong")
+
+    assert AccessAttempt.objects.get().attempt_time == locked_at
+
+
+def test_behind_a_trusted_proxy_each_client_is_told_apart(client, agent, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for _ in range(5):
+        login_from(client, "10.0.0.2", "wrong", forwarded="203.0.113.9")
+
+    assert login_from(client, "10.0.0.2", PASSWORD, forwarded="203.0.113.9").status_code == 429
+    # Another client through the same proxy signs in; a forged left-most address changes nothing.
+    assert login_from(client, "10.0.0.2", PASSWORD, forwarded="203.0.113.9, 198.51.100.7").context["user"] == agent
+
+
+def test_a_forwarded_header_from_an_untrusted_address_is_ignored(client, agent, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for _ in range(5):
+        login_from(client, "203.0.113.9", "wrong", forwarded="198.51.100.1")
+
+    assert login_from(client, "203.0.113.9", PASSWORD, forwarded="192.0.2.44").status_code == 429
