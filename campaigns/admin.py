@@ -4,11 +4,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Region
 
+from .forms import BaseFundingSourceFormSet
 from .models import Campaign, FundingSource, Quota
 
 
 class FundingSourceInline(admin.TabularInline):
     model = FundingSource
+    formset = BaseFundingSourceFormSet  # a source that pays for enrollments cannot be deleted
     extra = 0
 
 
@@ -28,6 +30,9 @@ class CampaignAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.quotas.exists()  # a campaign with quotas is closed, not deleted
+
 
 class ProvinceFilter(admin.SimpleListFilter):
     """Quotas by the province of their village (the first two digits of its code)."""
@@ -43,7 +48,7 @@ class ProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(SimpleHistoryAdmin):
     list_display = ["village", "campaign", "target", "filled", "baseline"]
     list_filter = ["campaign", ProvinceFilter]
     search_fields = ["village__code", "village__name"]
@@ -51,3 +56,9 @@ class QuotaAdmin(admin.ModelAdmin):
     readonly_fields = ["filled"]  # changed only by enrollments, atomically
     list_select_related = ["village", "campaign"]
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        """Only a mistaken quota nobody was enrolled into may go; one with enrollments stays."""
+        return obj is None or (
+            obj.filled == 0 and not obj.campaign.enrollments.filter(village=obj.village).exists()
+        )

@@ -262,6 +262,9 @@ class Quota(models.Model):
     )
 
     objects = QuotaQuerySet.as_manager()
+    # Who changed a target or baseline, and when. `filled` moves with every enrollment and is counted
+    # by the enrollments themselves, so it stays out of the history.
+    history = HistoricalRecords(excluded_fields=["filled"])
 
     class Meta:
         verbose_name = _("village quota")
@@ -278,7 +281,7 @@ class Quota(models.Model):
     def __str__(self) -> str:
         return f"{self.village.name}: {self.filled}/{self.target}"
 
-    def set_target(self, *, target: int, baseline: int) -> None:
+    def set_target(self, *, target: int, baseline: int, by: User) -> None:
         """Change target and baseline in one conditional update, so a concurrent enrollment can never
         leave the village with more filled than its target."""
         changed = Quota.objects.filter(pk=self.pk, filled__lte=target).update(
@@ -287,6 +290,7 @@ class Quota(models.Model):
         self.refresh_from_db(fields=["target", "filled", "baseline"])
         if not changed:
             raise CampaignError(self.below_filled_message())
+        Quota.history.bulk_history_create([self], default_user=by, update=True)
 
     def below_filled_message(self) -> str:
         return _("%(village)s already has %(filled)s enrolled; its target cannot go below that.") % {

@@ -62,7 +62,8 @@ def quota_allocate(
     existing = Quota.objects.filter(campaign=campaign, village__in=villages)
     # One conditional UPDATE, as Quota.set_target does: an agent enrolling at this moment either
     # counts before it (and the village is named below) or waits for it; the check constraint never fires.
-    updated = existing.exclude(target=target).filter(filled__lte=target).update(target=target)
+    changing = list(existing.exclude(target=target).filter(filled__lte=target).values_list("pk", flat=True))
+    updated = Quota.objects.filter(pk__in=changing, filled__lte=target).update(target=target)
     _refuse_below_filled(existing, target)  # raising rolls the update back with the transaction
     have = set(existing.values_list("village_id", flat=True))
     new = [
@@ -71,7 +72,15 @@ def quota_allocate(
         if village_id not in have
     ]
     Quota.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    _record_history(Quota.objects.filter(pk__in=changing), user, update=True)
+    _record_history(new, user, update=False)
     return Allocation(created=len(new), updated=updated)
+
+
+def _record_history(quotas, user: User, *, update: bool) -> None:
+    """Quotas are written in bulk (one statement for thousands of villages), which simple_history does
+    not see: record who set each target here."""
+    Quota.history.bulk_history_create(list(quotas), default_user=user, update=update, batch_size=BATCH_SIZE)
 
 
 @dataclass
@@ -163,4 +172,6 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
             changed.append(quota)
     Quota.objects.bulk_create(new, batch_size=BATCH_SIZE)
     Quota.objects.bulk_update(changed, ["target", "baseline"], batch_size=BATCH_SIZE)
+    _record_history(changed, user, update=True)
+    _record_history(new, user, update=False)
     return Allocation(created=len(new), updated=len(changed))

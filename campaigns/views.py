@@ -199,7 +199,9 @@ def quota_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = QuotaForm(request.POST or None, instance=quota)
     if request.method == "POST" and form.is_valid():
         try:
-            quota.set_target(target=form.cleaned_data["target"], baseline=form.cleaned_data["baseline"])
+            quota.set_target(
+                target=form.cleaned_data["target"], baseline=form.cleaned_data["baseline"], by=request.user
+            )
         except CampaignError as error:
             form.add_error("target", str(error))
         else:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -51,3 +52,17 @@ def _has_nul(request) -> bool:
         for source in sources
         for key, values in source.lists()
     )
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users carry personal data (names, NIK, phones): no browser or proxy cache
+    keeps them, so the next person on a shared phone or office computer cannot page back to them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

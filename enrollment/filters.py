@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,6 @@ from accounts.models import User
 from campaigns.models import Campaign
 
 from .models import Enrollment
-from .nik import nik_digits
 
 
 class EnrollmentFilter(django_filters.FilterSet):
@@ -15,6 +15,8 @@ class EnrollmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or NIK"), method="filter_q")
     campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.none())
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    # A NIK searched for arrives as the worker's id (enrollment/views.py), never in the address itself.
+    worker = django_filters.NumberFilter(field_name="worker_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Enrollment.Status.choices)
     occupation = django_filters.ChoiceFilter(
         label=_("Occupation"), field_name="occupation", choices=Enrollment.Occupation.choices
@@ -28,7 +30,7 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enrollment
-        fields = ["q", "campaign", "region", "status", "occupation", "entered_by", "entered"]
+        fields = ["q", "campaign", "region", "status", "occupation", "entered_by", "entered", "worker"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,9 +41,7 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        digits = nik_digits(value)
-        if digits.isdigit() and len(digits) == 16:
-            return queryset.filter(worker__nik=digits)  # an exact NIK only: no fishing by partial numbers
+        # Names only: a NIK is posted and arrives as `worker` (enrollment/views.py), never in an address.
         return queryset.filter(full_name__icontains=value)
 
     def filter_region(self, queryset, name, value):

@@ -35,7 +35,7 @@ from .forms import (
     open_quotas_for,
 )
 from .models import Enrollment, Heir
-from .nik import check_nik
+from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
 EXPIRING_WITHIN_DAYS = 30
@@ -138,10 +138,11 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
 
 
 @login_required
+@require_POST
 def nik_check(request: HttpRequest) -> HttpResponse:
     """As the agent types the NIK: what it says (birth date, sex) or what is wrong with it; htmx fills
-    the birth date and sex inputs out of band."""
-    check = check_nik(request.GET.get("nik", ""))
+    the birth date and sex inputs out of band. A POST, so that no NIK lands in a web server's log."""
+    check = check_nik(request.POST.get("nik", ""))
     context = {"check": check, "returning": None}
     if check.valid:
         # A returning worker is prefilled only from what the user's own area recorded; a NIK known
@@ -171,11 +172,28 @@ def _prefill(enrollment: Enrollment) -> dict[str, str]:
 
 @login_required
 def enrollment_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return redirect(_list_address(request))
     enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
     page = Paginator(filterset.qs.order_by("-entered_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, **_drill_down(request)}
     return render(request, "enrollment/enrollment_list.html", context)
+
+
+def _list_address(request: HttpRequest) -> str:
+    """The filter form is posted, so that a NIK typed in the search never travels in an address: a
+    NIK becomes the id of the worker it names inside the user's area (0 when none), other filters
+    go into the query string as usual."""
+    params = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "page", "worker"):
+        params.pop(name, None)
+    digits = nik_digits(params.get("q", ""))
+    if len(digits) == 16 and digits.isdigit():
+        found = Enrollment.objects.for_user(request.user).filter(worker__nik=digits).values("worker_id").first()
+        params["worker"] = found["worker_id"] if found else 0
+        params.pop("q")
+    return f"{reverse('enrollment:enrollment_list')}?{params.urlencode()}"
 
 
 def _drill_down(request: HttpRequest) -> dict:

@@ -185,6 +185,7 @@ OFFICIALS_ONLY = {
 # (the provincial one, through a quota) answers 403.
 ORGANIZER_ONLY = {"campaigns:campaign_edit", "campaigns:campaign_activate", "campaigns:campaign_close"}
 POST_ONLY = {
+    "enrollment:nik_check",
     "accounts:logout",
     "accounts:agent_active",
     "enrollment:review_bulk",

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -171,7 +172,9 @@ X_FRAME_OPTIONS = "DENY"  # with CSP frame-ancestors 'none': never inside someon
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks NIKs and phone numbers (UU 27/2022): a log is read by more people than the data.
+    "filters": {"personal_data": {"()": "config.logging.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 

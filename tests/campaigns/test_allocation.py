@@ -74,15 +74,30 @@ def test_allocation_never_reaches_villages_outside_the_users_area(campaign, offi
     assert not Quota.objects.filter(village__code__startswith="32.15.").exists()
 
 
-def test_set_target_refuses_to_go_below_filled(campaign):
+def test_set_target_refuses_to_go_below_filled_and_keeps_who_changed_it(campaign, official):
     tanjungsari = quota(campaign, "32.14.16.2005", target=100, filled=53)
 
     with pytest.raises(CampaignError, match="53"):
-        tanjungsari.set_target(target=52, baseline=0)
+        tanjungsari.set_target(target=52, baseline=0, by=official)
 
-    tanjungsari.set_target(target=53, baseline=52)
+    tanjungsari.set_target(target=53, baseline=52, by=official)
     tanjungsari.refresh_from_db()
     assert (tanjungsari.target, tanjungsari.baseline) == (53, 52)
+    record = tanjungsari.history.filter(history_type="~").get()
+    assert (record.target, record.baseline, record.history_user) == (53, 52, official)
+
+
+def test_allocation_and_csv_keep_the_targets_history(campaign, official):
+    quota_allocate(campaign=campaign, user=official, region=Region.objects.get(code="32.14.16"), target=80)
+    quota_import_csv(campaign=campaign, user=official, text="32.14.16.2005,90\n")
+
+    tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    assert [
+        (h.target, h.history_type, h.history_user) for h in tanjungsari.history.order_by("history_id")
+    ] == [
+        (80, "+", official),
+        (90, "~", official),
+    ]
 
 
 def test_a_quota_csv_creates_and_updates(campaign, official):

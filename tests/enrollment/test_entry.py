@@ -142,7 +142,7 @@ def test_an_agent_cannot_enroll_into_a_village_outside_their_area(client, agent,
 def test_the_nik_check_fills_birth_date_and_sex(client, agent):
     client.force_login(agent)
 
-    response = client.get(reverse("enrollment:nik_check"), {"nik": "3214165508950001"})
+    response = client.post(reverse("enrollment:nik_check"), {"nik": "3214165508950001"})
 
     html = response.content.decode()
     assert 'value="1995-08-15"' in html

@@ -97,7 +97,7 @@ def test_an_agent_re_entering_another_areas_nik_changes_and_sees_nothing_of_it(
     before = snapshot(theirs)
     client.force_login(agent)
 
-    check = client.get(reverse("enrollment:nik_check"), {"nik": SIJUNJUNG_NIK}).content.decode()
+    check = client.post(reverse("enrollment:nik_check"), {"nik": SIJUNJUNG_NIK}).content.decode()
     response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, SIJUNJUNG_NIK))
 
     mine = Enrollment.objects.get(village__code="32.14.16.2005")
@@ -134,7 +134,7 @@ def test_a_returning_worker_in_my_area_is_prefilled_from_my_latest_entry(
         entry(Quota.objects.get(campaign=earlier), nik_for(7), full_name="Ujang Suryana", heir_name="Imas"),
     )
 
-    html = client.get(reverse("enrollment:nik_check"), {"nik": nik_for(7)}).content.decode()
+    html = client.post(reverse("enrollment:nik_check"), {"nik": nik_for(7)}).content.decode()
 
     prefill = json.loads(
         html.split('id="returning-worker" type="application/json">')[1].split("</script>")[0]
@@ -256,8 +256,9 @@ def test_a_nik_typed_with_spaces_dots_or_dashes_is_saved_as_16_digits(
     assert (enrollment.worker.nik, enrollment.kk_number) == ("3214161508950001", "3214160101010001")
     assert enrollment.heirs.get().nik == "3214161508950002"
     client.force_login(OfficialFactory(regions=["32.14"]))
-    found = client.get(reverse("enrollment:enrollment_list"), {"q": typed}).context["page"]
-    assert [e.pk for e in found] == [enrollment.pk]
+    response = client.post(reverse("enrollment:enrollment_list"), {"q": typed}, follow=True)
+    assert [e.pk for e in response.context["page"]] == [enrollment.pk]
+    assert typed not in response.redirect_chain[0][0] and "3214161508950001" not in response.redirect_chain[0][0]
 
 
 def test_a_17th_digit_is_an_error_not_cut_off(client, agent, tanjungsari_quota):
