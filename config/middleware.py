@@ -1,9 +1,16 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -66,3 +73,25 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """The database going away mid-request answers 503 with a page in the user's language that says
+    to try again, instead of a 500: nothing was acknowledged, and the transaction was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.warning("database unavailable: %s", exception)
+            return render_unavailable(request)
+        return None
+
+
+def render_unavailable(request):
+    # Rendered without the request context: the context processors would ask the database for the user.
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})

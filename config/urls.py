@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from campaigns.views import home
+from config.health import healthz
 
 admin.site.site_header = "Desa100"
 admin.site.site_title = "Desa100"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),
     path("campaigns/", include("campaigns.urls")),

@@ -190,7 +190,9 @@ def _list_address(request: HttpRequest) -> str:
         params.pop(name, None)
     digits = nik_digits(params.get("q", ""))
     if len(digits) == 16 and digits.isdigit():
-        found = Enrollment.objects.for_user(request.user).filter(worker__nik=digits).values("worker_id").first()
+        found = (
+            Enrollment.objects.for_user(request.user).filter(worker__nik=digits).values("worker_id").first()
+        )
         params["worker"] = found["worker_id"] if found else 0
         params.pop("q")
     return f"{reverse('enrollment:enrollment_list')}?{params.urlencode()}"

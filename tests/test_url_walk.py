@@ -156,8 +156,9 @@ OBJECTS = {
     "enrollment:enrollment_renew": _active,
     "enrollment:enrollment_erase": _enrollment,
     "set_language": None,
+    "healthz": None,
 }
-PUBLIC = {"accounts:login", "set_language", "accounts:logout"}
+PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz"}
 OFFICIALS_ONLY = {
     "accounts:agent_list",
     "accounts:agent_create",

@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
-env.read_env(BASE_DIR / ".env")
+# A .env file is read only when asked (as cookiecutter-django does): a stray file on a server must not
+# silently change production settings.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
+    env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "config.middleware.RefuseNulBytesMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,7 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Model choice fields iterate their querysets; server-side cursors cost an extra round trip each
     # and do not survive a transaction-pooling pgbouncer.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Persistent connections, checked before each request reuses one (a restarted database is noticed
+# instead of failing the request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

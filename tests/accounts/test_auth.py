@@ -120,3 +120,9 @@ def test_a_forwarded_header_from_an_untrusted_address_is_ignored(client, agent, 
         login_from(client, "203.0.113.9", "wrong", forwarded="198.51.100.1")
 
     assert login_from(client, "203.0.113.9", PASSWORD, forwarded="192.0.2.44").status_code == 429
+
+
+def test_a_wrong_password_is_told_in_plain_indonesian(client, agent):
+    response = client.post(reverse("accounts:login"), {"username": "agen.tanjungsari", "password": "salah"})
+
+    assert "Masukkan nama pengguna dan sandi yang benar." in response.content.decode()

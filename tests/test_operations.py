@@ -1,0 +1,155 @@
+"""Operable in production: health check, integrity check, faults, backups."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+from enrollment.services import enrollment_register
+from regions.models import Region
+from tests.factories import CampaignFactory, declaration, nik_for, quota
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def enrolled(purwakarta, agent, official):
+    campaign = CampaignFactory(
+        organizer=Region.objects.get(code="32.14"), created_by=official, status=Campaign.Status.ACTIVE
+    )
+    quota(campaign, "32.14.16.2005")
+    for n in (1, 2):
+        enrollment_register(
+            campaign=campaign,
+            village=Region.objects.get(code="32.14.16.2005"),
+            nik=nik_for(n),
+            declaration=declaration(),
+            heirs=[],
+            funding_source=None,
+            entered_by=agent,
+        )
+    return campaign
+
+
+def test_healthz_says_ok_when_the_database_answers(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert (response.status_code, response.json()) == (200, {"database": "ok"})
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_says_503_when_the_database_does_not(client, db):
+    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("gone")):
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+
+
+def test_the_database_going_away_mid_request_gives_a_503_page_and_saves_nothing(client, agent, enrolled):
+    client.force_login(agent)
+    quota_ = Quota.objects.get(campaign=enrolled)
+    entry = {
+        "quota": quota_.pk, "nik": nik_for(3), "full_name": "Ujang", "occupation": "petani",
+        "monthly_income": "1000000", "heir_name": "Iis", "heir_relationship": "spouse",
+        "not_hospitalised": "on", "consent": "on",
+    }  # fmt: skip
+
+    with mock.patch(
+        "enrollment.services._take_slot", side_effect=OperationalError("server closed the connection")
+    ):
+        response = client.post(reverse("enrollment:enrollment_create"), entry)
+
+    assert response.status_code == 503
+    assert "Coba lagi" in response.content.decode() or "coba lagi" in response.content.decode()
+    assert Enrollment.objects.count() == 2 and Quota.objects.get(pk=quota_.pk).filled == 2
+
+
+def test_a_double_submitted_form_creates_one_enrollment(client, agent, enrolled):
+    client.force_login(agent)
+    entry = {
+        "quota": Quota.objects.get(campaign=enrolled).pk, "nik": nik_for(3), "full_name": "Ujang",
+        "occupation": "petani", "monthly_income": "1000000", "heir_name": "Iis",
+        "heir_relationship": "spouse", "not_hospitalised": "on", "consent": "on",
+    }  # fmt: skip
+
+    first = client.post(reverse("enrollment:enrollment_create"), entry)
+    second = client.post(reverse("enrollment:enrollment_create"), entry)
+
+    assert first.status_code == 302 and second.status_code == 200
+    assert Enrollment.objects.filter(worker__nik=nik_for(3)).count() == 1
+    assert Quota.objects.get(campaign=enrolled).filled == 3
+
+
+def test_check_integrity_passes_on_sound_data(enrolled, capsys):
+    call_command("check_integrity")
+
+    assert "checks out" in capsys.readouterr().out
+
+
+def test_check_integrity_names_a_wrong_count_and_a_stray_enrollment(enrolled):
+    Quota.objects.filter(campaign=enrolled).update(filled=5)
+    stray = Enrollment.objects.first()
+    Enrollment.objects.filter(pk=stray.pk).update(village=Region.objects.get(code="32.14.16.2006"))
+
+    with pytest.raises(CommandError) as failed:
+        call_command("check_integrity")
+
+    assert "integrity problem" in str(failed.value)
+
+
+def test_check_integrity_lists_each_problem(enrolled):
+    from enrollment.integrity import integrity_problems
+
+    Quota.objects.filter(campaign=enrolled).update(filled=5)
+
+    assert integrity_problems() == [
+        f"quota of campaign {enrolled.pk} in 32.14.16.2005: filled 5, but 2 enrollments hold a slot"
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore back up PostgreSQL")
+@pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed")
+def test_a_backup_restores_into_a_fresh_database_that_checks_out(enrolled, tmp_path):
+    settings_dict = connection.settings_dict
+    base = f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+    dump, restored = tmp_path / "desa100.dump", f"{settings_dict['NAME']}_restored"
+    subprocess.run(["pg_dump", "-Fc", "-f", dump, f"{base}/{settings_dict['NAME']}"], check=True)
+    subprocess.run(["psql", f"{base}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{restored}"'], check=True)
+    subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{restored}"'], check=True)
+    try:
+        subprocess.run(["pg_restore", "--no-owner", "-d", f"{base}/{restored}", dump], check=True)
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check_integrity"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": f"{base}/{restored}",
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            },
+            capture_output=True,
+            text=True,
+        )
+        count = subprocess.run(
+            ["psql", f"{base}/{restored}", "-tAc", "SELECT count(*) FROM enrollment_enrollment"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{restored}"'], check=True
+        )
+
+    assert result.returncode == 0, result.stderr
+    assert count.stdout.strip() == "2"
