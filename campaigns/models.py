@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +45,11 @@ class CampaignQuerySet(models.QuerySet):
 
     def active(self) -> CampaignQuerySet:
         return self.filter(status=Campaign.Status.ACTIVE)
+
+    def taking_entries(self, on: dt.date | None = None) -> CampaignQuerySet:
+        """Active campaigns within their period on `on` (today): the ones agents can enroll into."""
+        on = on or timezone.localdate()
+        return self.active().filter(starts_on__lte=on, ends_on__gte=on)
 
 
 class Campaign(models.Model):
@@ -153,6 +160,21 @@ class Campaign(models.Model):
     def can_change_quotas(self, user: User) -> bool:
         """Any official while the campaign is open; which quotas is their reach (Quota.objects.for_user)."""
         return self.status != self.Status.CLOSED and (user.is_superuser or user.is_official)
+
+    def entry_problem(self, on: dt.date) -> str | None:
+        """Why no enrollment can be entered on `on`, or None: not active, not started, or ended."""
+        if self.status != self.Status.ACTIVE:
+            return _("The campaign is not active: no enrollments can be entered.")
+        if on < self.starts_on:
+            return _("The campaign starts on %(date)s; enrollments open then.") % {"date": date_format(self.starts_on)}
+        if on > self.ends_on:
+            return _("The campaign ended on %(date)s; no enrollments can be entered.") % {"date": date_format(self.ends_on)}
+        return None
+
+    @property
+    def committed(self) -> int:
+        """What the allocated slots cost: targets x contribution x months (Rp)."""
+        return (self.quotas.aggregate(total=Sum("target"))["total"] or 0) * self.cost_per_worker
 
     def can_activate(self, user: User) -> bool:
         return self.status == self.Status.DRAFT and self.can_change(user)
@@ -291,6 +313,17 @@ class Quota(models.Model):
         if not changed:
             raise CampaignError(self.below_filled_message())
         Quota.history.bulk_history_create([self], default_user=by, update=True)
+
+    def remove(self, *, by: User) -> None:
+        """Take back a mistaken quota. One that anybody was ever enrolled into (even on the reserve
+        list, even cancelled) stays: it is the record of where those enrollments belong."""
+        if self.filled or self.campaign.enrollments.filter(village_id=self.village_id).exists():
+            raise CampaignError(
+                _("%(village)s has enrollments in this campaign; its quota cannot be removed.")
+                % {"village": self.village.display_name}
+            )
+        self._history_user = by
+        self.delete()
 
     def below_filled_message(self) -> str:
         return _("%(village)s already has %(filled)s enrolled; its target cannot go below that.") % {

@@ -33,10 +33,22 @@ class AllocationError(Exception):
         self.problems = problems
 
 
-def allocatable_villages(*, user: User, region: Region | None) -> Region.objects:
-    """The villages a user may give quotas to: inside their reach, under `region` (None: everywhere)."""
-    villages = Region.objects.for_user(user).villages()
+def allocatable_villages(*, campaign: Campaign, user: User, region: Region | None) -> Region.objects:
+    """The villages a user may give quotas of a campaign to: inside the campaign's organizing region
+    (a regency's money pays for its own villages) and the user's reach, under `region` (None: all)."""
+    villages = Region.objects.for_user(user).villages().within(campaign.organizer)
     return villages.within(region) if region else villages
+
+
+def _refuse_outside_organizer(campaign: Campaign, region: Region | None) -> None:
+    organizer = campaign.organizer
+    if region and not (region.code.startswith(organizer.code) or organizer.code.startswith(region.code)):
+        raise AllocationError(
+            [
+                _("Quotas of this campaign lie inside %(organizer)s, which runs it; %(region)s is outside it.")
+                % {"organizer": organizer.display_name, "region": region.display_name}
+            ]
+        )
 
 
 def _refuse_below_filled(quotas, target: int) -> None:
@@ -56,7 +68,8 @@ def quota_allocate(
     Villages that already have a quota get the new target, unless that is below what is filled, in
     which case nothing at all changes and the villages are named.
     """
-    villages = allocatable_villages(user=user, region=region)
+    _refuse_outside_organizer(campaign, region)
+    villages = allocatable_villages(campaign=campaign, user=user, region=region)
     if only_desa:
         villages = villages.filter(kind__in=[Region.Kind.DESA, Region.Kind.DESA_ADAT])
     existing = Quota.objects.filter(campaign=campaign, village__in=villages)
@@ -136,7 +149,9 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
     lines, problems = _parse_quota_csv(text)
     villages = {
         v.code: v
-        for v in allocatable_villages(user=user, region=None).filter(code__in=[x.code for x in lines])
+        for v in allocatable_villages(campaign=campaign, user=user, region=None).filter(
+            code__in=[x.code for x in lines]
+        )
     }
     # Locked until the end of the transaction: the filled counts checked below cannot grow before the
     # new targets are written (an enrollment in these villages waits a moment).
@@ -148,7 +163,11 @@ def quota_import_csv(*, campaign: Campaign, user: User, text: str) -> Allocation
         village, quota = villages.get(item.code), quotas.get(item.code)
         if village is None:
             # The same words for an unknown code and one outside the area: existence is not leaked.
-            problems.add(item.line, _("%(code)s is not a village in your area") % {"code": item.code})
+            problems.add(
+                item.line,
+                _("%(code)s is not a village in your area inside %(organizer)s")
+                % {"code": item.code, "organizer": campaign.organizer.display_name},
+            )
         elif quota and quota.filled > item.target:
             problems.add(item.line, quota.below_filled_message())
     if problems:

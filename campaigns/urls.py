@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/quotas/allocate/", views.quota_allocate, name="quota_allocate"),
     path("<slug:slug>/quotas/upload/", views.quota_upload, name="quota_upload"),
     path("<slug:slug>/quotas/<int:pk>/", views.quota_edit, name="quota_edit"),
+    path("<slug:slug>/quotas/<int:pk>/remove/", views.quota_remove, name="quota_remove"),
 ]

@@ -9,7 +9,9 @@ from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast, Left, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from regions.models import Region, reach_q
@@ -40,12 +42,15 @@ def home(request: HttpRequest) -> HttpResponse:
     quotas = []
     if user.is_agent:
         active = Campaign.objects.for_user(user).active()
-        quotas = (
+        quotas = list(
             Quota.objects.for_user(user)
             .filter(campaign__in=active)
             .with_reserves()
             .select_related("campaign", "village")
         )
+        today = timezone.localdate()
+        for quota in quotas:  # a campaign activated ahead of its start shows when it opens, no button
+            quota.entry_problem = quota.campaign.entry_problem(today)
     regions = user.regions.select_related("parent").order_by("code")
     return render(request, "home.html", {"regions": regions, "quotas": quotas})
 
@@ -139,7 +144,12 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
     campaign = _get_rw_campaign_for_user(request, slug)
-    if request.method == "POST":
+    committed = campaign.committed if action == "activate" else 0
+    over_budget = committed > campaign.budget
+    confirmed = not over_budget or request.POST.get("over_budget_confirmed") == "1"
+    if request.method == "POST" and not confirmed:
+        messages.error(request, _("The allocation costs more than the budget: tick the box to activate anyway."))
+    elif request.method == "POST":
         try:
             getattr(campaign, action)(by=request.user)
         except CampaignError as error:
@@ -149,7 +159,8 @@ def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpRespons
                 request, _("Campaign activated.") if action == "activate" else _("Campaign closed.")
             )
         return redirect("campaigns:campaign_detail", campaign.slug)
-    return render(request, "campaigns/campaign_confirm.html", {"campaign": campaign, "action": action})
+    context = {"campaign": campaign, "action": action, "committed": committed, "over_budget": over_budget}
+    return render(request, "campaigns/campaign_confirm.html", context)
 
 
 def _quota_page(request: HttpRequest, campaign: Campaign):
@@ -215,6 +226,21 @@ def quota_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
     template = "campaigns/includes/quota_row_form.html" if request.htmx else "campaigns/quota_edit.html"
     return render(request, template, {"quota": quota, "campaign": campaign, "form": form})
+
+
+@official_required
+@require_POST
+def quota_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Remove a quota given by mistake; one with enrollments is refused with a message."""
+    campaign, quotas = _get_rw_quotas_for_user(request, slug)
+    quota = get_object_or_404(quotas.select_related("village", "campaign"), pk=pk)
+    try:
+        quota.remove(by=request.user)
+    except CampaignError as error:
+        messages.error(request, str(error))
+        return redirect("campaigns:quota_edit", campaign.slug, quota.pk)
+    messages.success(request, _("The quota of %(village)s is removed.") % {"village": quota.village.display_name})
+    return redirect("campaigns:quota_list", campaign.slug)
 
 
 @official_required

@@ -32,7 +32,7 @@ def open_quotas_for(user: User):
     """The village quotas a user can enroll into: active campaigns, villages in reach."""
     return (
         Quota.objects.for_user(user)
-        .filter(campaign__status=Campaign.Status.ACTIVE)
+        .filter(campaign__in=Campaign.objects.taking_entries())
         .select_related("campaign", "village")
         .order_by("campaign__name", "village__code")
     )

@@ -96,8 +96,8 @@ def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: U
     # The service checks reach itself: a form narrows its choices, but an import or a task calls here too.
     if not by.reaches(village):
         raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
-    if campaign.status != Campaign.Status.ACTIVE:
-        raise EnrollmentError(_("The campaign is not active: no enrollments can be entered."))
+    if problem := campaign.entry_problem(on):
+        raise EnrollmentError(problem)
     quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
     if quota is None:
         raise EnrollmentError(
@@ -334,6 +334,11 @@ def enrollment_activate(
         raise EnrollmentError(
             _("Coverage must start within the campaign's period, %(start)s to %(end)s.")
             % {"start": date_format(campaign.starts_on), "end": date_format(campaign.ends_on)}
+        )
+    if coverage_starts < timezone.localtime(enrollment.entered_at).date():
+        raise EnrollmentError(
+            _("Coverage cannot start before the worker was enrolled (%(date)s).")
+            % {"date": date_format(timezone.localtime(enrollment.entered_at).date())}
         )
     _record_kpj(enrollment.worker, kpj_number, by)
     now = timezone.now()

@@ -1,12 +1,14 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, Quota
 from regions.models import Region
 
 PASSWORD = "a-Strong-passw0rd"
+TODAY = timezone.localdate()  # what the services call today
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -52,8 +54,10 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"1 Desa 100 Perlindungan {2025 + n}")
     slug = factory.Sequence(lambda n: f"desa-100-{n}")
-    starts_on = dt.date(2026, 1, 1)
-    ends_on = dt.date(2026, 12, 31)
+    # A year-long campaign around today, so that enrollments and coverage dates fall inside it
+    # whenever the tests run.
+    starts_on = factory.LazyFunction(lambda: TODAY - dt.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: TODAY + dt.timedelta(days=335))
     budget = 25_000_000_000
     created_by = factory.SubFactory(AdminFactory)
 

@@ -1,6 +1,5 @@
 """Input as a hostile or clumsy user sends it: each gets a clear message, never a server error."""
 
-import datetime as dt
 
 import pytest
 from django.contrib import messages
@@ -11,7 +10,7 @@ from campaigns.models import Campaign, FundingSource, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register, enrollment_verify
 from regions.models import Region
-from tests.factories import CampaignFactory, declaration, nik_for, quota
+from tests.factories import TODAY, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,7 @@ def test_a_campaign_named_only_with_punctuation_gets_a_usable_address(client, of
 @pytest.mark.parametrize("value", ["abc", "1.5", "", "99999999999999999999"])
 def test_forged_ids_in_bulk_actions_and_renewal_are_messages(client, official, agent, campaign, value):
     active = enrollment_activate(
-        enrollment=enroll(campaign, agent), by=official, kpj_number="2501", coverage_starts=dt.date(2026, 1, 1)
+        enrollment=enroll(campaign, agent), by=official, kpj_number="2501", coverage_starts=TODAY
     )
     client.force_login(official)
 

@@ -12,7 +12,6 @@ the action, so that a missing area check would really change someone else's row 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -27,7 +26,15 @@ from campaigns.models import Campaign, FundingSource, Quota
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
-from tests.factories import AdminFactory, AgentFactory, CampaignFactory, OfficialFactory, declaration, quota
+from tests.factories import (
+    TODAY,
+    AdminFactory,
+    AgentFactory,
+    CampaignFactory,
+    OfficialFactory,
+    declaration,
+    quota,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +88,7 @@ def world(purwakarta) -> World:
             enrollment=_enroll(campaign, VILLAGE[side], 2, entering),
             by=officer,
             kpj_number=f"2501{side[3:]}0001",
-            coverage_starts=dt.date(2026, 1, 1),
+            coverage_starts=TODAY,
         )
         _enroll(campaign, VILLAGE[side], 3, entering, status="reserve")
     following = CampaignFactory(organizer=Region.objects.get(code=SHARED), status=Campaign.Status.ACTIVE)
@@ -139,6 +146,7 @@ OBJECTS = {
     "campaigns:quota_upload": _campaign,
     # In the provincial campaign both officials see the campaign; each may change only their quota.
     "campaigns:quota_edit": lambda w, side: {"slug": w.next_campaign.slug, "pk": w.shared_quota[side].pk},
+    "campaigns:quota_remove": lambda w, side: {"slug": w.next_campaign.slug, "pk": w.shared_quota[side].pk},
     "enrollment:enrollment_list": None,
     "enrollment:enrollment_create": None,
     "enrollment:nik_check": None,
@@ -173,6 +181,7 @@ OFFICIALS_ONLY = {
     "campaigns:quota_allocate",
     "campaigns:quota_upload",
     "campaigns:quota_edit",
+    "campaigns:quota_remove",
     "enrollment:review_queue",
     "enrollment:review_bulk",
     "enrollment:expiring_list",
@@ -186,6 +195,7 @@ OFFICIALS_ONLY = {
 # (the provincial one, through a quota) answers 403.
 ORGANIZER_ONLY = {"campaigns:campaign_edit", "campaigns:campaign_activate", "campaigns:campaign_close"}
 POST_ONLY = {
+    "campaigns:quota_remove",
     "enrollment:nik_check",
     "accounts:logout",
     "accounts:agent_active",
@@ -343,6 +353,8 @@ def changed_outside(user: User | None, before: dict, after: dict) -> list[str]:
         obj = model.objects.filter(pk=pk).first() if model is not Region else None
         if obj is None and model is Heir:  # erased heirs are deleted: their enrollment says where
             obj = Enrollment.objects.get(pk=before[key]["enrollment_id"])
+        if obj is None and model is Quota:  # a removed quota: its village says where
+            obj = Enrollment(village=Region.objects.get(pk=before[key]["village_id"]))
         areas = _areas(obj) if obj is not None else ["(deleted)"]
         reaches = user is not None and all(
             user.is_superuser or any(code.startswith(mine) for mine in user.region_codes) for code in areas

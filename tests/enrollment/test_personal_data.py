@@ -18,7 +18,7 @@ from enrollment.models import Enrollment, Erasure, Heir, Worker
 from enrollment.services import EnrollmentError, enrollment_activate, enrollment_register, enrollment_renew
 from regions.models import Region
 from tests.conftest import load_regions
-from tests.factories import AgentFactory, CampaignFactory, OfficialFactory, declaration, nik_for, quota
+from tests.factories import TODAY, AgentFactory, CampaignFactory, OfficialFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -204,12 +204,12 @@ def test_two_workers_cannot_hold_one_kpj(campaign, agent, official):
         register(campaign, "32.14.16.2005", 2, agent),
     )
     enrollment_activate(
-        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1)
+        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY
     )
 
     with pytest.raises(EnrollmentError, match="milik pekerja lain"):
         enrollment_activate(
-            enrollment=second, by=official, kpj_number="2501 0000 001", coverage_starts=dt.date(2026, 1, 1)
+            enrollment=second, by=official, kpj_number="2501 0000 001", coverage_starts=TODAY
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Worker.objects.filter(pk=second.worker_id).update(kpj_number="25010000001")
@@ -223,7 +223,7 @@ def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
 ):
     first = register(campaign, "32.14.16.2005", 1, agent)
     enrollment_activate(
-        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=dt.date(2026, 1, 1)
+        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY
     )
     later = CampaignFactory(organizer=campaign.organizer, created_by=official, status=Campaign.Status.ACTIVE)
     quota(later, "32.14.16.2005")
@@ -237,7 +237,7 @@ def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
     assert [h.name for h in renewal.heirs.all()] == ["Euis"]
     with pytest.raises(EnrollmentError, match="sudah memiliki nomor kepesertaan 25010000001"):
         enrollment_activate(
-            enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=dt.date(2026, 6, 1)
+            enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=TODAY
         )
 
 

@@ -210,6 +210,7 @@ def test_coverage_ending_soon_is_listed_and_renewed(client, official, agent, cam
     Campaign.objects.filter(pk=campaign.pk).update(starts_on=timezone.localdate() - dt.timedelta(days=400))
     campaign.refresh_from_db()
     enrollment = enroll(campaign, 1, agent)
+    Enrollment.objects.filter(pk=enrollment.pk).update(entered_at=timezone.now() - dt.timedelta(days=360))
     enrollment_activate(
         enrollment=enrollment,
         by=official,

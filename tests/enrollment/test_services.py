@@ -21,7 +21,7 @@ from enrollment.services import (
     enrollment_verify,
 )
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, declaration, nik_for, quota
+from tests.factories import TODAY, AgentFactory, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -164,14 +164,14 @@ def test_verify_activate_and_hand_over_the_card(campaign, tanjungsari, agent, of
 
     enrollment_verify(enrollment=enrollment, by=official)
     enrollment = enrollment_activate(
-        enrollment=enrollment, by=official, kpj_number="25012345678", coverage_starts=dt.date(2026, 1, 1)
+        enrollment=enrollment, by=official, kpj_number="25012345678", coverage_starts=TODAY
     )
-    enrollment = enrollment_hand_over_card(enrollment=enrollment, by=official, on=dt.date(2026, 1, 15))
+    enrollment = enrollment_hand_over_card(enrollment=enrollment, by=official, on=TODAY)
 
     assert enrollment.status == Enrollment.Status.ACTIVE
     assert (enrollment.verified_by, enrollment.activated_by) == (official, official)
-    assert enrollment.coverage_ends == dt.date(2027, 1, 1)  # 12 coverage months
-    assert enrollment.card_handed_over_on == dt.date(2026, 1, 15)
+    assert enrollment.coverage_ends == add_months(TODAY, 12)  # 12 coverage months
+    assert enrollment.card_handed_over_on == TODAY
     assert filled(campaign, tanjungsari) == 1
     assert enrollment.history.count() == 4
 
@@ -181,7 +181,7 @@ def test_activation_needs_a_kpj_number(campaign, tanjungsari, agent, official):
 
     with pytest.raises(EnrollmentError, match="KPJ"):
         enrollment_activate(
-            enrollment=enrollment, by=official, kpj_number=" ", coverage_starts=dt.date(2026, 1, 1)
+            enrollment=enrollment, by=official, kpj_number=" ", coverage_starts=TODAY
         )
 
 
@@ -206,7 +206,7 @@ def test_renewing_enrolls_the_same_worker_in_a_later_campaign(campaign, tanjungs
         enrollment=register(campaign, tanjungsari, 1, agent),
         by=official,
         kpj_number="25010000001",
-        coverage_starts=dt.date(2026, 1, 1),
+        coverage_starts=TODAY,
     )
     later = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
     quota(later, "32.14.16.2005", target=100)
@@ -226,7 +226,7 @@ def test_services_check_the_users_area_themselves(campaign, tanjungsari, agent, 
         (enrollment_verify, {}),
         (enrollment_reject, {"reason": "x"}),
         (enrollment_cancel, {"reason": "x"}),
-        (enrollment_activate, {"kpj_number": "25010000009", "coverage_starts": dt.date(2026, 1, 1)}),
+        (enrollment_activate, {"kpj_number": "25010000009", "coverage_starts": TODAY}),
     ]:
         with pytest.raises(EnrollmentError, match="may not change"):
             action(enrollment=enrollment, by=other_official, **kwargs)
