@@ -11,13 +11,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-# Stamps: reinstall only when the declared or pinned dependencies change, so a second `make run` is fast.
-$(VENV)/.installed-app: pyproject.toml constraints.txt | $(PY)
-	$(PY) -m pip install -q -c constraints.txt -e .
+# Stamps: reinstall only when the locked dependencies change, so a second `make run` is fast.
+# requirements/*.txt pin every package with its hashes (pip-compile); the project itself goes in
+# editable, without dependencies, since a local directory has no hash to check.
+$(VENV)/.installed-app: pyproject.toml requirements/app.txt | $(PY)
+	$(PY) -m pip install -q --require-hashes -r requirements/app.txt
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml constraints.txt | $(PY)
-	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt | $(PY)
+	$(PY) -m pip install -q --require-hashes -r requirements/test.txt
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@ $(VENV)/.installed-app
 
 run: $(VENV)/.installed-app
@@ -42,9 +46,13 @@ messages: $(VENV)/.installed-app
 	$(PY) manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=bench
 	$(PY) manage.py compilemessages -l id --ignore=.venv
 
-# Pin every installed package (direct and transitive) so installs are reproducible.
-lock: $(VENV)/.installed-test
-	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+# Re-pin every package (direct and transitive) with its hashes from pyproject.toml's ranges. The
+# runtime lock holds only what the app runs on; test tools and the load generator (locust) have theirs.
+lock: | $(PY)
+	$(PY) -m pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --upgrade -o requirements/app.txt pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -c requirements/app.txt --extra=test -o requirements/test.txt pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -c requirements/test.txt --extra=test --extra=bench -o requirements/bench.txt pyproject.toml
 
 bench-import: $(VENV)/.installed-app
 	$(PY) bench/import_regions.py

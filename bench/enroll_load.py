@@ -1,6 +1,6 @@
 """Load test: 20 village agents entering enrollments at once for 60 seconds, against gunicorn.
 
-    .venv/bin/pip install -c constraints.txt -e ".[bench]"
+    .venv/bin/pip install --require-hashes -r requirements/bench.txt
     .venv/bin/python bench/enroll_load.py [--users 20] [--seconds 60] [--workers 4]
 
 It builds a fresh PostgreSQL database `desa100_bench` (BENCH_DATABASE_URL to change it) with Kab.
