@@ -1,9 +1,12 @@
-"""Village agents entering enrollments as fast as they can, "save and add another" each time.
+"""Village agents entering enrollments as fast as they can, "save and add another" each time, while
+officials browse lists and pages.
 
-Started by bench/enroll_load.py, which prepares the database and the agents (BENCH_AGENTS lists
-username:quota_id pairs). Each simulated agent signs in and opens the form once, then submits one
-new worker after another as the page does it: through htmx, each answer being the saved message and
-a fresh form. Loopback only.
+Started by bench/enroll_load.py, which prepares the database, the agents (BENCH_AGENTS lists
+username:quota_id pairs) and the officials (BENCH_OFFICIALS). Each simulated agent signs in and opens
+the form once, then submits one new worker after another as the page does it: through htmx, each
+answer being the saved message. Each official signs in and then opens, one after another, the pages
+officials live on: the enrollment list (filtered and not), an enrollment, the review queue, the
+campaign and its quota table. Loopback only.
 """
 
 import itertools
@@ -14,27 +17,31 @@ import re
 from locust import FastHttpUser, task
 
 AGENTS = [pair.split(":") for pair in os.environ["BENCH_AGENTS"].split(",")]
+OFFICIALS = [name for name in os.environ.get("BENCH_OFFICIALS", "").split(",") if name]
+CAMPAIGN = os.environ.get("BENCH_CAMPAIGN", "bench")
 PASSWORD = os.environ["BENCH_PASSWORD"]
 _agent_numbers = itertools.count()
 _serials = itertools.count(1)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def sign_in(client, username: str) -> None:
+    page = client.get("/accounts/login/", name="login form")
+    client.post(
+        "/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": CSRF.search(page.text)[1]},
+        name="login",
+        allow_redirects=False,
+    )
+
+
 class VillageAgent(FastHttpUser):
+    fixed_count = len(AGENTS)
+
     def on_start(self) -> None:
         self.number = next(_agent_numbers)
         self.username, self.quota = AGENTS[self.number % len(AGENTS)]
-        page = self.client.get("/accounts/login/", name="login form")
-        self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": CSRF.search(page.text)[1],
-            },
-            name="login",
-            allow_redirects=False,
-        )
+        sign_in(self.client, self.username)
         form = self.client.get(f"/enrollments/new/?quota={self.quota}", name="enrollment form")
         self.token = CSRF.search(form.text)[1]
 
@@ -66,3 +73,33 @@ class VillageAgent(FastHttpUser):
         ) as response:
             if response.status_code != 200 or "alert-success" not in response.text:
                 response.failure(f"not saved: HTTP {response.status_code}")
+
+
+_official_numbers = itertools.count()
+ENROLLMENT_LINK = re.compile(r'href="/enrollments/(\d+)/"')
+
+
+class Official(FastHttpUser):
+    fixed_count = len(OFFICIALS)
+
+    def on_start(self) -> None:
+        sign_in(self.client, OFFICIALS[next(_official_numbers) % len(OFFICIALS)])
+        self.enrollment = None
+
+    def _page(self, url: str, name: str):
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            return response
+
+    @task
+    def browse(self) -> None:
+        listing = self._page("/enrollments/", "official: enrollment list")
+        self._page("/enrollments/?status=registered", "official: enrollment list, status filter")
+        self._page(f"/enrollments/?page={random.randint(2, 20)}", "official: enrollment list, a later page")
+        found = ENROLLMENT_LINK.search(listing.text or "")
+        if found:
+            self._page(f"/enrollments/{found[1]}/", "official: enrollment detail")
+        self._page("/enrollments/review/", "official: review queue")
+        self._page(f"/campaigns/{CAMPAIGN}/", "official: campaign")
+        self._page(f"/campaigns/{CAMPAIGN}/quotas/", "official: quota table")
