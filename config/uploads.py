@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 # Every village of Indonesia as `code,target,baseline` is about 2 MB; anything larger is a mistake.
 MAX_UPLOAD_BYTES = 4_000_000
+MAX_LINES = 100_000  # more lines than Indonesia has villages (83,762)
 SHOWN_PROBLEMS = 20  # a file of thousands of bad lines shows the first ones and how many more
 
 

@@ -81,12 +81,13 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
     only the saved message, and the page clears the inputs itself (the `enrollment-saved` event in
     static/js/app.js). A refused entry answers with the whole form, errors shown, in its place.
     """
-    quotas = open_quotas_for(request.user)
     if request.method == "POST":
         form = EnrollmentForm(request.POST, user=request.user)
     else:
-        only = quotas[0].pk if len(quotas) == 1 else None
-        form = EnrollmentForm(user=request.user, initial={"quota": request.GET.get("quota") or only})
+        form = EnrollmentForm(user=request.user)
+        choices = list(form.fields["quota"].queryset[:2])  # the only village is preselected
+        if chosen := request.GET.get("quota") or (choices[0].pk if len(choices) == 1 else None):
+            form.initial["quota"] = chosen
     enrollment = _register(request, form) if form.is_valid() else None
     if enrollment and "add_another" in request.POST:
         if request.htmx:
@@ -95,7 +96,8 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
     if enrollment:
         detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
         return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
-    context = {"form": form, "village_full": getattr(form, "village_full", False), "has_quotas": bool(quotas)}
+    has_quotas = form.fields["quota"].queryset.exists()  # the form's own choices: one queryset built
+    context = {"form": form, "village_full": getattr(form, "village_full", False), "has_quotas": has_quotas}
     if request.htmx:
         response = render(request, "enrollment/includes/entry_form.html", context)
         return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")

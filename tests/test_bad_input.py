@@ -247,3 +247,15 @@ def test_a_huge_formset_count_is_capped(client, official, campaign):
 
     assert response.status_code == 200
     assert len(response.content) < 500_000
+
+
+def test_a_file_with_more_lines_than_villages_is_refused(client, official, campaign):
+    client.force_login(official)
+    content = b"1\n" * 200_001  # small in bytes, absurd in lines
+
+    response = client.post(
+        reverse("campaigns:quota_upload", args=[campaign.slug]),
+        {"file": SimpleUploadedFile("q.csv", content, content_type="text/csv")},
+    )
+
+    assert "lebih dari 100.000 baris" in str(response.context["form"].errors["file"])
