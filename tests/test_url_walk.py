@@ -476,7 +476,10 @@ def test_the_admin_is_for_administrators_only(client, world):
             response = client.get(url)
             if role == "admin":
                 assert response.status_code in (200, 302, 403), f"{label} {response.status_code}"
-            else:
-                assert response.status_code == 302 and "/admin/login/" in response["Location"], (
-                    f"{label} {role}"
-                )
+                continue
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], f"{label} {role}"
+            # A POST (a change, a delete confirmation) by anyone but an administrator changes nothing.
+            before = snapshot()
+            posted = client.post(url, {"post": "yes", "name": "Diubah", "target": "1"})
+            assert posted.status_code == 302 and "/admin/login/" in posted["Location"], f"POST {label} {role}"
+            assert snapshot() == before, f"POST {label} {role}"
