@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
@@ -63,7 +64,8 @@ class Command(BaseCommand):
                 "description": "Perlindungan JKK dan JKM bagi pekerja informal, 100 orang per desa.",
                 "organizer": Region.objects.get(code="32"),
                 "starts_on": dt.date(2025, 11, 21),
-                "ends_on": dt.date(2026, 12, 31),
+                # Agents enroll only within a campaign's period: a demo run later still takes entries.
+                "ends_on": max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=365)),
                 "budget": 25_000_000_000,
                 "created_by": official,
             },
