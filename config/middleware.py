@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -27,31 +28,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-class RefuseNulBytesMiddleware:
+class RefuseNulBytesMiddleware(MiddlewareMixin):
     """A NUL character in the address, the query or a form is refused with a page that says so.
 
     PostgreSQL cannot store or compare text holding NUL; a typo or a probe must get a message, not
     a server error, and this is the one place every request passes.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if _has_nul(request):
-            return render(
-                request,
-                "400.html",
-                {"reason": _("The address or form holds a character that is not allowed.")},
-                status=400,
-            )
-        return self.get_response(request)
+            reason = _("The address or form holds a character that is not allowed.")
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return None
 
 
 def _has_nul(request) -> bool:
     if "\x00" in request.path:
         return True
     sources = [request.GET]
+    # Uploads are left to their forms: parsing a multipart body here would read every file up front.
     if request.method == "POST" and not request.content_type.startswith("multipart/"):
         sources.append(request.POST)
     return any(
@@ -61,37 +56,23 @@ def _has_nul(request) -> bool:
     )
 
 
-class NoStoreMiddleware:
+class NoStoreMiddleware(MiddlewareMixin):
     """Pages for signed-in users carry personal data (names, NIK, phones): no browser or proxy cache
     keeps them, so the next person on a shared phone or office computer cannot page back to them."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """The database going away mid-request answers 503 with a page in the user's language that says
     to try again, instead of a 500: nothing was acknowledged, and the transaction was rolled back."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.warning("database unavailable: %s", exception)
-            return render_unavailable(request)
-        return None
-
-
-def render_unavailable(request):
-    # Rendered without the request context: the context processors would ask the database for the user.
-    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        # Rendered without the request context: its processors would ask the database for the user.
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})

@@ -22,8 +22,8 @@ from .services import EnrollmentError
 
 
 def _erase(enrollments: QuerySet[Enrollment], *, by: User | None, reason: str) -> Erasure:
-    ids = list(enrollments.filter(erasure__isnull=True).values_list("pk", flat=True))
-    worker_ids = set(Enrollment.objects.filter(pk__in=ids).values_list("worker_id", flat=True))
+    rows = list(enrollments.filter(erasure__isnull=True).values_list("pk", "worker_id"))
+    ids, worker_ids = [pk for pk, _worker in rows], {worker for _pk, worker in rows}
     erasure = Erasure.objects.create(erased_by=by, reason=reason, enrollment_count=len(ids))
     # Queryset updates on purpose: saving the models would write one more history row with the data.
     Enrollment.objects.filter(pk__in=ids).update(erasure=erasure, **Enrollment.IDENTIFYING)

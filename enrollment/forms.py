@@ -89,15 +89,7 @@ class DeclarationForm(forms.ModelForm):
 
     class Meta:
         model = Enrollment
-        fields = [
-            "full_name",
-            "phone",
-            "address",
-            "occupation",
-            "occupation_other",
-            "monthly_income",
-            "kk_number",
-        ]
+        fields = Enrollment.TYPED
         field_classes = {"phone": PhoneField, "kk_number": NikField}
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812 3456 7890"}),

@@ -208,17 +208,10 @@ class Enrollment(models.Model):
     OPEN = (Status.RESERVE, *SLOT_HOLDING)  # counts as "already in the campaign"
     CORRECTABLE = (Status.RESERVE, Status.REGISTERED)  # not yet checked by an official
     REJECTABLE = (Status.RESERVE, Status.REGISTERED, Status.VERIFIED)  # not yet a BPJS member
-    # What the worker declares at a sign-up (the entry form's fields), and of it what identifies them.
-    DECLARED = (
-        "full_name",
-        "phone",
-        "address",
-        "occupation",
-        "occupation_other",
-        "monthly_income",
-        "kk_number",
-        "declared_not_hospitalised",
-    )
+    # What the worker declares at a sign-up: typed into the entry form, then the health declaration
+    # (a tick box); and of it what identifies them.
+    TYPED = ("full_name", "phone", "address", "occupation", "occupation_other", "monthly_income", "kk_number")
+    DECLARED = (*TYPED, "declared_not_hospitalised")
     IDENTIFYING = {"full_name": "", "phone": "", "address": "", "kk_number": ""}  # blanked by an erasure
 
     campaign = models.ForeignKey(

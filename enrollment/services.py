@@ -200,34 +200,33 @@ def enrollment_register(
     constraints, as one enrollment and one AlreadyEnrolled.
     """
     consent = {"consent_given_at": timezone.now(), "consent_collected_by": entered_by}
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                worker = _worker_for(nik)
-                enrollment = _enroll(
-                    campaign=campaign,
-                    village=village,
-                    worker=worker,
-                    declaration={**declaration, **consent},
-                    funding_source=funding_source,
-                    entered_by=entered_by,
-                    reserve_if_full=reserve_if_full,
-                )
-                _save_heirs(enrollment, heirs, entered_by)
-                return enrollment
-        except IntegrityError:
-            # Another request created this worker or enrolled this NIK between our check and our
-            # insert; everything, the slot included, was rolled back with the transaction.
-            worker = Worker.objects.filter(nik=nik_digits(nik)).first()
-            if worker is None:
-                raise  # not a race on this NIK: a genuine bug, let it be seen
-            if Enrollment.objects.filter(
-                worker=worker, campaign=campaign, status__in=Enrollment.OPEN
-            ).exists():
-                raise _already_enrolled(worker, campaign, entered_by) from None
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+
+    def register_once() -> Enrollment:
+        with transaction.atomic():
+            enrollment = _enroll(
+                campaign=campaign,
+                village=village,
+                worker=_worker_for(nik),
+                declaration={**declaration, **consent},
+                funding_source=funding_source,
+                entered_by=entered_by,
+                reserve_if_full=reserve_if_full,
+            )
+            _save_heirs(enrollment, heirs, entered_by)
+            return enrollment
+
+    try:
+        return register_once()
+    except IntegrityError:
+        # Another request created this worker or enrolled this NIK between our check and our insert;
+        # everything, the slot included, was rolled back with the transaction.
+        worker = Worker.objects.filter(nik=nik_digits(nik)).first()
+        if worker is None:
+            raise  # not a race on this NIK: a genuine bug, let it be seen
+        if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+            raise _already_enrolled(worker, campaign, entered_by) from None
+        # The race was over creating the person (for another campaign): they exist now, enroll once more.
+        return register_once()
 
 
 @transaction.atomic
@@ -239,11 +238,7 @@ def enrollment_update_declaration(
     Only this enrollment changes; the worker's identity and their other enrollments stay as they are.
     """
     enrollment = _locked(enrollment)
-    if not enrollment.can_correct(by):
-        raise EnrollmentError(
-            _("Only registered entries can be changed; this one is already %(status)s.")
-            % {"status": enrollment.get_status_display().lower()}
-        )
+    _refuse_unless(enrollment, enrollment.can_correct(by), by)
     changed = [name for name, value in declaration.items() if getattr(enrollment, name) != value]
     for name in changed:
         setattr(enrollment, name, declaration[name])
@@ -272,7 +267,8 @@ def _refuse_unless(enrollment: Enrollment, allowed: bool, by: User) -> None:
     """Raise with the reason when the model's named check (`enrollment.can_verify(by)`…) says no."""
     if allowed:
         return
-    if not enrollment.is_overseen_by(by) and not enrollment.can_correct(by):
+    # Outside the user's area, or another agent's entry: a matter of who, not of the entry's status.
+    if not by.reaches(enrollment.village) or not (by.can_manage_agents or enrollment.entered_by_id == by.pk):
         raise EnrollmentError(_("You may not change this enrollment."))
     raise EnrollmentError(
         _("This enrollment is %(status)s; that cannot be done now.")
@@ -308,12 +304,10 @@ def _record_kpj(worker: Worker, kpj_number: str, by: User) -> None:
             _("This worker already has membership number %(kpj)s; a worker keeps one number.")
             % {"kpj": worker.kpj_number}
         )
-    if Worker.objects.filter(kpj_number=kpj).exists():
-        raise EnrollmentError(_("Membership number %(kpj)s belongs to another worker.") % {"kpj": kpj})
     worker.kpj_number = kpj
     worker._history_user = by
     try:
-        with transaction.atomic():  # a savepoint: the same number saved for another worker just now
+        with transaction.atomic():  # a savepoint: the unique index says whether another worker has it
             worker.save(update_fields=["kpj_number"])
     except IntegrityError:
         raise EnrollmentError(
@@ -335,10 +329,11 @@ def enrollment_activate(
             _("Coverage must start within the campaign's period, %(start)s to %(end)s.")
             % {"start": date_format(campaign.starts_on), "end": date_format(campaign.ends_on)}
         )
-    if coverage_starts < timezone.localtime(enrollment.entered_at).date():
+    entered_on = timezone.localtime(enrollment.entered_at).date()
+    if coverage_starts < entered_on:
         raise EnrollmentError(
             _("Coverage cannot start before the worker was enrolled (%(date)s).")
-            % {"date": date_format(timezone.localtime(enrollment.entered_at).date())}
+            % {"date": date_format(entered_on)}
         )
     _record_kpj(enrollment.worker, kpj_number, by)
     now = timezone.now()

@@ -156,11 +156,7 @@ def nik_check(request: HttpRequest) -> HttpResponse:
 
 def _prefill(enrollment: Enrollment) -> dict[str, str]:
     """The entry form's inputs (by id) filled from an earlier enrollment; the page fills only empty ones."""
-    values = {
-        f"id_{name}": str(getattr(enrollment, name))
-        for name in Enrollment.DECLARED
-        if name != "declared_not_hospitalised"
-    }
+    values = {f"id_{name}": str(getattr(enrollment, name)) for name in Enrollment.TYPED}
     for prefix, heir in zip(HEIR_PREFIXES, enrollment.heirs.all(), strict=False):
         values.update(
             {
@@ -223,12 +219,11 @@ def _drill_down(request: HttpRequest) -> dict:
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     history = enrollment.history.select_related("history_user").order_by("-history_date")
-    heirs = list(enrollment.heirs.all())
     heir_history = Heir.history.filter(enrollment_id=enrollment.pk).select_related("history_user")
     context = {
         "enrollment": enrollment,
         "worker": enrollment.worker,
-        "heirs": [heir for heir in heirs if heir.removed_at is None],
+        "heirs": enrollment.heirs.current(),
         "changes": _changes(history),
         "heir_changes": _changes(heir_history.order_by("-history_date", "-history_id"), by="id"),
         "can": {
