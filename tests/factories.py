@@ -90,3 +90,18 @@ def declaration(**overrides) -> dict:
         "declared_not_hospitalised": True,
     }
     return {**data, **overrides}
+
+
+def enroll(campaign, by, n: int = 1, *, code: str = "32.14.16.2005", heirs=None, **overrides):
+    """Worker n (nik_for(n)) signed up by `by` in the village `code` of `campaign`, through the service."""
+    from enrollment.services import enrollment_register
+
+    return enrollment_register(
+        campaign=campaign,
+        village=Region.objects.get(code=code),
+        nik=nik_for(n),
+        declaration=declaration(**overrides),
+        heirs=[{"name": "Euis", "relationship": "spouse", "nik": ""}] if heirs is None else heirs,
+        funding_source=None,
+        entered_by=by,
+    )

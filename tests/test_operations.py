@@ -13,32 +13,20 @@ from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from campaigns.models import Campaign, Quota
+from campaigns.models import Quota
 from enrollment.models import Enrollment
-from enrollment.services import enrollment_register
 from regions.models import Region
-from tests.factories import CampaignFactory, declaration, nik_for, quota
+from tests.factories import enroll, nik_for
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def enrolled(purwakarta, agent, official):
-    campaign = CampaignFactory(
-        organizer=Region.objects.get(code="32.14"), created_by=official, status=Campaign.Status.ACTIVE
-    )
-    quota(campaign, "32.14.16.2005")
-    for n in (1, 2):
-        enrollment_register(
-            campaign=campaign,
-            village=Region.objects.get(code="32.14.16.2005"),
-            nik=nik_for(n),
-            declaration=declaration(),
-            heirs=[],
-            funding_source=None,
-            entered_by=agent,
-        )
+def enrolled(campaign, agent):
+    """The Purwakarta campaign with two workers enrolled in Tanjungsari."""
+    enroll(campaign, agent, 1)
+    enroll(campaign, agent, 2)
     return campaign
 
 
@@ -58,7 +46,7 @@ def test_healthz_says_503_when_the_database_does_not(client, db):
 
 def test_the_database_going_away_mid_request_gives_a_503_page_and_saves_nothing(client, agent, enrolled):
     client.force_login(agent)
-    quota_ = Quota.objects.get(campaign=enrolled)
+    quota_ = Quota.objects.get(campaign=enrolled, village__code="32.14.16.2005")
     entry = {
         "quota": quota_.pk, "nik": nik_for(3), "full_name": "Ujang", "occupation": "petani",
         "monthly_income": "1000000", "heir_name": "Iis", "heir_relationship": "spouse",
@@ -78,7 +66,7 @@ def test_the_database_going_away_mid_request_gives_a_503_page_and_saves_nothing(
 def test_a_double_submitted_form_creates_one_enrollment(client, agent, enrolled):
     client.force_login(agent)
     entry = {
-        "quota": Quota.objects.get(campaign=enrolled).pk, "nik": nik_for(3), "full_name": "Ujang",
+        "quota": Quota.objects.get(campaign=enrolled, village__code="32.14.16.2005").pk, "nik": nik_for(3), "full_name": "Ujang",
         "occupation": "petani", "monthly_income": "1000000", "heir_name": "Iis",
         "heir_relationship": "spouse", "not_hospitalised": "on", "consent": "on",
     }  # fmt: skip
@@ -88,7 +76,7 @@ def test_a_double_submitted_form_creates_one_enrollment(client, agent, enrolled)
 
     assert first.status_code == 302 and second.status_code == 200
     assert Enrollment.objects.filter(worker__nik=nik_for(3)).count() == 1
-    assert Quota.objects.get(campaign=enrolled).filled == 3
+    assert Quota.objects.get(campaign=enrolled, village__code="32.14.16.2005").filled == 3
 
 
 def test_check_integrity_passes_on_sound_data(enrolled, capsys):
@@ -98,7 +86,7 @@ def test_check_integrity_passes_on_sound_data(enrolled, capsys):
 
 
 def test_check_integrity_names_a_wrong_count_and_a_stray_enrollment(enrolled):
-    Quota.objects.filter(campaign=enrolled).update(filled=5)
+    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(filled=5)
     stray = Enrollment.objects.first()
     Enrollment.objects.filter(pk=stray.pk).update(village=Region.objects.get(code="32.14.16.2006"))
 
@@ -111,7 +99,7 @@ def test_check_integrity_names_a_wrong_count_and_a_stray_enrollment(enrolled):
 def test_check_integrity_lists_each_problem(enrolled):
     from enrollment.integrity import integrity_problems
 
-    Quota.objects.filter(campaign=enrolled).update(filled=5)
+    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(filled=5)
 
     assert integrity_problems() == [
         f"quota of campaign {enrolled.pk} in 32.14.16.2005: filled 5, but 2 enrollments hold a slot"

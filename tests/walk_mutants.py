@@ -8,63 +8,27 @@ import pathlib
 import subprocess
 import sys
 
+SCOPED_LOOKUP = "enrollment = _get_enrollment_for_user(request, pk)"
+UNSCOPED_LOOKUP = "enrollment = Enrollment.objects.get(pk=pk)"
+
+
+def view_scope(action: str) -> tuple[str, str, str, str, str]:
+    """Look the enrollment up without the user's area in view `enrollment_<action>`."""
+    view = f"enrollment_{action}"
+    src = pathlib.Path("enrollment/views.py").read_text()
+    body = src[src.index(f"def {view}(") :]
+    old = body[: body.index(SCOPED_LOOKUP) + len(SCOPED_LOOKUP)]
+    return (
+        f"{action}: view scope",
+        "enrollment/views.py",
+        old,
+        old.replace(SCOPED_LOOKUP, UNSCOPED_LOOKUP),
+        view,
+    )
+
+
 MUTANTS = [
-    (
-        "verify: view scope",
-        "enrollment/views.py",
-        """def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)""",
-        """def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)""",
-        "enrollment_verify",
-    ),
-    (
-        "activate: view scope",
-        "enrollment/views.py",
-        """def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)""",
-        """def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)""",
-        "enrollment_activate",
-    ),
-    (
-        "reject: view scope",
-        "enrollment/views.py",
-        """def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)""",
-        """def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)""",
-        "enrollment_reject",
-    ),
-    (
-        "card: view scope",
-        "enrollment/views.py",
-        """def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)""",
-        """def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)""",
-        "enrollment_card",
-    ),
-    (
-        "renew: view scope",
-        "enrollment/views.py",
-        """def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _get_enrollment_for_user(request, pk)""",
-        """def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = Enrollment.objects.get(pk=pk)""",
-        "enrollment_renew",
-    ),
-    (
-        "erase: view scope",
-        "enrollment/views.py",
-        '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
-    enrollment = _get_enrollment_for_user(request, pk)''',
-        '''def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
-    enrollment = Enrollment.objects.get(pk=pk)''',
-        "enrollment_erase",
-    ),
+    *(view_scope(action) for action in ("verify", "activate", "reject", "card", "renew", "erase")),
     (
         "promote: view scope",
         "enrollment/views.py",
@@ -163,21 +127,9 @@ for label, path, old, new, key in MUTANTS:
     assert old in src, label
     p.write_text(src.replace(old, new, 1))
     try:
+        walk = ["tests/test_url_walk.py", "-k", key]
         r = subprocess.run(
-            [
-                ".venv/bin/pytest",
-                "-q",
-                "-x",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:logging",
-                "tests/test_url_walk.py",
-                "-k",
-                key,
-            ],
-            capture_output=True,
-            text=True,
+            [".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", *walk], capture_output=True, text=True
         )
         last = r.stdout.strip().splitlines()[-1]
         print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)

@@ -111,7 +111,10 @@ def test_behind_a_trusted_proxy_each_client_is_told_apart(client, agent, setting
 
     assert login_from(client, "10.0.0.2", PASSWORD, forwarded="203.0.113.9").status_code == 429
     # Another client through the same proxy signs in; a forged left-most address changes nothing.
-    assert login_from(client, "10.0.0.2", PASSWORD, forwarded="203.0.113.9, 198.51.100.7").context["user"] == agent
+    assert (
+        login_from(client, "10.0.0.2", PASSWORD, forwarded="203.0.113.9, 198.51.100.7").context["user"]
+        == agent
+    )
 
 
 def test_a_forwarded_header_from_an_untrusted_address_is_ignored(client, agent, settings):

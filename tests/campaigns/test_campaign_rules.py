@@ -8,23 +8,11 @@ from django.urls import reverse
 from campaigns.models import Campaign, Quota
 from campaigns.services import AllocationError, quota_allocate, quota_import_csv
 from enrollment.models import Enrollment
-from enrollment.services import EnrollmentError, enrollment_activate, enrollment_register
+from enrollment.services import EnrollmentError, enrollment_activate
 from regions.models import Region
-from tests.factories import TODAY, CampaignFactory, OfficialFactory, declaration, nik_for, quota
+from tests.factories import TODAY, CampaignFactory, OfficialFactory, enroll, quota
 
 pytestmark = pytest.mark.django_db
-
-
-def register(campaign, agent, n=1):
-    return enrollment_register(
-        campaign=campaign,
-        village=Region.objects.get(code="32.14.16.2005"),
-        nik=nik_for(n),
-        declaration=declaration(),
-        heirs=[],
-        funding_source=None,
-        entered_by=agent,
-    )
 
 
 @pytest.fixture
@@ -44,14 +32,14 @@ def upcoming(purwakarta, official):
 
 def test_no_enrollment_before_the_campaign_starts_or_after_it_ends(upcoming, agent):
     with pytest.raises(EnrollmentError, match="dimulai pada"):
-        register(upcoming, agent)
+        enroll(upcoming, agent)
 
     Campaign.objects.filter(pk=upcoming.pk).update(
         starts_on=TODAY - dt.timedelta(days=40), ends_on=TODAY - dt.timedelta(days=1)
     )
     upcoming.refresh_from_db()
     with pytest.raises(EnrollmentError, match="berakhir pada"):
-        register(upcoming, agent)
+        enroll(upcoming, agent)
     assert not Enrollment.objects.exists()
 
 
@@ -108,7 +96,7 @@ def test_coverage_cannot_start_before_the_enrollment(purwakarta, official, agent
         organizer=Region.objects.get(code="32.14"), created_by=official, status=Campaign.Status.ACTIVE
     )
     quota(campaign, "32.14.16.2005")
-    enrollment = register(campaign, agent)
+    enrollment = enroll(campaign, agent)
 
     with pytest.raises(EnrollmentError, match="sebelum pekerja didaftarkan"):
         enrollment_activate(
@@ -124,7 +112,7 @@ def test_a_mistaken_quota_is_removed_and_one_with_enrollments_is_kept(client, pu
         organizer=Region.objects.get(code="32.14"), created_by=official, status=Campaign.Status.ACTIVE
     )
     used, mistaken = quota(campaign, "32.14.16.2005"), quota(campaign, "32.14.16.2006")
-    register(campaign, agent)
+    enroll(campaign, agent)
     client.force_login(official)
 
     kept = client.post(reverse("campaigns:quota_remove", args=[campaign.slug, used.pk]), follow=True)

@@ -18,7 +18,16 @@ from enrollment.models import Enrollment, Erasure, Heir, Worker
 from enrollment.services import EnrollmentError, enrollment_activate, enrollment_register, enrollment_renew
 from regions.models import Region
 from tests.conftest import load_regions
-from tests.factories import TODAY, AgentFactory, CampaignFactory, OfficialFactory, declaration, nik_for, quota
+from tests.factories import (
+    TODAY,
+    AgentFactory,
+    CampaignFactory,
+    OfficialFactory,
+    declaration,
+    enroll,
+    nik_for,
+    quota,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,31 +195,15 @@ def test_consent_is_recorded_per_enrollment_and_shown(client, agent, tanjungsari
     assert f"dikumpulkan oleh {agent}, untuk {campaign.name}" in page
 
 
-def register(campaign, village_code, n, by):
-    return enrollment_register(
-        campaign=campaign,
-        village=Region.objects.get(code=village_code),
-        nik=nik_for(n),
-        declaration=declaration(),
-        heirs=[{"name": "Euis", "relationship": "spouse", "nik": ""}],
-        funding_source=None,
-        entered_by=by,
-    )
-
-
 def test_two_workers_cannot_hold_one_kpj(campaign, agent, official):
     first, second = (
-        register(campaign, "32.14.16.2005", 1, agent),
-        register(campaign, "32.14.16.2005", 2, agent),
+        enroll(campaign, agent, 1),
+        enroll(campaign, agent, 2),
     )
-    enrollment_activate(
-        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY
-    )
+    enrollment_activate(enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY)
 
     with pytest.raises(EnrollmentError, match="milik pekerja lain"):
-        enrollment_activate(
-            enrollment=second, by=official, kpj_number="2501 0000 001", coverage_starts=TODAY
-        )
+        enrollment_activate(enrollment=second, by=official, kpj_number="2501 0000 001", coverage_starts=TODAY)
     with pytest.raises(IntegrityError), transaction.atomic():
         Worker.objects.filter(pk=second.worker_id).update(kpj_number="25010000001")
 
@@ -221,10 +214,8 @@ def test_two_workers_cannot_hold_one_kpj(campaign, agent, official):
 def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
     client, campaign, agent, official
 ):
-    first = register(campaign, "32.14.16.2005", 1, agent)
-    enrollment_activate(
-        enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY
-    )
+    first = enroll(campaign, agent, 1)
+    enrollment_activate(enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY)
     later = CampaignFactory(organizer=campaign.organizer, created_by=official, status=Campaign.Status.ACTIVE)
     quota(later, "32.14.16.2005")
 
@@ -236,9 +227,7 @@ def test_the_worker_keeps_their_kpj_across_a_renewal_and_the_form_suggests_it(
     assert (renewal.full_name, renewal.renewed_from) == ("Asep Saepudin", first)
     assert [h.name for h in renewal.heirs.all()] == ["Euis"]
     with pytest.raises(EnrollmentError, match="sudah memiliki nomor kepesertaan 25010000001"):
-        enrollment_activate(
-            enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=TODAY
-        )
+        enrollment_activate(enrollment=renewal, by=official, kpj_number="25019999999", coverage_starts=TODAY)
 
 
 @pytest.mark.parametrize("typed", ["3214 1615 0895 0001", "32.14.16.150895.0001", "3214-1615-0895-0001"])
@@ -258,7 +247,9 @@ def test_a_nik_typed_with_spaces_dots_or_dashes_is_saved_as_16_digits(
     client.force_login(OfficialFactory(regions=["32.14"]))
     response = client.post(reverse("enrollment:enrollment_list"), {"q": typed}, follow=True)
     assert [e.pk for e in response.context["page"]] == [enrollment.pk]
-    assert typed not in response.redirect_chain[0][0] and "3214161508950001" not in response.redirect_chain[0][0]
+    assert (
+        typed not in response.redirect_chain[0][0] and "3214161508950001" not in response.redirect_chain[0][0]
+    )
 
 
 def test_a_17th_digit_is_an_error_not_cut_off(client, agent, tanjungsari_quota):
@@ -374,7 +365,7 @@ def test_erasure_in_one_area_leaves_another_areas_enrollment_and_the_nik(
 
 
 def test_the_purge_command_dry_run_changes_nothing_then_the_run_erases(campaign, agent, official, capsys):
-    register(campaign, "32.14.16.2005", 1, agent)
+    enroll(campaign, agent, 1)
     campaign.close(by=official)
     Campaign.objects.filter(pk=campaign.pk).update(closed_at=timezone.now() - dt.timedelta(days=400))
 

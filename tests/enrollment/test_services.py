@@ -180,9 +180,7 @@ def test_activation_needs_a_kpj_number(campaign, tanjungsari, agent, official):
     enrollment = register(campaign, tanjungsari, 1, agent)
 
     with pytest.raises(EnrollmentError, match="KPJ"):
-        enrollment_activate(
-            enrollment=enrollment, by=official, kpj_number=" ", coverage_starts=TODAY
-        )
+        enrollment_activate(enrollment=enrollment, by=official, kpj_number=" ", coverage_starts=TODAY)
 
 
 def test_a_closed_campaign_takes_no_new_enrollments(campaign, tanjungsari, agent):
