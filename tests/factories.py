@@ -105,3 +105,23 @@ def enroll(campaign, by, n: int = 1, *, code: str = "32.14.16.2005", heirs=None,
         funding_source=None,
         entered_by=by,
     )
+
+
+def campaign_data(**overrides) -> dict:
+    """What the campaign form posts for a Purwakarta campaign, with `overrides`."""
+    data = {
+        "name": "1 Desa 100 Perlindungan 2026 — Purwakarta",
+        "slug": "",
+        "description": "",
+        "organizer": "32.14",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "covers_jkk": "on",
+        "covers_jkm": "on",
+        "coverage_months": "12",
+        "contribution_per_month": "16800",
+        "min_age": "15",
+        "max_age": "65",
+        "budget": "3991680000",
+    }
+    return {**data, **overrides}

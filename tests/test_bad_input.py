@@ -8,7 +8,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, FundingSource, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_verify
-from tests.factories import TODAY, enroll
+from tests.factories import TODAY, campaign_data, enroll
 
 pytestmark = pytest.mark.django_db
 
@@ -16,23 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_a_campaign_named_only_with_punctuation_gets_a_usable_address(client, official, campaign):
     client.force_login(official)
 
-    response = client.post(
-        reverse("campaigns:campaign_create"),
-        {
-            "name": "!!! 🎉",
-            "slug": "",
-            "organizer": "32.14",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-12-31",
-            "covers_jkk": "on",
-            "covers_jkm": "on",
-            "coverage_months": "12",
-            "contribution_per_month": "16800",
-            "min_age": "15",
-            "max_age": "65",
-            "budget": "1000",
-        },
-    )
+    response = client.post(reverse("campaigns:campaign_create"), campaign_data(name="!!! 🎉", budget="1000"))
 
     created = Campaign.objects.get(name="!!! 🎉")
     assert created.slug and response.status_code == 302

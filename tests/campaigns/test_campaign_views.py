@@ -3,28 +3,9 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, quota
+from tests.factories import AgentFactory, CampaignFactory, campaign_data, quota
 
 pytestmark = pytest.mark.django_db
-
-
-def campaign_data(**overrides) -> dict:
-    data = {
-        "name": "1 Desa 100 Perlindungan 2026 — Purwakarta",
-        "slug": "",
-        "description": "",
-        "organizer": "32.14",
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-12-31",
-        "covers_jkk": "on",
-        "covers_jkm": "on",
-        "coverage_months": "12",
-        "contribution_per_month": "16800",
-        "min_age": "15",
-        "max_age": "65",
-        "budget": "3991680000",
-    }
-    return {**data, **overrides}
 
 
 def test_an_official_creates_a_draft_campaign_with_the_domain_defaults(client, official):
