@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -166,9 +165,13 @@ class Campaign(models.Model):
         if self.status != self.Status.ACTIVE:
             return _("The campaign is not active: no enrollments can be entered.")
         if on < self.starts_on:
-            return _("The campaign starts on %(date)s; enrollments open then.") % {"date": date_format(self.starts_on)}
+            return _("The campaign starts on %(date)s; enrollments open then.") % {
+                "date": date_format(self.starts_on)
+            }
         if on > self.ends_on:
-            return _("The campaign ended on %(date)s; no enrollments can be entered.") % {"date": date_format(self.ends_on)}
+            return _("The campaign ended on %(date)s; no enrollments can be entered.") % {
+                "date": date_format(self.ends_on)
+            }
         return None
 
     @property
@@ -243,26 +246,31 @@ class QuotaQuerySet(models.QuerySet):
     def within(self, region: Region) -> QuotaQuerySet:
         return self.filter(village__code__startswith=region.code)
 
-    def with_reserves(self) -> QuotaQuerySet:
-        """Annotate `reserves`: workers on each village's reserve list (cadangan), in one subquery."""
-        from enrollment.models import Enrollment  # enrollment builds on campaigns, not the other way
-
-        waiting = (
-            Enrollment.objects.filter(
-                campaign=OuterRef("campaign"), village=OuterRef("village"), status=Enrollment.Status.RESERVE
-            )
-            .values("campaign")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(reserves=Coalesce(Subquery(waiting), 0))
-
     def totals(self) -> dict[str, int]:
-        """Villages, target, filled and baseline summed in one query."""
-        sums = self.aggregate(
-            villages=models.Count("id"), target=Sum("target"), filled=Sum("filled"), baseline=Sum("baseline")
-        )
+        """Villages, target, filled, baseline and the count of each status, summed in one query."""
+        sums = self.aggregate(villages=models.Count("id"), **{name: Sum(name) for name in Quota.SUMMED})
         return {key: value or 0 for key, value in sums.items()}
+
+    def count_move(
+        self, *, campaign_id: int, village_id: int, old: str | None, new: str | None, slot: int = 0
+    ) -> bool:
+        """Move one enrollment from status `old` to `new` (None: it did not exist) in its quota's counters.
+
+        One UPDATE, in the caller's transaction, so the counters change with the enrollment or not at
+        all (invariant 5). `slot=1` also takes a slot, and only while one is free (`filled < target`):
+        False means the village is full and nothing changed (invariant 1). `slot=-1` gives one back.
+        """
+        changes = {}
+        if old:
+            changes[f"{old}_count"] = F(f"{old}_count") - 1
+        if new:
+            changes[f"{new}_count"] = F(f"{new}_count") + 1
+        rows = self.filter(campaign_id=campaign_id, village_id=village_id)
+        if slot > 0:
+            rows = rows.filter(filled__lt=F("target"))
+        if slot:
+            changes["filled"] = F("filled") + slot
+        return bool(rows.update(**changes))
 
 
 class Quota(models.Model):
@@ -282,11 +290,30 @@ class Quota(models.Model):
         validators=[MaxValueValidator(MAX_TARGET)],
         help_text=_("Workers already covered in the village before the campaign."),
     )
+    # One counter per enrollment status, moved by `count_move` in the transaction of every status
+    # change, so dashboards add up quota rows instead of counting millions of enrollments.
+    # `check_integrity` compares them with the enrollments.
+    reserve_count = models.PositiveIntegerField(_("on the reserve list"), default=0)
+    registered_count = models.PositiveIntegerField(_("registered"), default=0)
+    verified_count = models.PositiveIntegerField(_("verified"), default=0)
+    active_count = models.PositiveIntegerField(_("active"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    cancelled_count = models.PositiveIntegerField(_("cancelled"), default=0)
+
+    COUNTERS = (
+        "reserve_count",
+        "registered_count",
+        "verified_count",
+        "active_count",
+        "rejected_count",
+        "cancelled_count",
+    )
+    SUMMED = ("target", "filled", "baseline", *COUNTERS)
 
     objects = QuotaQuerySet.as_manager()
     # Who changed a target or baseline, and when. `filled` moves with every enrollment and is counted
     # by the enrollments themselves, so it stays out of the history.
-    history = HistoricalRecords(excluded_fields=["filled"])
+    history = HistoricalRecords(excluded_fields=["filled", *COUNTERS])
 
     class Meta:
         verbose_name = _("village quota")
@@ -297,6 +324,11 @@ class Quota(models.Model):
             models.CheckConstraint(
                 condition=Q(filled__gte=0) & Q(filled__lte=F("target")),
                 name="campaigns_quota_filled_within_target",
+            ),
+            # A slot is held by a registered, verified or active enrollment, and by nothing else.
+            models.CheckConstraint(
+                condition=Q(filled=F("registered_count") + F("verified_count") + F("active_count")),
+                name="campaigns_quota_filled_is_slot_holders",
             ),
         ]
 
@@ -317,7 +349,7 @@ class Quota(models.Model):
     def remove(self, *, by: User) -> None:
         """Take back a mistaken quota. One that anybody was ever enrolled into (even on the reserve
         list, even cancelled) stays: it is the record of where those enrollments belong."""
-        if self.filled or self.campaign.enrollments.filter(village_id=self.village_id).exists():
+        if any(getattr(self, counter) for counter in self.COUNTERS):
             raise CampaignError(
                 _("%(village)s has enrollments in this campaign; its quota cannot be removed.")
                 % {"village": self.village.display_name}

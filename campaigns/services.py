@@ -45,7 +45,9 @@ def _refuse_outside_organizer(campaign: Campaign, region: Region | None) -> None
     if region and not (region.code.startswith(organizer.code) or organizer.code.startswith(region.code)):
         raise AllocationError(
             [
-                _("Quotas of this campaign lie inside %(organizer)s, which runs it; %(region)s is outside it.")
+                _(
+                    "Quotas of this campaign lie inside %(organizer)s, which runs it; %(region)s is outside it."
+                )
                 % {"organizer": organizer.display_name, "region": region.display_name}
             ]
         )

@@ -43,10 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_agent:
         active = Campaign.objects.for_user(user).active()
         quotas = list(
-            Quota.objects.for_user(user)
-            .filter(campaign__in=active)
-            .with_reserves()
-            .select_related("campaign", "village")
+            Quota.objects.for_user(user).filter(campaign__in=active).select_related("campaign", "village")
         )
         today = timezone.localdate()
         for quota in quotas:  # a campaign activated ahead of its start shows when it opens, no button
@@ -148,7 +145,9 @@ def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpRespons
     over_budget = committed > campaign.budget
     confirmed = not over_budget or request.POST.get("over_budget_confirmed") == "1"
     if request.method == "POST" and not confirmed:
-        messages.error(request, _("The allocation costs more than the budget: tick the box to activate anyway."))
+        messages.error(
+            request, _("The allocation costs more than the budget: tick the box to activate anyway.")
+        )
     elif request.method == "POST":
         try:
             getattr(campaign, action)(by=request.user)
@@ -180,11 +179,7 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
     if data.get("district"):
         quotas = quotas.filter(village__code__startswith=f"{data['district']}.")
     quotas = quotas.annotate(fill=Cast(F("filled"), FloatField()) / NullIf(F("target"), 0))
-    quotas = (
-        quotas.with_reserves()
-        .select_related("village__parent")
-        .order_by(*QUOTA_SORTS[data.get("sort") or "code"])
-    )
+    quotas = quotas.select_related("village__parent").order_by(*QUOTA_SORTS[data.get("sort") or "code"])
     return form, Paginator(quotas, QUOTAS_PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -239,7 +234,9 @@ def quota_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except CampaignError as error:
         messages.error(request, str(error))
         return redirect("campaigns:quota_edit", campaign.slug, quota.pk)
-    messages.success(request, _("The quota of %(village)s is removed.") % {"village": quota.village.display_name})
+    messages.success(
+        request, _("The quota of %(village)s is removed.") % {"village": quota.village.display_name}
+    )
     return redirect("campaigns:quota_list", campaign.slug)
 
 

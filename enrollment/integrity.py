@@ -16,20 +16,7 @@ SHOWN = 20  # problems named per check; the count says how many in all
 def integrity_problems() -> list[str]:
     """Every broken rule, one line each (at most SHOWN per rule, then a count). Empty when all hold."""
     problems: list[str] = []
-    counted = (
-        Enrollment.objects.holding_slots()
-        .filter(campaign_id=OuterRef("campaign_id"), village_id=OuterRef("village_id"))
-        .order_by()
-        .values("campaign_id", "village_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    wrong_filled = (
-        Quota.objects.annotate(counted=Coalesce(Subquery(counted), 0))
-        .exclude(filled=F("counted"))
-        .values_list("campaign_id", "village__code", "filled", "counted")
-    )
-    _add(problems, wrong_filled, "quota of campaign {0} in {1}: filled {2}, but {3} enrollments hold a slot")
+    _check_counters(problems)
     over = Quota.objects.filter(filled__gt=F("target")).values_list(
         "campaign_id", "village__code", "filled", "target"
     )
@@ -54,6 +41,32 @@ def integrity_problems() -> list[str]:
     )
     _add(problems, shared_kpj, "membership number {0} is held by {1} workers")
     return problems
+
+
+def _check_counters(problems: list[str]) -> None:
+    """Each quota's status counters equal its enrollments of that status (and so `filled`, which the
+    database holds equal to the slot-holding counters)."""
+    for status in Enrollment.Status.values:
+        counter = f"{status}_count"
+        counted = (
+            Enrollment.objects.filter(
+                status=status, campaign_id=OuterRef("campaign_id"), village_id=OuterRef("village_id")
+            )
+            .order_by()
+            .values("campaign_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        wrong = (
+            Quota.objects.annotate(counted=Coalesce(Subquery(counted), 0))
+            .exclude(**{counter: F("counted")})
+            .values_list("campaign_id", "village__code", counter, "counted")
+        )
+        _add(
+            problems,
+            wrong,
+            f"quota of campaign {{0}} in {{1}}: {status} counter {{2}}, but {{3}} enrollments are {status}",
+        )
 
 
 def _add(problems: list[str], rows, template: str) -> None:

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -52,17 +51,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _take_slot(campaign: Campaign, village: Region) -> bool:
-    taken = Quota.objects.filter(campaign=campaign, village=village, filled__lt=F("target")).update(
-        filled=F("filled") + 1
+def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> bool:
+    """Move the enrollment's count on its quota, taking a slot when it starts holding one (False when
+    the village is full) and giving it back when it stops."""
+    holds_before, holds_after = old in Enrollment.SLOT_HOLDING, new in Enrollment.SLOT_HOLDING
+    return Quota.objects.count_move(
+        campaign_id=campaign_id, village_id=village_id, old=old, new=new, slot=holds_after - holds_before
     )
-    return bool(taken)
 
 
-def _give_back_slot(enrollment: Enrollment) -> None:
-    Quota.objects.filter(
-        campaign_id=enrollment.campaign_id, village_id=enrollment.village_id, filled__gt=0
-    ).update(filled=F("filled") - 1)
+def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> bool:
+    return _count_move(campaign.pk, village.pk, old, Enrollment.Status.REGISTERED)
 
 
 def _already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
@@ -128,6 +127,7 @@ def _enroll(
         status = Enrollment.Status.REGISTERED
     elif reserve_if_full:
         status = Enrollment.Status.RESERVE
+        _count_move(campaign.pk, village.pk, None, status)
     else:
         quota.refresh_from_db(fields=["filled", "target"])
         raise VillageFull(quota)
@@ -257,9 +257,13 @@ def _locked(enrollment: Enrollment) -> Enrollment:
     )
 
 
-def _save(enrollment: Enrollment, by: User, fields: list[str]) -> Enrollment:
+def _save(enrollment: Enrollment, by: User, fields: list[str], was: str | None = None) -> Enrollment:
+    """Save a change; one from status `was` moves the quota's counters too (and gives back a slot the
+    enrollment stops holding). A change that takes a slot moves them itself first: it may find none."""
     enrollment._history_user = by
     enrollment.save(update_fields=["status", *fields])
+    if was is not None and was != enrollment.status:
+        _count_move(enrollment.campaign_id, enrollment.village_id, was, enrollment.status)
     return enrollment
 
 
@@ -280,12 +284,13 @@ def _refuse_unless(enrollment: Enrollment, allowed: bool, by: User) -> None:
 def enrollment_verify(*, enrollment: Enrollment, by: User) -> Enrollment:
     enrollment = _locked(enrollment)
     _refuse_unless(enrollment, enrollment.can_verify(by), by)
+    was = enrollment.status
     enrollment.status, enrollment.verified_by, enrollment.verified_at = (
         Enrollment.Status.VERIFIED,
         by,
         timezone.now(),
     )
-    return _save(enrollment, by, ["verified_by", "verified_at"])
+    return _save(enrollment, by, ["verified_by", "verified_at"], was)
 
 
 def _record_kpj(worker: Worker, kpj_number: str, by: User) -> None:
@@ -336,7 +341,7 @@ def enrollment_activate(
             % {"date": date_format(entered_on)}
         )
     _record_kpj(enrollment.worker, kpj_number, by)
-    now = timezone.now()
+    was, now = enrollment.status, timezone.now()
     if enrollment.status == Enrollment.Status.REGISTERED:
         enrollment.verified_by, enrollment.verified_at = by, now
     enrollment.status = Enrollment.Status.ACTIVE
@@ -347,6 +352,7 @@ def enrollment_activate(
         enrollment,
         by,
         ["verified_by", "verified_at", "activated_by", "activated_at", "coverage_starts", "coverage_ends"],
+        was,
     )
 
 
@@ -363,13 +369,10 @@ def _close(enrollment: Enrollment, *, status: str, by: User, reason: str, check:
     _refuse_unless(enrollment, getattr(enrollment, check)(by), by)
     if not reason.strip():
         raise EnrollmentError(_("Give a reason."))
-    held_slot = enrollment.holds_slot
+    was = enrollment.status
     enrollment.status, enrollment.reason = status, reason.strip()
     enrollment.closed_by, enrollment.closed_at = by, timezone.now()
-    _save(enrollment, by, ["reason", "closed_by", "closed_at"])
-    if held_slot:
-        _give_back_slot(enrollment)
-    return enrollment
+    return _save(enrollment, by, ["reason", "closed_by", "closed_at"], was)
 
 
 @transaction.atomic
@@ -406,7 +409,7 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
         raise EnrollmentError(
             _("The reserve list of %(village)s is empty.") % {"village": village.display_name}
         )
-    if not _take_slot(campaign, village):
+    if not _take_slot(campaign, village, old=Enrollment.Status.RESERVE):
         raise VillageFull(Quota.objects.select_related("village").get(campaign=campaign, village=village))
     first.status = Enrollment.Status.REGISTERED
     return _save(first, by, [])

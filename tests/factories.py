@@ -63,11 +63,13 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
 
 def quota(campaign, code: str, target: int = 100, filled: int = 0, baseline: int = 0) -> Quota:
+    """A village quota; `filled` stands for that many registered workers who are not in the test."""
     return Quota.objects.create(
         campaign=campaign,
         village=Region.objects.get(code=code),
         target=target,
         filled=filled,
+        registered_count=filled,
         baseline=baseline,
     )
 

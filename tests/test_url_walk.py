@@ -67,7 +67,13 @@ def _enroll(campaign, code, n, by, status=None) -> Enrollment:
     )
     if status == "reserve":
         Enrollment.objects.filter(pk=enrollment.pk).update(status="reserve")
-        Quota.objects.filter(campaign=campaign, village__code=code).update(filled=0)
+        Quota.objects.count_move(
+            campaign_id=campaign.pk,
+            village_id=enrollment.village_id,
+            old="registered",
+            new="reserve",
+            slot=-1,
+        )
     return enrollment
 
 
@@ -163,6 +169,12 @@ OBJECTS = {
     "enrollment:enrollment_card": _active,
     "enrollment:enrollment_renew": _active,
     "enrollment:enrollment_erase": _enrollment,
+    "dashboards:campaign_dashboard": _campaign,
+    # A village's figures in the provincial campaign: its officials and agent see them, others get 404.
+    "dashboards:campaign_region_dashboard": lambda w, side: {
+        "slug": w.next_campaign.slug,
+        "code": VILLAGE[side],
+    },
     "set_language": None,
     "healthz": None,
 }

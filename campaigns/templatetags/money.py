@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 from lokal import format_rupiah
 
 register = template.Library()
@@ -13,3 +14,9 @@ def rupiah(amount) -> str:
 @register.filter
 def percent_of(part, whole) -> int:
     return round(100 * (part or 0) / whole) if whole else 0
+
+
+@register.filter
+def num(value) -> str:
+    """12.345 in Indonesian, 12,345 in English: grouped digits in the active language."""
+    return "" if value is None else number_format(value, force_grouping=True)

@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "regions",
     "campaigns",
     "enrollment",
+    "dashboards",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -142,7 +142,7 @@ def test_the_database_refuses_more_filled_than_target(campaign):
     tanjungsari = quota(campaign, "32.14.16.2005", target=1, filled=1)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Quota.objects.filter(pk=tanjungsari.pk).update(filled=2)
+        Quota.objects.filter(pk=tanjungsari.pk).update(filled=2, registered_count=2)
 
 
 def test_the_database_refuses_two_quotas_for_one_village(campaign):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from campaigns.models import Quota
+from enrollment.integrity import integrity_problems
 from enrollment.models import Enrollment
 from enrollment.services import AlreadyEnrolled, VillageFull, enrollment_register
 from tests.factories import declaration, nik_for
@@ -64,6 +65,7 @@ def test_20_agents_at_once_fill_exactly_the_10_slots_left(campaign, tanjungsari,
     quota = Quota.objects.get(campaign=campaign, village=tanjungsari)
     assert quota.filled == quota.target == 10
     assert Enrollment.objects.holding_slots().filter(campaign=campaign).count() == 10
+    assert integrity_problems() == []  # the per-status counters too
 
 
 def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungsari, agent):
@@ -86,6 +88,7 @@ def test_5_submissions_of_one_nik_at_once_give_one_enrollment(campaign, tanjungs
     assert sum(isinstance(r, AlreadyEnrolled) for r in results) == 4
     assert Enrollment.objects.filter(campaign=campaign).count() == 1
     assert Quota.objects.get(campaign=campaign, village=tanjungsari).filled == 1
+    assert integrity_problems() == []
 
 
 @pytest.mark.parametrize("how", ["allocate", "csv"])
@@ -95,7 +98,9 @@ def test_lowering_targets_while_agents_enroll_never_errors_nor_overfills(
     from campaigns.services import AllocationError, quota_allocate, quota_import_csv
     from regions.models import Region
 
-    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=10, filled=4)
+    Quota.objects.filter(campaign=campaign, village=tanjungsari).update(
+        target=10, filled=4, registered_count=4
+    )
     fields = declaration()
 
     def work(i: int):
@@ -127,4 +132,4 @@ def test_lowering_targets_while_agents_enroll_never_errors_nor_overfills(
         assert quota.filled <= quota.target
         assert quota.filled == Enrollment.objects.filter(campaign=campaign, village=tanjungsari).count() + 4
         Enrollment.objects.all().delete()
-        Quota.objects.filter(pk=quota.pk).update(target=10, filled=4)
+        Quota.objects.filter(pk=quota.pk).update(target=10, filled=4, registered_count=4)

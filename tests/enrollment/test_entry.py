@@ -39,7 +39,7 @@ def entry(quota, n: int = 1, **overrides) -> dict:
 
 
 def test_an_agent_enrolls_a_worker_and_sees_the_villages_count(client, agent, tanjungsari_quota):
-    Quota.objects.filter(pk=tanjungsari_quota.pk).update(filled=52)
+    Quota.objects.filter(pk=tanjungsari_quota.pk).update(filled=52, registered_count=52)
     client.force_login(agent)
 
     response = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota), follow=True)
@@ -113,7 +113,7 @@ def test_a_nik_from_another_district_is_a_warning_not_an_error(client, agent, ta
 
 
 def test_a_full_village_says_so_and_offers_the_reserve_list(client, agent, tanjungsari_quota):
-    Quota.objects.filter(pk=tanjungsari_quota.pk).update(target=1, filled=1)
+    Quota.objects.filter(pk=tanjungsari_quota.pk).update(target=1, filled=1, registered_count=1)
     client.force_login(agent)
 
     full = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari_quota))

@@ -1,0 +1,155 @@
+"""Dashboard numbers: headline roll-ups from the quota counters, breakdowns from the analytics table.
+
+Every headline number is a sum over quota rows (target, filled, baseline and one counter per status,
+kept in the transaction of each change), grouped by a prefix of the village code: a province's
+regencies are `Left(code, 5)`. No query here counts enrollments, except a single village's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Left, NullIf
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+from regions.models import Region
+
+from .models import Breakdown, WorkforceEstimate
+from .summary import counted, dimension_values
+
+CODE_LENGTH = {
+    Region.Level.PROVINCE: 2,
+    Region.Level.REGENCY: 5,
+    Region.Level.DISTRICT: 8,
+    Region.Level.VILLAGE: 13,
+}
+LEVEL_OF_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+
+
+@dataclass
+class Row:
+    """One region's figures: a line of the table of child regions, or the headline of a dashboard."""
+
+    code: str
+    name: str = ""
+    sums: dict[str, int] = field(default_factory=dict)
+    workforce: int | None = None
+
+    def __getattr__(self, name: str) -> int:
+        try:
+            return self.__dict__["sums"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def percent(self) -> float:
+        target = self.sums.get("target", 0)
+        return 100 * self.sums.get("filled", 0) / target if target else 0.0
+
+    @property
+    def covered(self) -> int:
+        """Covered now: those covered before the campaign and its active members."""
+        return self.sums.get("baseline", 0) + self.sums.get("active_count", 0)
+
+    @property
+    def coverage_before(self) -> float | None:
+        return 100 * self.sums.get("baseline", 0) / self.workforce if self.workforce else None
+
+    @property
+    def coverage(self) -> float | None:
+        return 100 * self.covered / self.workforce if self.workforce else None
+
+
+def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
+    """The quotas summed per child region (the code prefix of `child_length`), with names; one query
+    for the sums and one for the names, however many children."""
+    sums = (
+        quotas.order_by()
+        .annotate(child=Left("village__code", child_length))
+        .values("child")
+        .annotate(**{name: Sum(name) for name in Quota.SUMMED})
+    )
+    rows = {entry.pop("child"): Row(code="", sums=entry) for entry in sums}
+    for region in Region.objects.filter(code__in=rows).only("code", "name", "kind"):
+        rows[region.code].code, rows[region.code].name = region.code, region.display_name
+    return [row for row in rows.values() if row.code]
+
+
+def child_length(region: Region) -> int:
+    return CODE_LENGTH[region.level + 1]
+
+
+def rows_for(quotas: QuerySet[Quota], codes: list[str]) -> list[Row]:
+    """One row per code (the user's own regions, for those who do not reach a campaign's organizer)."""
+    lengths = {len(code) for code in codes}
+    if len(lengths) == 1:
+        return [row for row in child_rows(quotas, lengths.pop()) if row.code in codes]
+    rows = []
+    for code in codes:  # regions of mixed levels: rare, and a handful of them
+        sums = quotas.filter(village__code__startswith=code).totals()
+        sums.pop("villages")
+        rows.extend(
+            Row(code=r.code, name=r.display_name, sums=sums) for r in Region.objects.filter(code=code)
+        )
+    return rows
+
+
+def with_workforce(rows: list[Row], within: list[str]) -> None:
+    """Attach each row's estimated informal workforce, from the estimates recorded within `within`
+    (region codes; empty for the whole country)."""
+    estimates = WorkforceEstimate.objects.all()
+    if within:
+        prefix = Q()
+        for code in within:
+            prefix |= Q(region__code__startswith=code)
+        estimates = estimates.filter(prefix)
+    own = dict(estimates.values_list("region__code", "informal_workers"))
+    total = workforce(own)
+    for row in rows:
+        row.workforce = total.get(row.code)
+
+
+def workforce(own: dict[str, int]) -> dict[str, int]:
+    """Every region's estimate: its own where recorded, else the sum of its children's."""
+    total = dict(own)
+    for child_length, parent_length in ((13, 8), (8, 5), (5, 2)):
+        sums: dict[str, int] = defaultdict(int)
+        for code, count in total.items():
+            if len(code) == child_length:
+                sums[code[:parent_length]] += count
+        for parent, count in sums.items():
+            total.setdefault(parent, count)  # a region's own estimate wins over its children's sum
+    return total
+
+
+def lagging(quotas: QuerySet[Quota], below_percent: int, limit: int = 10) -> list[Quota]:
+    """The villages furthest behind: lowest share of their target filled, under `below_percent`."""
+    fill = Cast(F("filled"), FloatField()) / NullIf(F("target"), 0)
+    return list(
+        quotas.annotate(fill=fill)
+        .filter(fill__lt=below_percent / 100)
+        .select_related("village__parent")
+        .order_by("fill", "village__code")[:limit]
+    )
+
+
+def breakdowns_for(campaign: Campaign, codes: list[str], today: dt.date) -> dict[str, dict[str, int]]:
+    """Counts per dimension and value in the regions of `codes`: provinces, regencies and districts
+    from the analytics table (one query), villages counted live from their few hundred enrollments."""
+    result: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    villages = [code for code in codes if len(code) == CODE_LENGTH[Region.Level.VILLAGE]]
+    if areas := [code for code in codes if code not in villages]:
+        rows = Breakdown.objects.filter(campaign=campaign, region_code__in=areas)
+        for dimension, value, count in rows.values_list("dimension", "value", "count"):
+            result[dimension][value] += count
+    if villages:
+        enrollments = Enrollment.objects.filter(campaign=campaign, village__code__in=villages).order_by()
+        for dimension, value in dimension_values(today).items():
+            rows = enrollments.filter(counted(dimension, today)).values_list(value).annotate(n=Count("pk"))
+            for label, n in rows:
+                result[dimension][str(label)] += n
+    return result
