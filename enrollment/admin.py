@@ -34,8 +34,8 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     inlines = [HeirInline]
     autocomplete_fields = ["worker", "village"]
     raw_id_fields = ["funding_source"]
-    date_hierarchy = "entered_at"
     list_select_related = ["worker", "campaign", "village"]
+    # At 8.4 million rows: no "of N in all" count, and no date drill-down (it reads every row's date).
     show_full_result_count = False
     # Slots are kept by the services; status and village are not edited here, where they would bypass them.
     readonly_fields = [

@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -21,7 +20,10 @@ class EnrollmentFilter(django_filters.FilterSet):
     occupation = django_filters.ChoiceFilter(
         label=_("Occupation"), field_name="occupation", choices=Enrollment.Occupation.choices
     )
-    entered_by = django_filters.ModelChoiceFilter(label=_("Entered by"), queryset=User.objects.none())
+    # A user name, not a list: a province has thousands of agents, too many for a page (issue 9).
+    entered_by = django_filters.CharFilter(
+        label=_("Entered by (user name)"), field_name="entered_by__username", lookup_expr="iexact"
+    )
     entered = django_filters.DateFromToRangeFilter(
         label=_("Entered between"),
         field_name="entered_at__date",
@@ -35,9 +37,6 @@ class EnrollmentFilter(django_filters.FilterSet):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = Campaign.objects.for_user(user)
-        self.filters["entered_by"].queryset = User.objects.filter(
-            Q(pk__in=User.objects.managed_by(user).values("pk")) | Q(pk=user.pk)
-        ).order_by("first_name", "username")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

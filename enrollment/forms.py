@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PhoneField
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
-from config.forms import BootstrapWidgetsMixin
+from config.forms import BootstrapWidgetsMixin, parse_ids
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
@@ -17,6 +17,7 @@ from .services import age_problem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HEIR_PREFIXES = ("heir", "heir2")
+MAX_QUOTA_CHOICES = 30
 
 
 class QuotaChoiceField(forms.ModelChoiceField):
@@ -211,9 +212,18 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         super().__init__(*args, **kwargs)
         quotas = open_quotas_for(user)
         self.fields["quota"].queryset = quotas
+        # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
+        # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
+        self.quota_picker = len(quotas[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
         self.fields["funding_source"].queryset = FundingSource.objects.filter(
             campaign__in=quotas.values("campaign")
         ).select_related("campaign")
+
+    def chosen_quota(self) -> Quota | None:
+        """The village quota picked (posted or preselected), for the picker to show it picked."""
+        value = self["quota"].value()
+        ids = parse_ids([str(value)]) if value else []
+        return self.fields["quota"].queryset.filter(pk=ids[0]).first() if ids else None
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.enrollment_list, name="enrollment_list"),
     path("new/", views.enrollment_create, name="enrollment_create"),
     path("nik/", views.nik_check, name="nik_check"),
+    path("quotas/", views.quota_picker, name="quota_picker"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/bulk/", views.review_bulk, name="review_bulk"),
     path("expiring/", views.expiring_list, name="expiring_list"),

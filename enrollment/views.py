@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
 from config.forms import parse_ids
+from config.pagination import keyset_page
 from regions.models import Region
 
 from . import services
@@ -38,6 +40,7 @@ from .models import Enrollment, Heir
 from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
+QUOTA_PICKER_LIMIT = 20
 EXPIRING_WITHIN_DAYS = 30
 
 
@@ -140,6 +143,21 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
 
 
 @login_required
+def quota_picker(request: HttpRequest) -> HttpResponse:
+    """Open village quotas in the user's reach matching the text: the entry form's village choice
+    for users with too many villages for a list (EnrollmentForm.quota_picker)."""
+    query = request.GET.get("q", "").strip()
+    quotas = []
+    if len(query) >= 2:
+        quotas = list(
+            open_quotas_for(request.user)
+            .filter(Q(village__name__icontains=query) | Q(village__code__startswith=query))
+            .select_related("village__parent")[:QUOTA_PICKER_LIMIT]
+        )
+    return render(request, "enrollment/includes/quota_choices.html", {"quotas": quotas, "query": query})
+
+
+@login_required
 @require_POST
 def nik_check(request: HttpRequest) -> HttpResponse:
     """As the agent types the NIK: what it says (birth date, sex) or what is wrong with it; htmx fills
@@ -174,7 +192,7 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
         return redirect(_list_address(request))
     enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
-    page = Paginator(filterset.qs.order_by("-entered_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page(filterset.qs, request.GET, PER_PAGE)  # newest first, never a COUNT of millions
     context = {"filter": filterset, "page": page, **_drill_down(request)}
     return render(request, "enrollment/enrollment_list.html", context)
 
@@ -184,7 +202,7 @@ def _list_address(request: HttpRequest) -> str:
     NIK becomes the id of the worker it names inside the user's area (0 when none), other filters
     go into the query string as usual."""
     params = request.POST.copy()
-    for name in ("csrfmiddlewaretoken", "page", "worker"):
+    for name in ("csrfmiddlewaretoken", "before", "after", "worker"):
         params.pop(name, None)
     digits = nik_digits(params.get("q", ""))
     if len(digits) == 16 and digits.isdigit():

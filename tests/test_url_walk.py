@@ -156,6 +156,7 @@ OBJECTS = {
     "enrollment:enrollment_list": None,
     "enrollment:enrollment_create": None,
     "enrollment:nik_check": None,
+    "enrollment:quota_picker": None,
     "enrollment:review_queue": None,
     "enrollment:review_bulk": None,
     "enrollment:expiring_list": None,

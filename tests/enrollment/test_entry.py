@@ -253,3 +253,39 @@ def test_a_second_heir_is_saved_in_order(client, agent, tanjungsari_quota):
 
     heirs = [(h.name, h.relationship, h.nik) for h in Enrollment.objects.get().heirs.all()]
     assert heirs == [("Euis", "spouse", ""), ("Dede", "child", nik_for(9))]
+
+
+def test_an_official_with_many_villages_searches_for_one_instead_of_a_long_list(
+    client, campaign, official, other_official
+):
+    from regions.models import Region
+    from tests.factories import quota
+
+    for village in Region.objects.villages().filter(code__startswith="32.14.").exclude(
+        quotas__campaign=campaign
+    )[:40]:
+        quota(campaign, village.code)
+    karawang = quota(campaign, "32.15.01.1001")  # in the campaign, outside the official's reach
+    client.force_login(official)
+
+    page = client.get(reverse("enrollment:enrollment_create")).content.decode()
+    found = client.get(reverse("enrollment:quota_picker"), {"q": "Tanjungsari"}).content.decode()
+    by_code = client.get(reverse("enrollment:quota_picker"), {"q": "32.15.01"}).content.decode()
+    tanjungsari = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    saved = client.post(reverse("enrollment:enrollment_create"), entry(tanjungsari))
+
+    assert 'id="quota-search"' in page and "<option" not in page.split('id="quota-search"')[0][-2000:]
+    assert page.count('name="quota"') == 0  # nothing listed until the official searches
+    assert f'value="{tanjungsari.pk}"' in found and "Kec. Pondoksalam" in found
+    assert f'name="quota" value="{karawang.pk}"' not in by_code and "Tidak ada kuota desa" in by_code
+    assert saved.status_code == 302
+    assert Enrollment.objects.get().village.code == "32.14.16.2005"
+
+
+def test_an_agent_with_a_few_villages_chooses_from_a_list(client, campaign):
+    agent = AgentFactory(regions=["32.14.16.2005", "32.14.16.2006"])
+    client.force_login(agent)
+
+    page = client.get(reverse("enrollment:enrollment_create")).content.decode()
+
+    assert 'id="quota-search"' not in page and page.count("<option") >= 2

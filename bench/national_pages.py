@@ -1,0 +1,148 @@
+"""Time every page of `bench/national.py` for every role: server time (p50, p95), queries, HTML bytes,
+and the smallest raw SQL that gives the page's numbers, with the ratio of the two."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from enrollment.models import Enrollment
+
+from .national_build import SLUG
+
+ROLES = {  # username → the region prefix the role reaches ("" for everything)
+    "admin": "",
+    "pejabat.32": "32.",
+    "pejabat.32.14": "32.14.",
+    "agen.32.14.16.2005": "32.14.16.2005",
+}
+AIM_P50_MS, AIM_P95_MS, AIM_BYTES = 200, 500, 150_000
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    floor: str | None = None  # SQL with {reach}: the rows or sums the page shows, nothing more
+    roles: tuple[str, ...] = tuple(ROLES)
+    admin_page: bool = False
+
+
+LIST_FLOOR = (
+    "SELECT e.id, e.full_name, e.status, w.nik, r.name FROM enrollment_enrollment e "
+    "JOIN regions_region r ON r.id = e.village_id JOIN enrollment_worker w ON w.id = e.worker_id "
+    "WHERE r.code LIKE '{reach}%%' {extra} ORDER BY e.id DESC LIMIT 25"
+)
+DASHBOARD_FLOOR = (
+    "SELECT left(r.code, {length}), sum(q.target), sum(q.filled), sum(q.active_count), sum(q.reserve_count) "
+    "FROM campaigns_quota q JOIN regions_region r ON r.id = q.village_id "
+    "WHERE q.campaign_id = {campaign} AND r.code LIKE '{code}%%' GROUP BY 1"
+)
+
+
+def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
+    village = sample.village.code
+    return [
+        Page("home", "/"),
+        Page("campaign list", "/campaigns/",
+             "SELECT c.id, sum(q.target), sum(q.filled) FROM campaigns_campaign c JOIN campaigns_quota q "
+             "ON q.campaign_id = c.id JOIN regions_region r ON r.id = q.village_id "
+             "WHERE r.code LIKE '{reach}%%' GROUP BY c.id"),
+        Page("campaign page", f"/campaigns/{SLUG}/"),
+        Page("quota table", f"/campaigns/{SLUG}/quotas/"),
+        Page("dashboard, top", f"/dashboards/{SLUG}/"),
+        Page("dashboard, province 32", f"/dashboards/{SLUG}/32/",
+             DASHBOARD_FLOOR.format(length=5, campaign=campaign_id, code="32."), ("admin", "pejabat.32")),
+        Page("dashboard, regency 32.14", f"/dashboards/{SLUG}/32.14/",
+             DASHBOARD_FLOOR.format(length=8, campaign=campaign_id, code="32.14."),
+             ("admin", "pejabat.32", "pejabat.32.14")),
+        Page("dashboard, district 32.14.16", f"/dashboards/{SLUG}/32.14.16/",
+             DASHBOARD_FLOOR.format(length=13, campaign=campaign_id, code="32.14.16."),
+             ("admin", "pejabat.32", "pejabat.32.14")),
+        Page("dashboard, village", f"/dashboards/{SLUG}/{village}/"),
+        Page("enrollment list", "/enrollments/", LIST_FLOOR),
+        Page("enrollment list, status filter", "/enrollments/?status=registered", LIST_FLOOR),
+        Page("enrollment list, exact NIK", f"/enrollments/?worker={sample.worker_id}",
+             "SELECT e.id FROM enrollment_enrollment e JOIN enrollment_worker w ON w.id = e.worker_id "
+             f"JOIN regions_region r ON r.id = e.village_id WHERE w.nik = '{sample.worker.nik}' "
+             "AND r.code LIKE '{reach}%%'"),
+        Page("enrollment list, name search", f"/enrollments/?q={sample.full_name}",
+             "SELECT e.id FROM enrollment_enrollment e JOIN regions_region r ON r.id = e.village_id "
+             f"WHERE upper(e.full_name) LIKE upper('%%{sample.full_name}%%') AND r.code LIKE '{{reach}}%%' "
+             "ORDER BY e.id DESC LIMIT 25"),
+        Page("enrollment list, far page", f"/enrollments/?before={deep_pk}", LIST_FLOOR),
+        Page("enrollment entry", "/enrollments/new/"),
+        Page("review queue", "/enrollments/review/"),
+        Page("coverage ending", "/enrollments/expiring/"),
+        Page("enrollment page", f"/enrollments/{sample.pk}/"),
+        Page("agents", "/accounts/agents/", None, ("admin", "pejabat.32", "pejabat.32.14")),
+        Page("admin: enrollments", "/admin/enrollment/enrollment/", None, ("admin",), True),
+        Page("admin: enrollments, NIK search", f"/admin/enrollment/enrollment/?q={sample.worker.nik}", None,
+             ("admin",), True),
+        Page("admin: workers", "/admin/enrollment/worker/", None, ("admin",), True),
+        Page("admin: quotas", "/admin/campaigns/quota/", None, ("admin",), True),
+    ]
+
+
+def _timed(call, runs: int) -> list[float]:
+    call()
+    call()  # warm-up: caches, the first connection, compiled templates
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _p95(times: list[float]) -> float:
+    return sorted(times)[max(0, round(0.95 * len(times)) - 1)]
+
+
+def _floor_ms(sql: str, runs: int) -> float:
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return statistics.median(_timed(run, runs))
+
+
+def measure(runs: int = 20) -> None:
+    sample = Enrollment.objects.select_related("worker", "village").filter(village__code="32.14.16.2005").first()
+    newest = Enrollment.objects.order_by("-pk").values_list("pk", flat=True).first()
+    deep_pk = newest // 2  # the middle of the table: what page 160,000 was
+    print(f"\n{Enrollment.objects.count():,} enrollments; {runs} timed requests per page and role\n")
+    print("| page | role | p50 ms | p95 ms | queries | KB | SQL floor ms | ratio | aim |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for page in pages(sample.campaign_id, sample, deep_pk):
+        for role in page.roles:
+            client = Client()
+            client.force_login(User.objects.get(username=role))
+            response = client.get(page.path)
+            if response.status_code != 200:
+                print(f"| {page.label} | {role} | HTTP {response.status_code} | | | | | | |")
+                continue
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page.path)
+            times = _timed(lambda c=client, p=page.path: c.get(p), runs)
+            p50, p95 = statistics.median(times), _p95(times)
+            floor = None
+            if page.floor:
+                extra = "AND e.status = 'registered'" if "status=" in page.path else ""
+                extra = f"AND e.id < {deep_pk}" if "before=" in page.path else extra
+                floor = _floor_ms(page.floor.replace("{extra}", extra).replace("{reach}", ROLES[role]), runs)
+            aim_p50 = 500 if page.admin_page else AIM_P50_MS
+            met = p50 <= aim_p50 and (page.admin_page or p95 <= AIM_P95_MS) and len(response.content) <= AIM_BYTES
+            print(
+                f"| {page.label} | {role} | {p50:.0f} | {p95:.0f} | {len(queries)} | "
+                f"{len(response.content) / 1000:.0f} | {f'{floor:.1f}' if floor else '—'} | "
+                f"{f'{p50 / floor:.0f}x' if floor else '—'} | {'ok' if met else 'MISSED'} |",
+                flush=True,
+            )
