@@ -9,7 +9,6 @@ from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast, Left, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,23 +32,6 @@ from .services import AllocationError
 CAMPAIGNS_PER_PAGE = 20
 QUOTAS_PER_PAGE = 50
 MAX_DISTRICT_CHOICES = 400  # beyond that a district <select> is too heavy; the search box does the job
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The user's area and, for agents, the slots left in their villages in each active campaign."""
-    user = request.user
-    quotas = []
-    if user.is_agent:
-        active = Campaign.objects.for_user(user).active()
-        quotas = list(
-            Quota.objects.for_user(user).filter(campaign__in=active).select_related("campaign", "village")
-        )
-        today = timezone.localdate()
-        for quota in quotas:  # a campaign activated ahead of its start shows when it opens, no button
-            quota.entry_problem = quota.campaign.entry_problem(today)
-    regions = user.regions.select_related("parent").order_by("code")
-    return render(request, "home.html", {"regions": regions, "quotas": quotas})
 
 
 def _get_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:

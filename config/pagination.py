@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from .forms import parse_ids
 
@@ -45,3 +47,22 @@ def keyset_page(queryset: QuerySet, params: QueryDict, per_page: int) -> KeysetP
     rows = rows[:per_page]
     newer = rows[0].pk if before is not None and rows else None
     return KeysetPage(rows, newer, rows[-1].pk if more_older else None)
+
+
+class CappedPaginator(Paginator):
+    """Pages of a sorted list that count at most CAP rows: "10,000+" instead of a COUNT of millions.
+
+    For lists in an order other than entry (coverage ending soonest, oldest waiting first) where a
+    keyset page would need a cursor of several columns: OFFSET stays below CAP rows, so every page
+    is an index range read of at most CAP rows.
+    """
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap

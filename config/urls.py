@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from campaigns.views import home
 from config.health import healthz
+from dashboards.home import home
 
 admin.site.site_header = "Desa100"
 admin.site.site_title = "Desa100"

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
 from config.forms import parse_ids
-from config.pagination import keyset_page
+from config.pagination import CappedPaginator, keyset_page
 from regions.models import Region
 
 from . import services
@@ -451,7 +450,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("worker", "village", "campaign", "entered_by")
         .order_by("entered_at", "pk")
     )
-    page = Paginator(enrollments, PER_PAGE * 2).get_page(request.GET.get("page"))
+    page = CappedPaginator(enrollments, PER_PAGE * 2).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "today": timezone.localdate()}
     return render(request, "enrollment/review_queue.html", context)
 
@@ -500,7 +499,7 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
         .select_related("worker", "village", "campaign")
         .order_by("coverage_ends", "pk")
     )
-    page = Paginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
     # The campaigns each row can renew into, for the whole page in one query.
     renewable = defaultdict(list)
     for quota in open_quotas_for(request.user).filter(village_id__in={e.village_id for e in page}):

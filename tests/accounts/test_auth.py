@@ -58,11 +58,12 @@ def test_logging_out_ends_the_session(client, agent):
 
 def test_the_language_switch_turns_the_pages_english(client, agent):
     client.force_login(agent)
+    assert "didaftarkan hari ini" in client.get(reverse("home")).content.decode()
 
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("home"))
 
-    assert "Your area" in response.content.decode()
+    assert "entered today" in response.content.decode()
 
 
 def test_counts_use_the_indonesian_thousands_separator(client, agent):

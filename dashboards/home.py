@@ -1,0 +1,84 @@
+"""Home pages with the numbers each user starts the day with."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+
+from . import rollups
+
+ENDING_WITHIN_DAYS = 30  # as the coverage-ending list (enrollment.views.EXPIRING_WITHIN_DAYS)
+COUNT_CAP = 1000  # "1,000+": a count beyond which the number no longer changes what one does
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {"regions": user.regions.select_related("parent").order_by("code")}
+    if user.is_agent:
+        context |= _agent_numbers(user)
+    elif user.can_manage_agents:
+        context |= _official_numbers(user)
+    return render(request, "home.html", context)
+
+
+def _agent_numbers(user) -> dict:
+    """Each village's slots in the open campaigns, and the agent's own entries."""
+    today = timezone.localdate()
+    quotas = list(
+        Quota.objects.for_user(user)
+        .filter(campaign__in=Campaign.objects.for_user(user).active())
+        .select_related("campaign", "village")
+    )
+    for quota in quotas:  # a campaign activated ahead of its start shows when it opens, no button
+        quota.entry_problem = quota.campaign.entry_problem(today)
+    week_start = today - dt.timedelta(days=today.weekday())
+    mine = Enrollment.objects.filter(entered_by=user).aggregate(
+        today=Count("pk", filter=Q(entered_at__date=today)),
+        week=Count("pk", filter=Q(entered_at__date__gte=week_start)),
+        correctable=Count("pk", filter=Q(status__in=Enrollment.CORRECTABLE, erasure__isnull=True)),
+        rejected=Count(
+            "pk",
+            filter=Q(status=Enrollment.Status.REJECTED, closed_at__date__gte=today - dt.timedelta(days=30)),
+        ),
+    )
+    return {"quotas": quotas, "mine": mine}
+
+
+def _official_numbers(user) -> dict:
+    """Open campaigns in reach with their progress there, what waits for review, the villages most
+    behind and coverage ending soon; every number from the quota counters but the last, which is
+    counted up to COUNT_CAP."""
+    campaigns = list(
+        Campaign.objects.for_user(user).exclude(status=Campaign.Status.CLOSED).order_by("-starts_on", "name")
+    )
+    quotas = Quota.objects.for_user(user).filter(campaign__in=[c.pk for c in campaigns])
+    sums = {
+        row.pop("campaign"): row
+        for row in quotas.order_by().values("campaign").annotate(**{name: Sum(name) for name in Quota.SUMMED})
+    }
+    for campaign in campaigns:
+        campaign.progress = rollups.Row(code="", sums=sums.get(campaign.pk, {}))
+    today = timezone.localdate()
+    ending = Enrollment.objects.for_user(user).filter(
+        status=Enrollment.Status.ACTIVE,
+        coverage_ends__range=(today, today + dt.timedelta(days=ENDING_WITHIN_DAYS)),
+    )
+    return {
+        "campaigns": campaigns,
+        "to_verify": sum(s["registered_count"] or 0 for s in sums.values()),
+        "to_activate": sum(s["verified_count"] or 0 for s in sums.values()),
+        "lagging": rollups.lagging(
+            quotas.filter(campaign__status=Campaign.Status.ACTIVE).select_related("campaign"), 50, limit=5
+        ),
+        "ending": ending[: COUNT_CAP + 1].count(),
+        "count_cap": COUNT_CAP,
+    }
