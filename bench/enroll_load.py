@@ -212,7 +212,9 @@ def main() -> None:
         server.wait()
     report(args.seconds)
     quotas_agree = check_quotas()
-    integrity = subprocess.run([sys.executable, "manage.py", "check_integrity"], cwd=ROOT, env=production_env())
+    integrity = subprocess.run(
+        [sys.executable, "manage.py", "check_integrity"], cwd=ROOT, env=production_env()
+    )
     sys.exit(0 if quotas_agree and integrity.returncode == 0 else 1)
 
 

@@ -43,7 +43,9 @@ def ensure_database(rebuild: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--enrollments", type=int, default=NATIONAL)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page and role")

@@ -32,7 +32,14 @@ BIG_TABLES = (
 )
 # Statuses "as in life", by a village's enrollment number modulo 100: about half active, a third
 # verified, the rest registered, on the reserve list, rejected or cancelled.
-STATUS_BANDS = ((50, "active"), (83, "verified"), (91, "registered"), (94, "reserve"), (97, "rejected"), (100, "cancelled"))
+STATUS_BANDS = (
+    (50, "active"),
+    (83, "verified"),
+    (91, "registered"),
+    (94, "reserve"),
+    (97, "rejected"),
+    (100, "cancelled"),
+)
 OCCUPATIONS = ("petani", "buruh_tani", "nelayan", "pedagang", "ojek", "buruh_harian", "guru_ngaji", "tukang")
 NULL = r"\N"
 
@@ -173,8 +180,20 @@ def build(enrollments: int) -> None:
     def load() -> None:
         agents = copy(
             "accounts_user",
-            ("id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-             "is_active", "date_joined", "role", "phone"),
+            (
+                "id",
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "role",
+                "phone",
+            ),
             (
                 (first_agent + i, password, "f", f"agen.{code}", "Agen", code, "", "f", "t", now, "agent", "")
                 for i, (_, code) in enumerate(villages)
@@ -188,10 +207,23 @@ def build(enrollments: int) -> None:
         log(f"{agents} agents, one per village")
         copy(
             "campaigns_quota",
-            ("campaign_id", "village_id", "target", "filled", "baseline", "active_count", "cancelled_count",
-             "registered_count", "rejected_count", "reserve_count", "verified_count"),
-            ((campaign_id, village_id, PER_VILLAGE, 0, (village_id * 7) % 60, 0, 0, 0, 0, 0, 0)
-             for village_id, _ in villages),
+            (
+                "campaign_id",
+                "village_id",
+                "target",
+                "filled",
+                "baseline",
+                "active_count",
+                "cancelled_count",
+                "registered_count",
+                "rejected_count",
+                "reserve_count",
+                "verified_count",
+            ),
+            (
+                (campaign_id, village_id, PER_VILLAGE, 0, (village_id * 7) % 60, 0, 0, 0, 0, 0, 0)
+                for village_id, _ in villages
+            ),
         )
         log("quotas")
         _load_enrollments(enrollments, villages, first_agent, campaign_id, funding, admin_id, now, today)
@@ -219,9 +251,17 @@ def build(enrollments: int) -> None:
             """,
             [campaign_id, campaign_id],
         )
-        for table in ("accounts_user", "accounts_user_regions", "campaigns_quota", "enrollment_worker",
-                      "enrollment_enrollment", "enrollment_heir"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        for table in (
+            "accounts_user",
+            "accounts_user_regions",
+            "campaigns_quota",
+            "enrollment_worker",
+            "enrollment_enrollment",
+            "enrollment_heir",
+        ):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('enrollment_historicalenrollment', 'history_id'), "
             "(SELECT max(history_id) FROM enrollment_historicalenrollment))"
@@ -269,13 +309,36 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
             ends = dt.date(starts.year + 1, starts.month, min(starts.day, 28)) if active else None
             closed = entered + dt.timedelta(days=1) if status in ("rejected", "cancelled") else None
             row = (
-                pk, status, entered, verified, verified if active else None, starts, ends,
-                starts if active and pk % 3 else None, closed, "Tidak memenuhi syarat" if closed else "",
-                official_id if active else None, campaign_id, official_id if closed else None,
-                first_agent + v, funding[1] if pk % 7 == 0 else funding[0], official_id if verified else None, village_id, pk,
-                f"Pekerja {pk}", f"0812{pk:08d}", f"RT 0{pk % 9 + 1} RW 0{pk % 5 + 1}, {code}",
-                OCCUPATIONS[pk % len(OCCUPATIONS)], "", 1_500_000 + (pk % 20) * 100_000, "", "t", entered,
-                first_agent + v, None, None,
+                pk,
+                status,
+                entered,
+                verified,
+                verified if active else None,
+                starts,
+                ends,
+                starts if active and pk % 3 else None,
+                closed,
+                "Tidak memenuhi syarat" if closed else "",
+                official_id if active else None,
+                campaign_id,
+                official_id if closed else None,
+                first_agent + v,
+                funding[1] if pk % 7 == 0 else funding[0],
+                official_id if verified else None,
+                village_id,
+                pk,
+                f"Pekerja {pk}",
+                f"0812{pk:08d}",
+                f"RT 0{pk % 9 + 1} RW 0{pk % 5 + 1}, {code}",
+                OCCUPATIONS[pk % len(OCCUPATIONS)],
+                "",
+                1_500_000 + (pk % 20) * 100_000,
+                "",
+                "t",
+                entered,
+                first_agent + v,
+                None,
+                None,
             )
             if history:
                 row = (*row, pk, entered, None, "+", first_agent + v)
@@ -284,19 +347,50 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
             yield row
 
     columns = (
-        "id", "status", "entered_at", "verified_at", "activated_at", "coverage_starts", "coverage_ends",
-        "card_handed_over_on", "closed_at", "reason", "activated_by_id", "campaign_id", "closed_by_id",
-        "entered_by_id", "funding_source_id", "verified_by_id", "village_id", "worker_id", "full_name", "phone",
-        "address", "occupation", "occupation_other", "monthly_income", "kk_number", "declared_not_hospitalised",
-        "consent_given_at", "consent_collected_by_id", "erasure_id", "renewed_from_id",
+        "id",
+        "status",
+        "entered_at",
+        "verified_at",
+        "activated_at",
+        "coverage_starts",
+        "coverage_ends",
+        "card_handed_over_on",
+        "closed_at",
+        "reason",
+        "activated_by_id",
+        "campaign_id",
+        "closed_by_id",
+        "entered_by_id",
+        "funding_source_id",
+        "verified_by_id",
+        "village_id",
+        "worker_id",
+        "full_name",
+        "phone",
+        "address",
+        "occupation",
+        "occupation_other",
+        "monthly_income",
+        "kk_number",
+        "declared_not_hospitalised",
+        "consent_given_at",
+        "consent_collected_by_id",
+        "erasure_id",
+        "renewed_from_id",
     )
-    n = copy("enrollment_worker", ("id", "nik", "birth_date", "sex", "created_at", "kpj_number"),
-             (worker_row(p) for p in people()))
+    n = copy(
+        "enrollment_worker",
+        ("id", "nik", "birth_date", "sex", "created_at", "kpj_number"),
+        (worker_row(p) for p in people()),
+    )
     log(f"{n} workers")
     n = copy("enrollment_enrollment", columns, enrollment_rows(history=False))
     log(f"{n} enrollments")
-    n = copy("enrollment_heir", ("id", "name", "relationship", "nik", "enrollment_id", "position", "removed_at"),
-             ((p[0], f"Ahli waris {p[0]}", "spouse", "", p[0], 1, None) for p in people()))
+    n = copy(
+        "enrollment_heir",
+        ("id", "name", "relationship", "nik", "enrollment_id", "position", "removed_at"),
+        ((p[0], f"Ahli waris {p[0]}", "spouse", "", p[0], 1, None) for p in people()),
+    )
     log(f"{n} heirs")
     n = copy(
         "enrollment_historicalenrollment",

@@ -50,32 +50,51 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
     village = sample.village.code
     return [
         Page("home", "/"),
-        Page("campaign list", "/campaigns/",
-             "SELECT c.id, sum(q.target), sum(q.filled) FROM campaigns_campaign c JOIN campaigns_quota q "
-             "ON q.campaign_id = c.id JOIN regions_region r ON r.id = q.village_id "
-             "WHERE r.code LIKE '{reach}%%' GROUP BY c.id"),
+        Page(
+            "campaign list",
+            "/campaigns/",
+            "SELECT c.id, sum(q.target), sum(q.filled) FROM campaigns_campaign c JOIN campaigns_quota q "
+            "ON q.campaign_id = c.id JOIN regions_region r ON r.id = q.village_id "
+            "WHERE r.code LIKE '{reach}%%' GROUP BY c.id",
+        ),
         Page("campaign page", f"/campaigns/{SLUG}/"),
         Page("quota table", f"/campaigns/{SLUG}/quotas/"),
-        Page("dashboard, top", f"/dashboards/{SLUG}/"),
-        Page("dashboard, province 32", f"/dashboards/{SLUG}/32/",
-             DASHBOARD_FLOOR.format(length=5, campaign=campaign_id, code="32."), ("admin", "pejabat.32")),
-        Page("dashboard, regency 32.14", f"/dashboards/{SLUG}/32.14/",
-             DASHBOARD_FLOOR.format(length=8, campaign=campaign_id, code="32.14."),
-             ("admin", "pejabat.32", "pejabat.32.14")),
-        Page("dashboard, district 32.14.16", f"/dashboards/{SLUG}/32.14.16/",
-             DASHBOARD_FLOOR.format(length=13, campaign=campaign_id, code="32.14.16."),
-             ("admin", "pejabat.32", "pejabat.32.14")),
-        Page("dashboard, village", f"/dashboards/{SLUG}/{village}/"),
+        Page("dashboard, top", f"/dashboards/campaign/{SLUG}/"),
+        Page(
+            "dashboard, province 32",
+            f"/dashboards/campaign/{SLUG}/32/",
+            DASHBOARD_FLOOR.format(length=5, campaign=campaign_id, code="32."),
+            ("admin", "pejabat.32"),
+        ),
+        Page(
+            "dashboard, regency 32.14",
+            f"/dashboards/campaign/{SLUG}/32.14/",
+            DASHBOARD_FLOOR.format(length=8, campaign=campaign_id, code="32.14."),
+            ("admin", "pejabat.32", "pejabat.32.14"),
+        ),
+        Page(
+            "dashboard, district 32.14.16",
+            f"/dashboards/campaign/{SLUG}/32.14.16/",
+            DASHBOARD_FLOOR.format(length=13, campaign=campaign_id, code="32.14.16."),
+            ("admin", "pejabat.32", "pejabat.32.14"),
+        ),
+        Page("dashboard, village", f"/dashboards/campaign/{SLUG}/{village}/"),
         Page("enrollment list", "/enrollments/", LIST_FLOOR),
         Page("enrollment list, status filter", "/enrollments/?status=registered", LIST_FLOOR),
-        Page("enrollment list, exact NIK", f"/enrollments/?worker={sample.worker_id}",
-             "SELECT e.id FROM enrollment_enrollment e JOIN enrollment_worker w ON w.id = e.worker_id "
-             f"JOIN regions_region r ON r.id = e.village_id WHERE w.nik = '{sample.worker.nik}' "
-             "AND r.code LIKE '{reach}%%'"),
-        Page("enrollment list, name search", f"/enrollments/?q={sample.full_name}",
-             "SELECT e.id FROM enrollment_enrollment e JOIN regions_region r ON r.id = e.village_id "
-             f"WHERE upper(e.full_name) LIKE upper('%%{sample.full_name}%%') AND r.code LIKE '{{reach}}%%' "
-             "ORDER BY e.id DESC LIMIT 25"),
+        Page(
+            "enrollment list, exact NIK",
+            f"/enrollments/?worker={sample.worker_id}",
+            "SELECT e.id FROM enrollment_enrollment e JOIN enrollment_worker w ON w.id = e.worker_id "
+            f"JOIN regions_region r ON r.id = e.village_id WHERE w.nik = '{sample.worker.nik}' "
+            "AND r.code LIKE '{reach}%%'",
+        ),
+        Page(
+            "enrollment list, name search",
+            f"/enrollments/?q={sample.full_name}",
+            "SELECT e.id FROM enrollment_enrollment e JOIN regions_region r ON r.id = e.village_id "
+            f"WHERE upper(e.full_name) LIKE upper('%%{sample.full_name}%%') AND r.code LIKE '{{reach}}%%' "
+            "ORDER BY e.id DESC LIMIT 25",
+        ),
         Page("enrollment list, far page", f"/enrollments/?before={deep_pk}", LIST_FLOOR),
         Page("enrollment entry", "/enrollments/new/"),
         Page("review queue", "/enrollments/review/"),
@@ -83,8 +102,13 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("enrollment page", f"/enrollments/{sample.pk}/"),
         Page("agents", "/accounts/agents/", None, ("admin", "pejabat.32", "pejabat.32.14")),
         Page("admin: enrollments", "/admin/enrollment/enrollment/", None, ("admin",), True),
-        Page("admin: enrollments, NIK search", f"/admin/enrollment/enrollment/?q={sample.worker.nik}", None,
-             ("admin",), True),
+        Page(
+            "admin: enrollments, NIK search",
+            f"/admin/enrollment/enrollment/?q={sample.worker.nik}",
+            None,
+            ("admin",),
+            True,
+        ),
         Page("admin: workers", "/admin/enrollment/worker/", None, ("admin",), True),
         Page("admin: quotas", "/admin/campaigns/quota/", None, ("admin",), True),
     ]
@@ -115,7 +139,9 @@ def _floor_ms(sql: str, runs: int) -> float:
 
 
 def measure(runs: int = 20) -> None:
-    sample = Enrollment.objects.select_related("worker", "village").filter(village__code="32.14.16.2005").first()
+    sample = (
+        Enrollment.objects.select_related("worker", "village").filter(village__code="32.14.16.2005").first()
+    )
     newest = Enrollment.objects.order_by("-pk").values_list("pk", flat=True).first()
     deep_pk = newest // 2  # the middle of the table: what page 160,000 was
     print(f"\n{Enrollment.objects.count():,} enrollments; {runs} timed requests per page and role\n")
@@ -139,7 +165,11 @@ def measure(runs: int = 20) -> None:
                 extra = f"AND e.id < {deep_pk}" if "before=" in page.path else extra
                 floor = _floor_ms(page.floor.replace("{extra}", extra).replace("{reach}", ROLES[role]), runs)
             aim_p50 = 500 if page.admin_page else AIM_P50_MS
-            met = p50 <= aim_p50 and (page.admin_page or p95 <= AIM_P95_MS) and len(response.content) <= AIM_BYTES
+            met = (
+                p50 <= aim_p50
+                and (page.admin_page or p95 <= AIM_P95_MS)
+                and len(response.content) <= AIM_BYTES
+            )
             print(
                 f"| {page.label} | {role} | {p50:.0f} | {p95:.0f} | {len(queries)} | "
                 f"{len(response.content) / 1000:.0f} | {f'{floor:.1f}' if floor else '—'} | "

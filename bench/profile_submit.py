@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/desa100_bench")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/desa100_bench"
+)
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.uploads import MAX_LINES, MAX_UPLOAD_BYTES
+from config.uploads import CsvUploadForm
 from regions.forms import RegionCodeField
 from regions.models import Region
 
@@ -139,32 +138,11 @@ class QuotaForm(forms.ModelForm):
         }
 
 
-class QuotaUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "One village per line: village_code,target[,baseline], e.g. 32.14.16.2005,100,52 "
-            "(commas or semicolons, as Excel saves it)."
-        ),
+class QuotaUploadForm(CsvUploadForm):
+    help_text = _(
+        "One village per line: village_code,target[,baseline], e.g. 32.14.16.2005,100,52 "
+        "(commas or semicolons, as Excel saves it)."
     )
-
-    def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Every village of Indonesia fits in less.")
-                % {"size": MAX_UPLOAD_BYTES // 1_000_000}
-            )
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
-        if len(text.splitlines()) > MAX_LINES:
-            raise forms.ValidationError(
-                _("The file has more than %(lines)s lines: more than there are villages.")
-                % {"lines": number_format(MAX_LINES, force_grouping=True)}
-            )
-        return text
 
 
 QUOTA_SORTS = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
+from config.db_router import reads_from_replica
 from regions.models import Region, reach_q
 
 from . import services
@@ -59,6 +60,7 @@ def _get_rw_quotas_for_user(request: HttpRequest, slug: str) -> tuple[Campaign, 
 
 
 @login_required
+@reads_from_replica
 def campaign_list(request: HttpRequest) -> HttpResponse:
     in_reach = reach_q(request.user, "quotas__village__code")
     campaigns = Campaign.objects.for_user(request.user).select_related("organizer")
@@ -166,6 +168,7 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
 
 
 @login_required
+@reads_from_replica
 def quota_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _get_campaign_for_user(request, slug)
     form, page = _quota_page(request, campaign)

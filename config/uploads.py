@@ -4,9 +4,10 @@ numbers, reported in line order."""
 import csv
 from collections.abc import Iterator
 
+from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 # Every village of Indonesia as `code,target,baseline` is about 2 MB; anything larger is a mistake.
 MAX_UPLOAD_BYTES = 4_000_000
@@ -66,3 +67,32 @@ def csv_lines(text: str) -> Iterator[tuple[int, list[str] | CsvLineError]]:
             yield number, CsvLineError(str(error))
             continue
         yield number, [cell.strip() for cell in cells]
+
+
+class CsvUploadForm(forms.Form):
+    """A CSV file, read as text: refused with a message when too large, not UTF-8, or too long."""
+
+    help_text = ""
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.help_text
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB. Every village of Indonesia fits in less.")
+                % {"size": MAX_UPLOAD_BYTES // 1_000_000}
+            )
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
+        if len(text.splitlines()) > MAX_LINES:
+            raise forms.ValidationError(
+                _("The file has more than %(lines)s lines: more than there are villages.")
+                % {"lines": number_format(MAX_LINES, force_grouping=True)}
+            )
+        return text

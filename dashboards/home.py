@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaigns.models import Campaign, Quota
+from config.db_router import reads_from_replica
 from enrollment.models import Enrollment
 
 from . import rollups
@@ -20,6 +21,7 @@ COUNT_CAP = 1000  # "1,000+": a count beyond which the number no longer changes 
 
 
 @login_required
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {"regions": user.regions.select_related("parent").order_by("code")}

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
+from config.db_router import reads_from_replica
+from config.forms import BootstrapWidgetsMixin
+from config.uploads import CsvUploadForm
 from enrollment.models import Enrollment, Worker
-from regions.models import Region
+from regions.forms import RegionCodeField
+from regions.models import Region, reach_q
 
-from . import rollups, summary
-from .models import Breakdown
+from . import rollups, services, summary
+from .models import Breakdown, WorkforceEstimate
 
 SORTS = {
     "code": (lambda row: row.code, False),
@@ -27,6 +37,7 @@ CHART_DAYS = (30, 90)
 
 
 @login_required
+@reads_from_replica
 def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """A campaign's progress in one region of the user's reach, with its child regions to drill into.
 
@@ -128,3 +139,57 @@ def labelled(counts: dict[str, dict[str, int]]) -> list[dict]:
             }
         )
     return shown
+
+
+class EstimateForm(BootstrapWidgetsMixin, forms.Form):
+    region = RegionCodeField(Region.objects.none(), label=gettext_lazy("Region code"))
+    informal_workers = forms.IntegerField(
+        label=gettext_lazy("Informal workers (estimate)"), min_value=0, max_value=services.MAX_WORKFORCE
+    )
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user)
+
+
+class EstimateUploadForm(BootstrapWidgetsMixin, CsvUploadForm):
+    help_text = gettext_lazy(
+        "One region per line: region_code,informal_workers[,source], e.g. 32.14,152000,BPS 2025 "
+        "(a village, district, regency or province; commas or semicolons)."
+    )
+
+
+@official_required
+def workforce_estimates(request: HttpRequest) -> HttpResponse:
+    """The estimated informal workforce of the regions in reach, which coverage is measured against."""
+    form = EstimateForm(request.POST if "save" in request.POST else None, user=request.user)
+    upload = EstimateUploadForm(request.POST if "upload" in request.POST else None, request.FILES or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.workforce_estimate_set(
+            region=data["region"],
+            informal_workers=data["informal_workers"],
+            source=data["source"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Estimate for %(region)s saved.") % {"region": data["region"].display_name}
+        )
+        return redirect("dashboards:workforce_estimates")
+    if upload.is_valid():
+        try:
+            count = services.workforce_import_csv(text=upload.cleaned_data["file"], by=request.user)
+        except services.EstimateError as error:
+            for problem in error.problems:
+                upload.add_error("file", problem)
+        else:
+            messages.success(request, _("%(count)s estimates saved.") % {"count": count})
+            return redirect("dashboards:workforce_estimates")
+    estimates = WorkforceEstimate.objects.filter(reach_q(request.user, "region__code")).select_related(
+        "region", "recorded_by"
+    )
+    page = Paginator(estimates.order_by("region__code"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "dashboards/workforce_estimates.html", {"form": form, "upload": upload, "page": page}
+    )

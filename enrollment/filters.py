@@ -45,3 +45,22 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=value.strip())
+
+
+class ReviewFilter(EnrollmentFilter):
+    """The review queue's filters: where, who entered it, when, and the NIKs issued elsewhere."""
+
+    other_district = django_filters.BooleanFilter(
+        label=_("Only NIKs issued in another district"),
+        method="filter_other_district",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("q", "status", "occupation", "worker"):
+            del self.filters[name]
+        self.filters["region"].label = _("District or village code")
+
+    def filter_other_district(self, queryset, name, value):
+        return queryset.nik_from_other_district() if value else queryset

@@ -9,6 +9,7 @@ from accounts.forms import PhoneField
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin, parse_ids
+from config.uploads import MAX_UPLOAD_BYTES, LineProblems, csv_lines
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
@@ -253,6 +254,58 @@ class ActivateForm(forms.Form):
         help_text=_("The worker keeps one membership number across campaigns."),
     )
     coverage_starts = forms.DateField(label=_("Coverage starts"), widget=DATE_INPUT)
+
+
+class KpjListForm(forms.Form):
+    """Membership numbers as the BPJS branch sends them: `NIK,KPJ` lines pasted or in a CSV file."""
+
+    kpj_list = forms.CharField(
+        label=_("Membership numbers (NIK,KPJ per line)"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "3214161508950001,25010000001"}),
+    )
+    kpj_file = forms.FileField(label=_("or a CSV file of NIK,KPJ"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        texts = [data.get("kpj_list") or ""]
+        if upload := data.get("kpj_file"):
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(_("The file is too large."))
+            try:
+                texts.append(upload.read().decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("The file is not UTF-8 text. Save it as CSV (UTF-8).")
+                ) from None
+        self.pairs, problems = {}, []
+        for text in texts:  # each with its own separator: a pasted list and an Excel file may differ
+            problems += self._read_pairs(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
+    def _read_pairs(self, text: str) -> list[str]:
+        problems = LineProblems()
+        for number, cells in csv_lines(text):
+            if isinstance(cells, Exception) or not any(cells):
+                continue
+            nik = nik_digits(cells[0])
+            kpj = "".join(cells[1].split()) if len(cells) > 1 else ""
+            if number == 1 and not nik.isdigit():
+                continue  # a header row
+            if len(nik) != 16 or not nik.isdigit() or not kpj:
+                problems.add(number, _("expected a 16-digit NIK and a membership number"))
+            else:
+                self.pairs[nik] = kpj
+        return problems.messages()
+
+    def kpj_by_nik(self) -> dict[str, str]:
+        return getattr(self, "pairs", {})
+
+    def problems(self) -> list[str]:
+        return [str(message) for messages in self.errors.values() for message in messages]
 
 
 class CardForm(forms.Form):

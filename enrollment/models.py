@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Left, Replace, Substr
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -160,6 +161,16 @@ class EnrollmentQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("heirs", Heir.objects.current()))
             .order_by("-entered_at", "-pk")
             .first()
+        )
+
+    def nik_from_other_district(self) -> EnrollmentQuerySet:
+        """Workers whose NIK was issued outside their village's district (moved, or a mistyped NIK)."""
+        nik_district = Substr("worker__nik", 1, 6)
+        village_district = Replace(Left("village__code", 8), Value("."), Value(""))
+        return (
+            self.alias(nik_district=nik_district, village_district=village_district)
+            .exclude(nik_district=F("village_district"))
+            .filter(worker__nik__isnull=False)
         )
 
     def reserves(self) -> EnrollmentQuerySet:
@@ -356,6 +367,12 @@ class Enrollment(models.Model):
             if self.occupation == self.Occupation.OTHER
             else self.get_occupation_display()
         )
+
+    @property
+    def nik_from_other_district(self) -> bool:
+        """The NIK was issued outside the village's district: worth a look before verifying."""
+        nik = self.worker.nik
+        return bool(nik) and nik[:6] != self.village.code[:8].replace(".", "")
 
     @property
     def holds_slot(self) -> bool:

@@ -14,24 +14,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
+from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator, keyset_page
 from regions.models import Region
 
 from . import services
 from .erasure import worker_erase
-from .filters import EnrollmentFilter
+from .filters import EnrollmentFilter, ReviewFilter
 from .forms import (
     HEIR_PREFIXES,
     ActivateForm,
     CardForm,
     DeclarationForm,
     EnrollmentForm,
+    KpjListForm,
     ReasonForm,
     open_quotas_for,
 )
@@ -40,6 +43,7 @@ from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
 QUOTA_PICKER_LIMIT = 20
+REVIEW_PAGE_SIZES = (50, 100, 200)
 EXPIRING_WITHIN_DAYS = 30
 
 
@@ -186,6 +190,7 @@ def _prefill(enrollment: Enrollment) -> dict[str, str]:
 
 
 @login_required
+@reads_from_replica
 def enrollment_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return redirect(_list_address(request))
@@ -439,31 +444,60 @@ def quota_promote(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @official_required
+@reads_from_replica
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Registered entries to verify (oldest first) and verified ones to activate, with bulk actions."""
+    """Registered entries to verify (oldest first) and verified ones to activate, filtered by area,
+    agent, date and warnings, with bulk actions over a page of up to 200."""
     status = request.GET.get("status", Enrollment.Status.REGISTERED)
     if status not in (Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED):
         status = Enrollment.Status.REGISTERED
     enrollments = (
         Enrollment.objects.for_user(request.user)
         .filter(status=status)
-        .select_related("worker", "village", "campaign", "entered_by")
-        .order_by("entered_at", "pk")
+        .select_related("worker", "village__parent", "campaign", "entered_by")
     )
-    page = CappedPaginator(enrollments, PER_PAGE * 2).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "today": timezone.localdate()}
+    filterset = ReviewFilter(request.GET, queryset=enrollments, user=request.user)
+    per_page = next(
+        iter(n for n in parse_ids([request.GET.get("per_page", "")]) if n in REVIEW_PAGE_SIZES), 50
+    )
+    page = CappedPaginator(filterset.qs.order_by("entered_at", "pk"), per_page).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "filter": filterset,
+        "per_page": per_page,
+        "page_sizes": REVIEW_PAGE_SIZES,
+        "kpj_form": KpjListForm(),
+        "today": timezone.localdate(),
+    }
     return render(request, "enrollment/review_queue.html", context)
 
 
 @official_required
 @require_POST
 def review_bulk(request: HttpRequest) -> HttpResponse:
-    """Verify or activate the ticked rows; each row is its own transaction, so one refusal stops none."""
+    """Verify or activate the ticked rows, each in its own transaction so one refusal stops none.
+
+    Activation takes each row's KPJ from its box or, as BPJS branch offices send them, from a pasted
+    list or a CSV of `NIK,KPJ` lines; the entries of the list's NIKs waiting for activation in the
+    user's area are activated even when not ticked."""
     ids = parse_ids(request.POST.getlist("selected"))
-    enrollments = (
-        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")
-    )
     activating = request.POST.get("action") == "activate"
+    kpj_form = KpjListForm(request.POST, request.FILES)
+    kpj_by_nik = kpj_form.kpj_by_nik() if activating and kpj_form.is_valid() else {}
+    if activating and not kpj_form.is_valid():
+        for problem in kpj_form.problems():
+            messages.error(request, problem)
+        return _back(request, reverse("enrollment:review_queue"))
+    in_reach = Enrollment.objects.for_user(request.user).select_related("campaign", "worker", "village")
+    chosen = Q(pk__in=ids)
+    if kpj_by_nik:
+        chosen |= Q(
+            worker__nik__in=kpj_by_nik, status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
+        )
+    enrollments = list(in_reach.filter(chosen).order_by("pk"))
     try:
         starts = forms.DateField().clean(request.POST.get("coverage_starts") or timezone.localdate())
     except ValidationError:
@@ -473,7 +507,9 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     for enrollment in enrollments:
         try:
             if activating:
-                kpj = request.POST.get(f"kpj_{enrollment.pk}", "")
+                kpj = request.POST.get(f"kpj_{enrollment.pk}", "").strip() or kpj_by_nik.get(
+                    enrollment.worker.nik, ""
+                )
                 services.enrollment_activate(
                     enrollment=enrollment, by=request.user, kpj_number=kpj, coverage_starts=starts
                 )
@@ -482,11 +518,22 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
             done += 1
         except services.EnrollmentError as refused:
             messages.error(request, f"{enrollment.display_name}: {refused}")
+    if unmatched := len(set(kpj_by_nik) - {e.worker.nik for e in enrollments}):
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s NIK of the list is not waiting for activation in your area.",
+                "%(count)s NIKs of the list are not waiting for activation in your area.",
+                unmatched,
+            )
+            % {"count": unmatched},
+        )
     messages.success(request, _("%(count)s enrollments updated.") % {"count": done})
     return _back(request, reverse("enrollment:review_queue"))
 
 
 @official_required
+@reads_from_replica
 def expiring_list(request: HttpRequest) -> HttpResponse:
     """Active coverage that ends in the next 30 days, to renew into a later campaign."""
     today = timezone.localdate()

@@ -86,7 +86,9 @@ def test_check_integrity_passes_on_sound_data(enrolled, capsys):
 
 
 def test_check_integrity_names_a_wrong_count_and_a_stray_enrollment(enrolled):
-    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(filled=5, registered_count=5)
+    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(
+        filled=5, registered_count=5
+    )
     stray = Enrollment.objects.first()
     Enrollment.objects.filter(pk=stray.pk).update(village=Region.objects.get(code="32.14.16.2006"))
 
@@ -99,7 +101,9 @@ def test_check_integrity_names_a_wrong_count_and_a_stray_enrollment(enrolled):
 def test_check_integrity_lists_each_problem(enrolled):
     from enrollment.integrity import integrity_problems
 
-    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(filled=5, registered_count=5)
+    Quota.objects.filter(campaign=enrolled, village__code="32.14.16.2005").update(
+        filled=5, registered_count=5
+    )
 
     assert integrity_problems() == [
         f"quota of campaign {enrolled.pk} in 32.14.16.2005: registered counter 5, but 2 enrollments are registered"

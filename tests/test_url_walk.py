@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
+from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
@@ -171,6 +172,7 @@ OBJECTS = {
     "enrollment:enrollment_renew": _active,
     "enrollment:enrollment_erase": _enrollment,
     "dashboards:campaign_dashboard": _campaign,
+    "dashboards:workforce_estimates": None,
     # A village's figures in the provincial campaign: its officials and agent see them, others get 404.
     "dashboards:campaign_region_dashboard": lambda w, side: {
         "slug": w.next_campaign.slug,
@@ -187,6 +189,7 @@ OFFICIALS_ONLY = {
     "accounts:agent_password",
     "accounts:agent_active",
     "regions:village_picker",
+    "dashboards:workforce_estimates",
     "campaigns:campaign_create",
     "campaigns:campaign_edit",
     "campaigns:campaign_activate",
@@ -232,6 +235,7 @@ def post_data(name: str, w: World, side: str) -> dict:
         "accounts:agent_edit": {"first_name": "Diubah"},
         "campaigns:campaign_edit": {"name": "Diubah", "budget": "1"},
         "campaigns:quota_edit": {"target": "9", "baseline": "3"},
+        "dashboards:workforce_estimates": {"save": "1", "region": VILLAGE[side], "informal_workers": "500"},
         "campaigns:quota_allocate": {"region": VILLAGE[side][:8], "target": "7"},
         "campaigns:quota_upload": {"file": _csv(f"{VILLAGE[IN]},8\n{VILLAGE[OUT]},8\n")},
         "enrollment:review_bulk": {
@@ -338,12 +342,14 @@ def _areas(obj) -> list[str]:
         return [obj.campaign.organizer.code]
     if isinstance(obj, Worker):
         return [e.village.code for e in obj.enrollments.all()]
+    if isinstance(obj, WorkforceEstimate):
+        return [obj.region.code]
     if isinstance(obj, User):
         return list(obj.regions.values_list("code", flat=True)) or ["(no region)"]
     return ["(unknown)"]
 
 
-WATCHED = (Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region)
+WATCHED = (Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate)
 
 
 def snapshot() -> dict:

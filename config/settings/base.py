@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "config.middleware.ChosenLanguageMiddleware",
     "config.middleware.RefuseNulBytesMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.db_router.PrimaryAfterWriteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +106,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # instead of failing the request).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the reads of dashboards, lists and exports (config/db_router.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        **{key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")},
+    }
+    DATABASES["replica"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
+REPLICA_READS = "replica" in DATABASES
+REPLICA_LAG_SECONDS = env.int(
+    "REPLICA_LAG_SECONDS", default=10
+)  # a user reads the primary this long after a write
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -28,7 +28,8 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("enrollment-saved", () => {
   const form = document.getElementById("entry-form");
   if (!form) return;
-  form.querySelectorAll("input:not([type=hidden]), textarea").forEach((input) => {
+  // The village stays chosen: its radio (and search box) when the user picks from many villages.
+  form.querySelectorAll("input:not([type=hidden]):not([name=quota]):not(#quota-search), textarea").forEach((input) => {
     if (input.type === "checkbox") input.checked = false;
     else input.value = "";
   });
@@ -49,5 +50,14 @@ document.addEventListener("htmx:afterSwap", (event) => {
     if (untouched) input.value = value;
     const details = input.closest("details");
     if (details) details.open = true;
+  });
+});
+
+// <input type="checkbox" data-select-all="selected">: tick or untick every "selected" box on the page.
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset.selectAll;
+  if (!name) return;
+  document.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((box) => {
+    box.checked = event.target.checked;
   });
 });

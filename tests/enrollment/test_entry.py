@@ -261,9 +261,9 @@ def test_an_official_with_many_villages_searches_for_one_instead_of_a_long_list(
     from regions.models import Region
     from tests.factories import quota
 
-    for village in Region.objects.villages().filter(code__startswith="32.14.").exclude(
-        quotas__campaign=campaign
-    )[:40]:
+    for village in (
+        Region.objects.villages().filter(code__startswith="32.14.").exclude(quotas__campaign=campaign)[:40]
+    ):
         quota(campaign, village.code)
     karawang = quota(campaign, "32.15.01.1001")  # in the campaign, outside the official's reach
     client.force_login(official)

@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, declaration, nik_for, quota
+from tests.factories import TODAY, AgentFactory, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,9 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, count, the page of enrollments with worker, village, campaign, agent
-    with django_assert_num_queries(5):
+    # session, user, the user's regions, the filter's campaigns, count (up to 10,000), the page of
+    # enrollments with worker, village and its district, campaign, agent
+    with django_assert_num_queries(6):
         response = client.get(reverse("enrollment:review_queue"))
 
     assert [e.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
@@ -377,3 +378,67 @@ def test_the_list_pages_newest_first_without_counting(client, official, agent, c
     assert [e.full_name for e in last] == ["Pekerja 1"] and last.older is None
     assert [e.full_name for e in back] == ["Pekerja 3", "Pekerja 2"]
     assert client.get(url, {"before": "abc", "after": "9" * 30}).status_code == 200
+
+
+def test_the_queue_filters_by_area_agent_and_nik_from_another_district(client, official, agent, campaign):
+    other_agent = AgentFactory(regions=["32.14.16.2006"])
+    enroll(campaign, 1, agent)
+    enroll(campaign, 2, other_agent, code="32.14.16.2006")
+    moved = enrollment_register(  # a worker whose NIK Karawang issued
+        campaign=campaign,
+        village=Region.objects.get(code="32.14.16.2005"),
+        nik="3215011508950003",
+        declaration=declaration(full_name="Pekerja 3"),
+        heirs=[],
+        funding_source=None,
+        entered_by=agent,
+    )
+    client.force_login(official)
+    url = reverse("enrollment:review_queue")
+
+    def names(**params):
+        return sorted(e.full_name for e in client.get(url, params).context["page"])
+
+    assert names() == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
+    assert names(region="32.14.16.2006") == ["Pekerja 2"]
+    assert names(entered_by=other_agent.username) == ["Pekerja 2"]
+    assert names(other_district="on") == [moved.full_name]
+    assert "NIK dari kecamatan lain" in client.get(url).content.decode()
+
+
+def test_bulk_activation_takes_kpj_numbers_from_a_pasted_list_or_a_file(client, official, agent, campaign):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, second, third = (enroll(campaign, n, agent) for n in (1, 2, 3))
+    client.force_login(official)
+    pasted = f"NIK,KPJ\n{first.worker.nik},25010000001\n9999999999999999,25019999999\n"
+    file = SimpleUploadedFile("kpj.csv", f"{second.worker.nik};25010000002\n".encode(), content_type="text/csv")
+
+    response = client.post(
+        reverse("enrollment:review_bulk"),
+        {"action": "activate", "kpj_list": pasted, "kpj_file": file, "coverage_starts": TODAY.isoformat()},
+        follow=True,
+    )
+
+    first.refresh_from_db(), second.refresh_from_db(), third.refresh_from_db()
+    assert (first.status, first.worker.kpj_number) == ("active", "25010000001")
+    assert (second.status, second.worker.kpj_number) == ("active", "25010000002")
+    assert third.status == "registered"  # not ticked, not listed
+    page = response.content.decode()
+    assert "2 pendaftaran diperbarui" in page
+    assert "1 NIK dalam daftar tidak sedang menunggu aktivasi di wilayah Anda" in page
+
+
+def test_a_bad_line_in_the_kpj_list_changes_nothing_and_says_which(client, official, agent, campaign):
+    first = enroll(campaign, 1, agent)
+    client.force_login(official)
+
+    response = client.post(
+        reverse("enrollment:review_bulk"),
+        {"action": "activate", "kpj_list": f"{first.worker.nik},25010000001\n3214,123\n"},
+        follow=True,
+    )
+
+    first.refresh_from_db()
+    assert first.status == "registered"
+    assert "baris 2" in response.content.decode()
