@@ -41,22 +41,24 @@ CHART_DAYS = (30, 90)
 def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """A campaign's progress in one region of the user's reach, with its child regions to drill into.
 
-    Without a region: the organizing region for those who reach it, else the user's own regions."""
+    Without a region: the whole country for administrators, the organizing region for officials who
+    reach it, else the user's own regions."""
     user = request.user
     campaign = get_object_or_404(Campaign.objects.for_user(user).select_related("organizer"), slug=slug)
     region = get_object_or_404(Region.objects.for_user(user), code=code) if code else None
-    if region is None and user.reaches(campaign.organizer):
+    if region is None and user.reaches(campaign.organizer) and not user.is_superuser:
         region = campaign.organizer
     quotas = Quota.objects.for_user(user).filter(campaign=campaign)
-    codes = [region.code] if region else user.region_codes
     if region:
+        codes = [region.code]
         quotas = quotas.within(region)
-        rows = (
-            rollups.child_rows(quotas, rollups.child_length(region))
-            if region.level < Region.Level.VILLAGE
-            else []
-        )
-    else:
+        below = region.level < Region.Level.VILLAGE
+        rows = rollups.child_rows(quotas, rollups.child_length(region)) if below else []
+    elif user.is_superuser:  # administrators start from the whole country, one row per province
+        rows = rollups.child_rows(quotas, rollups.CODE_LENGTH[Region.Level.PROVINCE])
+        codes = [row.code for row in rows]
+    else:  # officials and agents who do not reach the organizer start from their own regions
+        codes = user.region_codes
         rows = rollups.rows_for(quotas, codes)
     headline = rollups.Row(code=region.code if region else "", sums=quotas.totals())
     rollups.with_workforce([headline, *rows], codes)

@@ -11,7 +11,16 @@ from dashboards.models import Breakdown, WorkforceEstimate
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_cancel, enrollment_register, enrollment_verify
 from regions.models import Region
-from tests.factories import TODAY, AdminFactory, CampaignFactory, declaration, enroll, nik_for, quota
+from tests.factories import (
+    TODAY,
+    AdminFactory,
+    CampaignFactory,
+    OfficialFactory,
+    declaration,
+    enroll,
+    nik_for,
+    quota,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +100,23 @@ def test_every_figure_equals_a_direct_count_for_an_official_whose_reach_is_part_
     assert headline.target == 4 * len([v for v in VILLAGES if v.startswith(code or "32.14")])
 
 
-def test_the_top_shows_the_organizing_region_and_its_children_to_those_who_reach_it(
+def test_the_top_shows_the_organizing_region_and_its_children_to_officials_who_reach_it(
     client, province_campaign
 ):
-    response = page(client, AdminFactory(), province_campaign)
+    response = page(client, OfficialFactory(regions=["32"]), province_campaign)
 
     assert [row.code for row in response.context["rows"]] == ["32.14", "32.15"]
     assert response.context["headline"].filled == direct(province_campaign, "32")["filled_count"] == 12
-    assert b"Kab. Purwakarta" in response.content or b"Kabupaten Purwakarta" in response.content
+    assert "Kabupaten Purwakarta" in response.content.decode()
+
+
+def test_an_administrator_starts_from_the_whole_country(client, province_campaign):
+    response = page(client, AdminFactory(), province_campaign)
+
+    assert [row.code for row in response.context["rows"]] == ["32"]
+    assert response.context["headline"].filled == direct(province_campaign, "")["filled_count"] == 12
+    occupations = next(b for b in response.context["breakdowns"] if b["dimension"] == "occupation")
+    assert occupations["total"] == 12
 
 
 def test_rows_drill_down_one_level_and_the_trail_leads_back(client, province_campaign, official):

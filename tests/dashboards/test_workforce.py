@@ -22,7 +22,11 @@ def test_an_official_records_and_changes_an_estimate_and_history_keeps_the_first
     client.post(url, {"save": "1", "region": "32.14", "informal_workers": "152000", "source": "BPS 2025"})
 
     estimate = WorkforceEstimate.objects.get(region__code="32.14")
-    assert (estimate.informal_workers, estimate.source, estimate.recorded_by) == (152000, "BPS 2025", official)
+    assert (estimate.informal_workers, estimate.source, estimate.recorded_by) == (
+        152000,
+        "BPS 2025",
+        official,
+    )
     assert [h.informal_workers for h in estimate.history.order_by("history_date")] == [150000, 152000]
     assert "152.000" in client.get(url).content.decode()
 
