@@ -23,6 +23,7 @@ URL = os.environ.get("NATIONAL_DATABASE_URL", "postgres://postgres@127.0.0.1:543
 os.environ["DATABASE_URL"] = URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "false")  # as in production: no query log kept in memory
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")  # the Django test client's host
 
 NATIONAL = 8_376_200  # 100 in each of the 83,762 villages
 

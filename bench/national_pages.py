@@ -3,11 +3,13 @@ and the smallest raw SQL that gives the page's numbers, with the ratio of the tw
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -139,6 +141,10 @@ def _floor_ms(sql: str, runs: int) -> float:
 
 
 def measure(runs: int = 20) -> None:
+    logging.disable(logging.WARNING)  # sign-in notes from django-axes on every client, not results
+    # One connection kept open, as production's CONN_MAX_AGE keeps it (and its query log counted).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     sample = (
         Enrollment.objects.select_related("worker", "village").filter(village__code="32.14.16.2005").first()
     )

@@ -53,12 +53,10 @@ class QuotaAdmin(SimpleHistoryAdmin):
     list_filter = ["campaign", ProvinceFilter]
     search_fields = ["village__code", "village__name"]
     autocomplete_fields = ["village"]
-    readonly_fields = ["filled"]  # changed only by enrollments, atomically
+    readonly_fields = ["filled", *Quota.COUNTERS]  # changed only by enrollments, atomically
     list_select_related = ["village", "campaign"]
     show_full_result_count = False
 
     def has_delete_permission(self, request, obj=None):
         """Only a mistaken quota nobody was enrolled into may go; one with enrollments stays."""
-        return obj is None or (
-            obj.filled == 0 and not obj.campaign.enrollments.filter(village=obj.village).exists()
-        )
+        return obj is None or not any(getattr(obj, counter) for counter in Quota.COUNTERS)

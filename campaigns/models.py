@@ -251,6 +251,12 @@ class QuotaQuerySet(models.QuerySet):
         sums = self.aggregate(villages=models.Count("id"), **{name: Sum(name) for name in Quota.SUMMED})
         return {key: value or 0 for key, value in sums.items()}
 
+    def sums_by_campaign(self) -> dict[int, dict[str, int]]:
+        """Target, filled, baseline and the status counters of these quotas, per campaign, in one
+        query: filter by reach and campaigns first, so only the user's villages are read."""
+        rows = self.order_by().values("campaign").annotate(**{name: Sum(name) for name in Quota.SUMMED})
+        return {row.pop("campaign"): row for row in rows}
+
     def count_move(
         self, *, campaign_id: int, village_id: int, old: str | None, new: str | None, slot: int = 0
     ) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -63,10 +63,7 @@ def _official_numbers(user) -> dict:
         Campaign.objects.for_user(user).exclude(status=Campaign.Status.CLOSED).order_by("-starts_on", "name")
     )
     quotas = Quota.objects.for_user(user).filter(campaign__in=[c.pk for c in campaigns])
-    sums = {
-        row.pop("campaign"): row
-        for row in quotas.order_by().values("campaign").annotate(**{name: Sum(name) for name in Quota.SUMMED})
-    }
+    sums = quotas.sums_by_campaign()
     for campaign in campaigns:
         campaign.progress = rollups.Row(code="", sums=sums.get(campaign.pk, {}))
     today = timezone.localdate()

@@ -79,6 +79,10 @@ def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
     return [row for row in rows.values() if row.code]
 
 
+def summed(rows: list[Row]) -> dict[str, int]:
+    return {name: sum(row.sums.get(name) or 0 for row in rows) for name in Quota.SUMMED}
+
+
 def child_length(region: Region) -> int:
     return CODE_LENGTH[region.level + 1]
 

@@ -234,8 +234,8 @@ def test_the_campaign_list_shows_progress_in_the_users_area(
         quota(other, "32.14.01.1001", filled=n)
     client.force_login(official)
 
-    # session, user, the user's regions, count, the page of campaigns with their sums
-    with django_assert_num_queries(5):
+    # session, user, the user's regions, count, the page of campaigns, their sums in the user's area
+    with django_assert_num_queries(6):
         response = client.get(reverse("campaigns:campaign_list"))
 
     campaigns = {c.slug: c for c in response.context["page"]}

@@ -96,3 +96,18 @@ def test_check_integrity_names_a_counter_that_drifted(campaign, tanjungsari, age
         f"quota of campaign {campaign.pk} in 32.14.16.2005: registered counter 0, but 1 enrollments are registered",
     ]
     assert Enrollment.objects.count() == 1
+
+
+def test_the_admin_shows_the_counters_without_letting_anyone_change_them(client, campaign, tanjungsari, agent):
+    from django.urls import reverse
+
+    from tests.factories import AdminFactory
+
+    enroll(campaign, agent, 1)
+    row = Quota.objects.get(campaign=campaign, village=tanjungsari)
+    client.force_login(AdminFactory())
+
+    page = client.get(reverse("admin:campaigns_quota_change", args=[row.pk])).content.decode()
+
+    assert 'name="registered_count"' not in page and 'name="filled"' not in page
+    assert "registered" in page.lower() or "terdaftar" in page.lower()
