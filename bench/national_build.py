@@ -277,16 +277,24 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
     per_village, extra = divmod(total, len(villages))
     epoch = dt.date(1960, 1, 1)
 
+    # Villages' rank within their district, so that each worker's number in the district (the NIK's
+    # serial) is unique whatever the order of entry.
+    rank, sizes = [], {}
+    for _, code in villages:
+        rank.append(sizes.get(code[:8], 0))
+        sizes[code[:8]] = rank[-1] + 1
+
     def people() -> Iterator[tuple[int, int, int, str, int, int]]:
-        """(id, village number, village id, village code, number in village, number in district)."""
-        pk, district, in_district = 0, "", 0
-        for v, (village_id, code) in enumerate(villages):
-            if code[:8] != district:
-                district, in_district = code[:8], 0
-            for j in range(per_village + (1 if v < extra else 0)):
+        """(id, village number, village id, village code, number in village, number in district),
+        in the order of entry: every village's first worker, then every village's second, and so
+        on, as sign-ups across the country interleave in time (ids and entry times rise together)."""
+        pk = 0
+        for j in range(per_village + (1 if extra else 0)):
+            for v, (village_id, code) in enumerate(villages):
+                if j == per_village and v >= extra:
+                    break
                 pk += 1
-                in_district += 1
-                yield pk, v, village_id, code, j, in_district
+                yield pk, v, village_id, code, j, j * sizes[code[:8]] + rank[v] + 1
 
     def worker_row(person):
         pk, v, _vid, code, j, k = person
@@ -302,7 +310,7 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
         for person in people():
             pk, v, village_id, code, j, _k = person
             status = status_of(j + v)
-            entered = now - dt.timedelta(days=(pk * 13) % 120, seconds=pk % 86_400)
+            entered = now - dt.timedelta(days=120) * (1 - pk / total)  # the last 120 days, in order
             verified = entered + dt.timedelta(days=2) if status in ("verified", "active") else None
             active = status == "active"
             starts = (entered + dt.timedelta(days=3)).date() if active else None
