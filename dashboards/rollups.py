@@ -38,6 +38,7 @@ class Row:
     name: str = ""
     sums: dict[str, int] = field(default_factory=dict)
     workforce: int | None = None
+    url: str = ""
 
     def __getattr__(self, name: str) -> int:
         try:

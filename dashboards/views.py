@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,8 +66,10 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
     headline = rollups.Row(code=region.code if region else "", sums=sums)
     rollups.with_workforce([headline, *rows], codes)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "code"
-    key, reverse = SORTS[sort]
-    rows.sort(key=key, reverse=reverse)
+    key, descending = SORTS[sort]
+    rows.sort(key=key, reverse=descending)
+    for row in rows:
+        row.url = reverse("dashboards:campaign_region_dashboard", args=[campaign.slug, row.code])
     below = _choice(request.GET.get("below"), LAG_THRESHOLDS, 50)
     days = _choice(request.GET.get("days"), CHART_DAYS, 30)
     today = timezone.localdate()
@@ -103,14 +106,19 @@ def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
     bars = [
         {
             "x": i * 10,
-            "height": round(90 * n / peak, 1),
-            "y": round(100 - 90 * n / peak, 1),
-            "day": day,
-            "n": n,
+            "height": f"{90 * n / peak:.1f}",
+            "y": f"{100 - 90 * n / peak:.1f}",
+            "title": f"{day:%d-%m}: {n}",
         }
         for i, (day, n) in enumerate(zip(dates, counts, strict=True))
     ]
-    return {"bars": bars, "width": days * 10, "peak": max(counts), "total": sum(counts)}
+    return {
+        "bars": bars,
+        "width": days * 10,
+        "peak": max(counts),
+        "total": sum(counts),
+        "first_day": dates[0],
+    }
 
 
 LABELS = {
