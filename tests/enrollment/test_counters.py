@@ -98,7 +98,9 @@ def test_check_integrity_names_a_counter_that_drifted(campaign, tanjungsari, age
     assert Enrollment.objects.count() == 1
 
 
-def test_the_admin_shows_the_counters_without_letting_anyone_change_them(client, campaign, tanjungsari, agent):
+def test_the_admin_shows_the_counters_without_letting_anyone_change_them(
+    client, campaign, tanjungsari, agent
+):
     from django.urls import reverse
 
     from tests.factories import AdminFactory

@@ -412,7 +412,9 @@ def test_bulk_activation_takes_kpj_numbers_from_a_pasted_list_or_a_file(client, 
     first, second, third = (enroll(campaign, n, agent) for n in (1, 2, 3))
     client.force_login(official)
     pasted = f"NIK,KPJ\n{first.worker.nik},25010000001\n9999999999999999,25019999999\n"
-    file = SimpleUploadedFile("kpj.csv", f"{second.worker.nik};25010000002\n".encode(), content_type="text/csv")
+    file = SimpleUploadedFile(
+        "kpj.csv", f"{second.worker.nik};25010000002\n".encode(), content_type="text/csv"
+    )
 
     response = client.post(
         reverse("enrollment:review_bulk"),
