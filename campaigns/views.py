@@ -153,10 +153,12 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
     quotas = Quota.objects.for_user(request.user).filter(campaign=campaign)
     district_codes = quotas.annotate(d=Left("village__code", 8)).values("d")
     districts = Region.objects.filter(level=Region.Level.DISTRICT, code__in=district_codes)
-    form = QuotaFilterForm(
-        request.GET,
-        districts=list(districts[: MAX_DISTRICT_CHOICES + 1]) if not request.user.is_agent else [],
-    )
+    # A district list helps within a regency; a province has hundreds of districts (more than the
+    # list shows) and the country thousands, so those users search by name or code instead.
+    user = request.user
+    regency_or_below = not user.is_superuser and all(len(code) >= 5 for code in user.region_codes)
+    choices = list(districts[: MAX_DISTRICT_CHOICES + 1]) if regency_or_below and not user.is_agent else []
+    form = QuotaFilterForm(request.GET, districts=choices)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     if data.get("q"):
