@@ -27,7 +27,6 @@ CODE_LENGTH = {
     Region.Level.DISTRICT: 8,
     Region.Level.VILLAGE: 13,
 }
-LEVEL_OF_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
 
 
 @dataclass

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,18 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
 from config.db_router import reads_from_replica
-from config.forms import BootstrapWidgetsMixin
-from config.uploads import CsvUploadForm
 from enrollment.models import Enrollment, Worker
-from regions.forms import RegionCodeField
 from regions.models import Region, reach_q
 
 from . import rollups, services, summary
+from .forms import EstimateForm, EstimateUploadForm
 from .models import Breakdown, WorkforceEstimate
 
 SORTS = {
@@ -151,25 +147,6 @@ def labelled(counts: dict[str, dict[str, int]]) -> list[dict]:
             }
         )
     return shown
-
-
-class EstimateForm(BootstrapWidgetsMixin, forms.Form):
-    region = RegionCodeField(Region.objects.none(), label=gettext_lazy("Region code"))
-    informal_workers = forms.IntegerField(
-        label=gettext_lazy("Informal workers (estimate)"), min_value=0, max_value=services.MAX_WORKFORCE
-    )
-    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user)
-
-
-class EstimateUploadForm(BootstrapWidgetsMixin, CsvUploadForm):
-    help_text = gettext_lazy(
-        "One region per line: region_code,informal_workers[,source], e.g. 32.14,152000,BPS 2025 "
-        "(a village, district, regency or province; commas or semicolons)."
-    )
 
 
 @official_required
