@@ -31,6 +31,11 @@ class BootstrapWidgetsMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class BootstrapForm(BootstrapWidgetsMixin, forms.Form):
+    """A plain form rendered with Django's own field templates (`{{ field.as_field_group }}`), for
+    the filter forms of the busiest lists (django-filter's `Meta.form`)."""
+
+
 MAX_ID = 2**63 - 1  # the largest primary key PostgreSQL's bigint holds
 
 

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.forms import BootstrapForm
 from campaigns.models import Campaign
 
 from .models import Enrollment
@@ -33,6 +34,7 @@ class EnrollmentFilter(django_filters.FilterSet):
     class Meta:
         model = Enrollment
         fields = ["q", "campaign", "region", "status", "occupation", "entered_by", "entered", "worker"]
+        form = BootstrapForm  # crispy took a third of the list's time rendering a form that starts closed
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

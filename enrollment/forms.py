@@ -256,7 +256,7 @@ class ActivateForm(forms.Form):
     coverage_starts = forms.DateField(label=_("Coverage starts"), widget=DATE_INPUT)
 
 
-class KpjListForm(forms.Form):
+class KpjListForm(BootstrapWidgetsMixin, forms.Form):
     """Membership numbers as the BPJS branch sends them: `NIK,KPJ` lines pasted or in a CSV file."""
 
     kpj_list = forms.CharField(
