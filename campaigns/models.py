@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -239,12 +240,29 @@ class FundingSource(models.Model):
         return self.enrollment_set.exists()
 
 
+# A village's share of its target filled. The same expression is indexed (Quota.Meta.indexes), so
+# "the villages furthest behind" reads a few index entries instead of sorting 83,762 quotas.
+FILL_SHARE = Cast(F("filled"), FloatField()) / NullIf(F("target"), 0)
+
+
 class QuotaQuerySet(models.QuerySet):
     def for_user(self, user: User) -> QuotaQuerySet:
         return self.filter(reach_q(user, "village__code"))
 
     def within(self, region: Region) -> QuotaQuerySet:
         return self.filter(village__code__startswith=region.code)
+
+    def with_fill(self) -> QuotaQuerySet:
+        return self.annotate(fill=FILL_SHARE)
+
+    def lagging(self, below_percent: int, limit: int = 10) -> list[Quota]:
+        """The villages furthest behind: the lowest share of their target filled, under `below_percent`."""
+        return list(
+            self.with_fill()
+            .filter(fill__lt=below_percent / 100)
+            .select_related("village__parent")
+            .order_by("fill", "village_id")[:limit]
+        )
 
     def totals(self) -> dict[str, int]:
         """Villages, target, filled, baseline and the count of each status, summed in one query."""
@@ -325,6 +343,7 @@ class Quota(models.Model):
         verbose_name = _("village quota")
         verbose_name_plural = _("village quotas")
         ordering = ["village__code"]
+        indexes = [models.Index(F("campaign"), FILL_SHARE, F("village"), name="campaigns_quota_fill")]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "village"], name="campaigns_quota_one_per_village"),
             models.CheckConstraint(

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, FloatField, Q
-from django.db.models.functions import Cast, Left, NullIf
+from django.db.models import Q
+from django.db.models.functions import Left
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -167,7 +167,7 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
         )
     if data.get("district"):
         quotas = quotas.filter(village__code__startswith=f"{data['district']}.")
-    quotas = quotas.annotate(fill=Cast(F("filled"), FloatField()) / NullIf(F("target"), 0))
+    quotas = quotas.with_fill()
     quotas = quotas.select_related("village__parent").order_by(*QUOTA_SORTS[data.get("sort") or "code"])
     return form, Paginator(quotas, QUOTAS_PER_PAGE).get_page(request.GET.get("page"))
 

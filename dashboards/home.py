@@ -75,9 +75,9 @@ def _official_numbers(user) -> dict:
         "campaigns": campaigns,
         "to_verify": sum(s["registered_count"] or 0 for s in sums.values()),
         "to_activate": sum(s["verified_count"] or 0 for s in sums.values()),
-        "lagging": rollups.lagging(
-            quotas.filter(campaign__status=Campaign.Status.ACTIVE).select_related("campaign"), 50, limit=5
-        ),
+        "lagging": quotas.filter(campaign__status=Campaign.Status.ACTIVE)
+        .select_related("campaign")
+        .lagging(50, limit=5),
         "ending": ending[: COUNT_CAP + 1].count(),
         "count_cap": COUNT_CAP,
     }

@@ -11,8 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Left, NullIf
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Left
 
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
@@ -128,17 +128,6 @@ def workforce(own: dict[str, int]) -> dict[str, int]:
         for parent, count in sums.items():
             total.setdefault(parent, count)  # a region's own estimate wins over its children's sum
     return total
-
-
-def lagging(quotas: QuerySet[Quota], below_percent: int, limit: int = 10) -> list[Quota]:
-    """The villages furthest behind: lowest share of their target filled, under `below_percent`."""
-    fill = Cast(F("filled"), FloatField()) / NullIf(F("target"), 0)
-    return list(
-        quotas.annotate(fill=fill)
-        .filter(fill__lt=below_percent / 100)
-        .select_related("village__parent")
-        .order_by("fill", "village__code")[:limit]
-    )
 
 
 def breakdowns_for(campaign: Campaign, codes: list[str], today: dt.date) -> dict[str, dict[str, int]]:

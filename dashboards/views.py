@@ -78,7 +78,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
         "headline": headline,
         "rows": rows,
         "sort": sort,
-        "lagging": rollups.lagging(quotas, below),
+        "lagging": quotas.lagging(below),
         "below": below,
         "thresholds": LAG_THRESHOLDS,
         "days": days,

@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.forms import BootstrapForm
 from campaigns.models import Campaign
+from config.forms import BootstrapForm
 
 from .models import Enrollment
 
