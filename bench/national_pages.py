@@ -7,6 +7,7 @@ import logging
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -91,7 +92,7 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         ),
         Page(
             "enrollment list, name search",
-            f"/enrollments/?q={sample.full_name}",
+            f"/enrollments/?{urlencode({'q': sample.full_name})}",
             "SELECT e.id FROM enrollment_enrollment e JOIN regions_region r ON r.id = e.village_id "
             f"WHERE upper(e.full_name) LIKE upper('%%{sample.full_name}%%') AND r.code LIKE '{{reach}}%%' "
             "ORDER BY e.id DESC LIMIT 25",

@@ -7,10 +7,12 @@ rows before id N": one index range read however deep the page, and no COUNT at a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
@@ -50,14 +52,15 @@ def keyset_page(queryset: QuerySet, params: QueryDict, per_page: int) -> KeysetP
 
 
 class CappedPaginator(Paginator):
-    """Pages of a sorted list that count at most CAP rows: "10,000+" instead of a COUNT of millions.
+    """Pages of a sorted list that count at most CAP rows: "Page 3" instead of "of 336,000".
 
     For lists in an order other than entry (coverage ending soonest, oldest waiting first) where a
     keyset page would need a cursor of several columns: OFFSET stays below CAP rows, so every page
-    is an index range read of at most CAP rows.
+    is an index range read of at most CAP rows. Counting 10,000 rows of a province cost 100 ms; an
+    official works through a queue from the front and narrows it with the filters.
     """
 
-    cap = 10_000
+    cap = 1_000
 
     @cached_property
     def count(self) -> int:
@@ -66,3 +69,26 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+class EstimatedCountPaginator(Paginator):
+    """Django admin's changelists of millions of rows: exact counts up to EXACT_UP_TO, beyond that
+    PostgreSQL's own estimate of the row count (from EXPLAIN, a millisecond), never a COUNT(*) of
+    8.4 million enrollments on every page view."""
+
+    exact_up_to = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connection.vendor != "postgresql" or not isinstance(queryset, QuerySet):
+            return super().count
+        counted = queryset[: self.exact_up_to + 1].count()
+        if counted <= self.exact_up_to:
+            return counted
+        sql, params = queryset.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = cursor.fetchone()[0]
+        estimate = re.search(r"rows=(\d+)", plan)
+        return max(int(estimate.group(1)), counted) if estimate else counted

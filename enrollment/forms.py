@@ -215,7 +215,8 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         self.fields["quota"].queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
         # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
-        self.quota_picker = len(quotas[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
+        # (Unordered: sorting a province's quotas by campaign and village only to count them cost 100 ms.)
+        self.quota_picker = len(quotas.order_by()[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
         self.fields["funding_source"].queryset = FundingSource.objects.filter(
             campaign__in=quotas.values("campaign")
         ).select_related("campaign")

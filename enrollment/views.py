@@ -91,7 +91,7 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
         form = EnrollmentForm(request.POST, user=request.user)
     else:
         form = EnrollmentForm(user=request.user)
-        choices = list(form.fields["quota"].queryset[:2])  # the only village is preselected
+        choices = list(form.fields["quota"].queryset.order_by()[:2])  # the only village is preselected
         if chosen := request.GET.get("quota") or (choices[0].pk if len(choices) == 1 else None):
             form.initial["quota"] = chosen
     enrollment = _register(request, form) if form.is_valid() else None

@@ -48,7 +48,7 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, the filter's campaigns, count (up to 10,000), the page of
+    # session, user, the user's regions, the filter's campaigns, count (up to 1,000), the page of
     # enrollments with worker, village and its district, campaign, agent
     with django_assert_num_queries(6):
         response = client.get(reverse("enrollment:review_queue"))
