@@ -1,0 +1,41 @@
+"""Django admin over millions of enrollments: no COUNT(*) of the whole table on a page view."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from config.pagination import EstimatedCountPaginator
+from tests.factories import AdminFactory, enroll
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_enrollment_changelist_lists_newest_first(client, campaign, agent):
+    for n in range(1, 4):
+        enroll(campaign, agent, n, full_name=f"Pekerja {n}")
+    client.force_login(AdminFactory())
+
+    response = client.get(reverse("admin:enrollment_enrollment_changelist"))
+
+    assert [e.full_name for e in response.context["cl"].result_list] == ["Pekerja 3", "Pekerja 2", "Pekerja 1"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's planner's")
+def test_past_the_exact_limit_the_changelist_takes_postgres_estimate_instead_of_counting(
+    client, campaign, agent, monkeypatch
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 2)
+    for n in range(1, 6):
+        enroll(campaign, agent, n)
+    client.force_login(AdminFactory())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:enrollment_enrollment_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 3  # the planner's estimate, never below what was seen
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "enrollment_enrollment" in q["sql"]]
+    assert counts and all("LIMIT 3" in sql for sql in counts)  # counted only up to the limit
+    assert any(q["sql"].startswith("EXPLAIN") for q in queries)
