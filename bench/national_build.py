@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -390,12 +391,15 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
     def people() -> Iterator[tuple[int, int, int, str, int, int]]:
         """(id, village number, village id, village code, number in village, number in district),
         in the order of entry: every village's first worker, then every village's second, and so
-        on, as sign-ups across the country interleave in time (ids and entry times rise together)."""
-        pk = 0
+        on, the villages in a different order each round, as sign-ups across the country mix in time
+        (ids and entry times rise together)."""
+        pk, order = 0, list(range(len(villages)))
         for j in range(per_village + (1 if extra else 0)):
-            for v, (village_id, code) in enumerate(villages):
+            random.Random(j).shuffle(order)  # the same database every build, villages mixed in time
+            for v in order:
                 if j == per_village and v >= extra:
-                    break
+                    continue
+                village_id, code = villages[v]
                 pk += 1
                 yield pk, v, village_id, code, j, j * sizes[code[:8]] + rank[v] + 1
 
