@@ -110,7 +110,7 @@ def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
     ]
     return {
         "bars": bars,
-        "width": days * 10,
+        "width": f"{days * 10}",  # text: the template would group digits of a number
         "peak": max(counts),
         "total": sum(counts),
         "first_day": dates[0],
