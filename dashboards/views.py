@@ -101,7 +101,7 @@ def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
     peak = max(counts) or 1
     bars = [
         {
-            "x": i * 10,
+            "x": f"{i * 10}",
             "height": f"{90 * n / peak:.1f}",
             "y": f"{100 - 90 * n / peak:.1f}",
             "title": f"{day:%d-%m}: {n}",
