@@ -49,8 +49,8 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
     if region:
         codes = [region.code]
         quotas = quotas.within(region)
-        below = region.level < Region.Level.VILLAGE
-        rows = rollups.child_rows(quotas, rollups.child_length(region)) if below else []
+        has_children = region.level < Region.Level.VILLAGE
+        rows = rollups.child_rows(quotas, rollups.child_length(region)) if has_children else []
     elif user.is_superuser:  # administrators start from the whole country, one row per province
         rows = rollups.child_rows(quotas, rollups.CODE_LENGTH[Region.Level.PROVINCE])
         codes = [row.code for row in rows]
@@ -91,7 +91,8 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
 
 
 def _choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) in allowed else default
+    """One of the allowed numbers; anything else (a typo, 5,000 digits) is the default."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 6 and int(raw) in allowed else default
 
 
 def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
