@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page and role")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--pages", default="", help="only the pages whose label contains this text")
     args = parser.parse_args()
     ensure_database(args.rebuild)
 
@@ -73,7 +74,7 @@ def main() -> None:
     if not args.build_only:
         from bench import national_pages
 
-        national_pages.measure(runs=args.runs)
+        national_pages.measure(runs=args.runs, only=args.pages)
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def _floor_ms(sql: str, runs: int) -> float:
     return statistics.median(_timed(run, runs))
 
 
-def measure(runs: int = 20) -> None:
+def measure(runs: int = 20, only: str = "") -> None:
     logging.disable(logging.WARNING)  # sign-in notes from django-axes on every client, not results
     # One connection kept open, as production's CONN_MAX_AGE keeps it (and its query log counted).
     request_started.disconnect(close_old_connections)
@@ -182,6 +182,8 @@ def measure(runs: int = 20) -> None:
     print("| page | role | p50 ms | p95 ms | queries | KB | its SQL ms | floor SQL ms | p50 / floor | aim |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for page in pages(sample.campaign_id, sample, deep_pk):
+        if only not in page.label:
+            continue
         for role in page.roles:
             client = Client()
             client.force_login(User.objects.get(username=role))

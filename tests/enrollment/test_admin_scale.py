@@ -39,3 +39,23 @@ def test_past_the_exact_limit_the_changelist_takes_postgres_estimate_instead_of_
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "enrollment_enrollment" in q["sql"]]
     assert counts and all("LIMIT 3" in sql for sql in counts)  # counted only up to the limit
     assert any(q["sql"].startswith("EXPLAIN") for q in queries)
+
+
+def test_the_admin_search_finds_an_enrollment_by_nik_kpj_or_name(client, campaign, agent, official):
+    from enrollment.services import enrollment_activate
+    from tests.factories import TODAY, nik_for
+
+    first = enroll(campaign, agent, 1, full_name="Asep Saepudin")
+    enroll(campaign, agent, 2, full_name="Euis Rahayu")
+    enrollment_activate(enrollment=first, by=official, kpj_number="25010000001", coverage_starts=TODAY)
+    client.force_login(AdminFactory())
+    url = reverse("admin:enrollment_enrollment_changelist")
+
+    def found(term):
+        return [e.full_name for e in client.get(url, {"q": term}).context["cl"].result_list]
+
+    assert found(nik_for(1)) == ["Asep Saepudin"]
+    assert found("3214 1615 0895 0001") == ["Asep Saepudin"]  # as people type it
+    assert found("25010000001") == ["Asep Saepudin"]
+    assert found("rahayu") == ["Euis Rahayu"]
+    assert found("321416") == []  # a partial NIK finds nobody

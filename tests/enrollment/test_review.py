@@ -152,9 +152,9 @@ def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, campaigns for the filter choices, the page (no count),
-    # the drill-down's chosen region and starting regions
-    with django_assert_num_queries(7):
+    # session, user, the user's regions, campaigns for the filter choices, the page's ids (no count),
+    # its rows, the drill-down's chosen region and starting regions
+    with django_assert_num_queries(8):
         listing = client.get(reverse("enrollment:enrollment_list")).content.decode()
     detail = client.get(
         reverse("enrollment:enrollment_detail", args=[Enrollment.objects.first().pk])
