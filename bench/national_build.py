@@ -355,14 +355,7 @@ def build(enrollments: int) -> None:
             """,
             [campaign_id, campaign_id],
         )
-        for table in (
-            "accounts_user",
-            "accounts_user_regions",
-            "campaigns_quota",
-            "enrollment_worker",
-            "enrollment_enrollment",
-            "enrollment_heir",
-        ):
+        for table in BIG_TABLES[:-1]:  # the history table's key is history_id, just below
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )

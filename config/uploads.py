@@ -80,19 +80,23 @@ class CsvUploadForm(forms.Form):
         self.fields["file"].help_text = self.help_text
 
     def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Every village of Indonesia fits in less.")
-                % {"size": MAX_UPLOAD_BYTES // 1_000_000}
-            )
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
-        if len(text.splitlines()) > MAX_LINES:
-            raise forms.ValidationError(
-                _("The file has more than %(lines)s lines: more than there are villages.")
-                % {"lines": number_format(MAX_LINES, force_grouping=True)}
-            )
-        return text
+        return read_csv_upload(self.cleaned_data["file"])
+
+
+def read_csv_upload(upload) -> str:
+    """An uploaded CSV as text: refused with a message when too large, not UTF-8, or too long."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(size)s MB. Every village of Indonesia fits in less.")
+            % {"size": MAX_UPLOAD_BYTES // 1_000_000}
+        )
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(_("The file is not UTF-8 text. Save it as CSV (UTF-8).")) from None
+    if len(text.splitlines()) > MAX_LINES:
+        raise forms.ValidationError(
+            _("The file has more than %(lines)s lines: more than there are villages.")
+            % {"lines": number_format(MAX_LINES, force_grouping=True)}
+        )
+    return text

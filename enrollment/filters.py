@@ -49,13 +49,17 @@ class EnrollmentFilter(django_filters.FilterSet):
         return queryset.filter(village__code__startswith=value.strip())
 
 
+class CheckboxFilter(django_filters.BooleanFilter):
+    field_class = forms.BooleanField
+
+
 class ReviewFilter(EnrollmentFilter):
     """The review queue's filters: where, who entered it, when, and the NIKs issued elsewhere."""
 
-    other_district = django_filters.BooleanFilter(
-        label=_("Only NIKs issued in another district"),
-        method="filter_other_district",
-        widget=forms.CheckboxInput,
+    # A tick box: unticked is "no filter" (False), not django-filter's "unknown" (None), so an
+    # empty form does not count as changed and the filter panel stays closed.
+    other_district = CheckboxFilter(
+        label=_("Only NIKs issued in another district"), method="filter_other_district", required=False
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -9,7 +9,7 @@ from accounts.forms import PhoneField
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin, parse_ids
-from config.uploads import MAX_UPLOAD_BYTES, LineProblems, csv_lines
+from config.uploads import LineProblems, csv_lines, read_csv_upload
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
@@ -272,14 +272,7 @@ class KpjListForm(BootstrapWidgetsMixin, forms.Form):
         data = super().clean()
         texts = [data.get("kpj_list") or ""]
         if upload := data.get("kpj_file"):
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(_("The file is too large."))
-            try:
-                texts.append(upload.read().decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    _("The file is not UTF-8 text. Save it as CSV (UTF-8).")
-                ) from None
+            texts.append(read_csv_upload(upload))
         self.pairs, problems = {}, []
         for text in texts:  # each with its own separator: a pasted list and an Excel file may differ
             problems += self._read_pairs(text)

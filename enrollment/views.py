@@ -467,9 +467,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "status": status,
         "filter": filterset,
-        "filtering": any(
-            value for key, value in request.GET.items() if key not in ("status", "per_page", "page")
-        ),
         "per_page": per_page,
         "page_sizes": REVIEW_PAGE_SIZES,
         "kpj_form": KpjListForm(),

@@ -444,3 +444,11 @@ def test_a_bad_line_in_the_kpj_list_changes_nothing_and_says_which(client, offic
     first.refresh_from_db()
     assert first.status == "registered"
     assert "baris 2" in response.content.decode()
+
+
+def test_the_queue_s_filter_panel_opens_only_when_a_filter_is_used(client, official):
+    client.force_login(official)
+    url = reverse("enrollment:review_queue")
+
+    assert '<details class="mb-3" >' in client.get(url).content.decode()
+    assert '<details class="mb-3" open>' in client.get(url, {"other_district": "on"}).content.decode()
