@@ -26,7 +26,7 @@ def test_the_enrollment_changelist_lists_newest_first(client, campaign, agent):
 def test_past_the_exact_limit_the_changelist_takes_postgres_estimate_instead_of_counting(
     client, campaign, agent, monkeypatch
 ):
-    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 2)
+    monkeypatch.setattr(EstimatedCountPaginator, "cap", 2)
     for n in range(1, 6):
         enroll(campaign, agent, n)
     client.force_login(AdminFactory())
