@@ -217,17 +217,12 @@ def test_query_count_does_not_grow_with_the_number_of_child_regions(
 
 
 @pytest.mark.parametrize(
-    "params", [{"below": "9" * 5000}, {"days": "abc"}, {"sort": "\x00"}, {"below": "-1"}]
+    "params", [{"below": "9" * 5000}, {"days": "abc"}, {"sort": "name'"}, {"below": "-1"}]
 )
 def test_odd_parameters_fall_back_to_the_defaults(client, province_campaign, official, params):
     client.force_login(official)
 
     response = client.get(reverse("dashboards:campaign_dashboard", args=[province_campaign.slug]), params)
 
-    assert response.status_code in (200, 400)  # 400: a NUL byte is refused before the page
-    if response.status_code == 200:
-        assert (response.context["below"], response.context["days"], response.context["sort"]) == (
-            50,
-            30,
-            "code",
-        )
+    assert response.status_code == 200
+    assert (response.context["below"], response.context["days"], response.context["sort"]) == (50, 30, "code")
