@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region, reach_q
 
+# Kemendagri codes are fixed width, so a code's length says its level (32, 32.14, 32.14.16, 32.14.16.2005).
+LEVEL_OF_CODE = {
+    2: Region.Level.PROVINCE,
+    5: Region.Level.REGENCY,
+    8: Region.Level.DISTRICT,
+    13: Region.Level.VILLAGE,
+}
+
 
 class UserQuerySet(models.QuerySet):
     def agents(self) -> UserQuerySet:
@@ -86,3 +94,12 @@ class User(AbstractUser):
 
     def reaches(self, region: Region) -> bool:
         return self.is_superuser or any(region.code.startswith(code) for code in self.region_codes)
+
+    def level_over(self, region: Region) -> int | None:
+        """The level at which the user acts for `region`: that of their highest region holding it
+        (Region.Level: 1 province … 4 village), 0 for administrators, None outside their reach.
+        A sign-off locks a village's list for the users at or below the level that approved it."""
+        if self.is_superuser:
+            return 0
+        levels = [LEVEL_OF_CODE[len(code)] for code in self.region_codes if region.code.startswith(code)]
+        return min(levels, default=None)

@@ -300,6 +300,22 @@ class QuotaQuerySet(models.QuerySet):
 class Quota(models.Model):
     """One campaign's slots in one village. `filled` is changed only by atomic conditional updates."""
 
+    class Signoff(models.IntegerChoices):
+        """How far the village's list of enrolled workers is signed off, level by level (DHIS2's data
+        approval): the village head signs it, then the district approves it, then the regency."""
+
+        OPEN = 0, _("Not signed")
+        SIGNED = 1, _("Signed by the village head")
+        DISTRICT = 2, _("Approved by the district")
+        REGENCY = 3, _("Approved by the regency")
+
+    # The level of the regions whose users take each step (Region.Level: 4 village … 2 regency).
+    SIGNOFF_LEVEL = {
+        Signoff.SIGNED: Region.Level.VILLAGE,
+        Signoff.DISTRICT: Region.Level.DISTRICT,
+        Signoff.REGENCY: Region.Level.REGENCY,
+    }
+
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="quotas"
     )
@@ -324,6 +340,9 @@ class Quota(models.Model):
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
     cancelled_count = models.PositiveIntegerField(_("cancelled"), default=0)
 
+    # Changed only by the sign-off steps (reports.services), each recorded with who, when and why.
+    signoff = models.PositiveSmallIntegerField(_("sign-off"), choices=Signoff.choices, default=Signoff.OPEN)
+
     COUNTERS = (
         "reserve_count",
         "registered_count",
@@ -336,8 +355,8 @@ class Quota(models.Model):
 
     objects = QuotaQuerySet.as_manager()
     # Who changed a target or baseline, and when. `filled` moves with every enrollment and is counted
-    # by the enrollments themselves, so it stays out of the history.
-    history = HistoricalRecords(excluded_fields=["filled", *COUNTERS])
+    # by the enrollments themselves, so it stays out of the history; sign-off steps have their own record.
+    history = HistoricalRecords(excluded_fields=["filled", "signoff", *COUNTERS])
 
     class Meta:
         verbose_name = _("village quota")
@@ -391,6 +410,48 @@ class Quota(models.Model):
     @property
     def left(self) -> int:
         return self.target - self.filled
+
+    # Sign-off. Once a level has signed or approved the village's list, the users at that level and
+    # below may not add to it, correct it or take anyone off it until that level reopens it: what an
+    # approver signed never changes under their signature. Verifying, activating and recording the
+    # card stay open: they record what happened to the workers on the signed list.
+
+    def locks_out(self, user: User) -> bool:
+        """The list is signed off at the user's level or above theirs, so they may not change it."""
+        if self.signoff == self.Signoff.OPEN:
+            return False
+        level = user.level_over(self.village)
+        return level is None or level >= self.SIGNOFF_LEVEL[self.signoff]
+
+    def lock_message(self) -> str:
+        return _("The list of %(village)s is %(signoff)s; it cannot be changed until it is reopened.") % {
+            "village": self.village.display_name,
+            "signoff": self.get_signoff_display().lower(),
+        }
+
+    def acts_at(self, user: User, stage: int) -> bool:
+        """The user may take the step to `stage` for this village: in reach, at that step's level or
+        above it (a regency official may approve for a district that has no official of its own).
+        Approving is officials' work; the village head's signature is recorded by its agent too."""
+        level = user.level_over(self.village)
+        if level is None or level > self.SIGNOFF_LEVEL[stage]:
+            return False
+        return stage == self.Signoff.SIGNED or user.can_manage_agents
+
+    @property
+    def next_signoff(self) -> int | None:
+        return self.signoff + 1 if self.signoff < self.Signoff.REGENCY else None
+
+    def can_sign_off(self, user: User) -> bool:
+        """The next step (sign, then approve at district, then regency) is the user's to take."""
+        stage = self.next_signoff
+        return (
+            stage is not None and self.campaign.status != Campaign.Status.DRAFT and self.acts_at(user, stage)
+        )
+
+    def can_reopen(self, user: User) -> bool:
+        """The last step is undone by its level (or one above it), with a reason."""
+        return self.signoff != self.Signoff.OPEN and self.acts_at(user, self.signoff)
 
     @property
     def percent(self) -> int:

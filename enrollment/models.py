@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Campaign, FundingSource
+from campaigns.models import Campaign, FundingSource, Quota
 from regions.models import Region, reach_q
 
 from .nik import FEMALE, MALE, mask_nik
@@ -380,6 +381,15 @@ class Enrollment(models.Model):
     def holds_slot(self) -> bool:
         return self.status in self.SLOT_HOLDING
 
+    @cached_property
+    def quota(self) -> Quota:
+        """The village quota this enrollment counts in (and whose sign-off covers it)."""
+        quota = Quota.objects.select_related("campaign").get(
+            campaign_id=self.campaign_id, village_id=self.village_id
+        )
+        quota.village = self.village
+        return quota
+
     # Who may do what: one named check per action, used by the views, the templates and the services.
     # Each includes the user's reach, so a service called from an import or a task cannot skip it.
 
@@ -394,7 +404,7 @@ class Enrollment(models.Model):
         return self.status in (self.Status.REGISTERED, self.Status.VERIFIED) and self.is_overseen_by(user)
 
     def can_reject(self, user: User) -> bool:
-        return self.status in self.REJECTABLE and self.is_overseen_by(user)
+        return self.status in self.REJECTABLE and self.is_overseen_by(user) and not self.quota.locks_out(user)
 
     def can_hand_over_card(self, user: User) -> bool:
         return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
@@ -409,6 +419,7 @@ class Enrollment(models.Model):
             and self.erasure_id is None
             and user.reaches(self.village)
             and (user.can_manage_agents or self.entered_by_id == user.pk)
+            and not self.quota.locks_out(user)
         )
 
     def can_cancel(self, user: User) -> bool:
@@ -417,6 +428,7 @@ class Enrollment(models.Model):
             self.status in self.OPEN
             and user.reaches(self.village)
             and (user.can_manage_agents or self.can_correct(user))
+            and not self.quota.locks_out(user)
         )
 
     def can_erase(self, user: User) -> bool:

@@ -102,6 +102,8 @@ def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: U
         raise EnrollmentError(
             _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
         )
+    if quota.locks_out(by):
+        raise EnrollmentError(quota.lock_message())
     if problem := age_problem(campaign, worker.birth_date, on):
         raise EnrollmentError(problem)
     return quota
@@ -274,6 +276,8 @@ def _refuse_unless(enrollment: Enrollment, allowed: bool, by: User) -> None:
     # Outside the user's area, or another agent's entry: a matter of who, not of the entry's status.
     if not by.reaches(enrollment.village) or not (by.can_manage_agents or enrollment.entered_by_id == by.pk):
         raise EnrollmentError(_("You may not change this enrollment."))
+    if enrollment.quota.locks_out(by):
+        raise EnrollmentError(enrollment.quota.lock_message())
     raise EnrollmentError(
         _("This enrollment is %(status)s; that cannot be done now.")
         % {"status": enrollment.get_status_display().lower()}
@@ -398,6 +402,9 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
     """Give a freed slot to the first worker on the village's reserve list (entry order)."""
     if not by.reaches(village):
         raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
+    quota = Quota.objects.select_related("village").get(campaign=campaign, village=village)
+    if quota.locks_out(by):
+        raise EnrollmentError(quota.lock_message())
     first = (
         Enrollment.objects.select_for_update()
         .filter(campaign=campaign, village=village)
@@ -410,7 +417,8 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
             _("The reserve list of %(village)s is empty.") % {"village": village.display_name}
         )
     if not _take_slot(campaign, village, old=Enrollment.Status.RESERVE):
-        raise VillageFull(Quota.objects.select_related("village").get(campaign=campaign, village=village))
+        quota.refresh_from_db(fields=["filled", "target"])
+        raise VillageFull(quota)
     first.status = Enrollment.Status.REGISTERED
     return _save(first, by, [])
 
