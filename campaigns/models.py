@@ -265,8 +265,8 @@ class QuotaQuerySet(models.QuerySet):
         )
 
     def totals(self) -> dict[str, int]:
-        """Villages, target, filled, baseline and the count of each status, summed in one query."""
-        sums = self.aggregate(villages=models.Count("id"), **{name: Sum(name) for name in Quota.SUMMED})
+        """Villages, target, filled, baseline, the count of each status and of each sign-off, in one query."""
+        sums = self.aggregate(**Quota.rollup())
         return {key: value or 0 for key, value in sums.items()}
 
     def sums_by_campaign(self) -> dict[int, dict[str, int]]:
@@ -352,6 +352,24 @@ class Quota(models.Model):
         "cancelled_count",
     )
     SUMMED = ("target", "filled", "baseline", *COUNTERS)
+    # Villages counted at each sign-off stage or beyond: "signed" counts the approved ones too.
+    SIGNOFF_COUNTS = {
+        "signed": Signoff.SIGNED,
+        "district_approved": Signoff.DISTRICT,
+        "regency_approved": Signoff.REGENCY,
+    }
+
+    @classmethod
+    def rollup(cls) -> dict[str, models.Aggregate]:
+        """What a roll-up of quotas adds up: villages, the summed fields, the villages at each sign-off."""
+        return {
+            "villages": models.Count("pk"),
+            **{name: Sum(name) for name in cls.SUMMED},
+            **{
+                name: models.Count("pk", filter=Q(signoff__gte=stage))
+                for name, stage in cls.SIGNOFF_COUNTS.items()
+            },
+        }
 
     objects = QuotaQuerySet.as_manager()
     # Who changed a target or baseline, and when. `filled` moves with every enrollment and is counted
@@ -399,7 +417,13 @@ class Quota(models.Model):
                 % {"village": self.village.display_name}
             )
         self._history_user = by
-        self.delete()
+        try:
+            self.delete()
+        except models.ProtectedError:  # a record points at it (a sign-off step): it stays, as above
+            raise CampaignError(
+                _("%(village)s has a sign-off record in this campaign; its quota cannot be removed.")
+                % {"village": self.village.display_name}
+            ) from None
 
     def below_filled_message(self) -> str:
         return _("%(village)s already has %(filled)s enrolled; its target cannot go below that.") % {

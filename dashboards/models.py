@@ -53,6 +53,8 @@ class Breakdown(models.Model):
         AGE = "age", _("Age")
         FUNDING = "funding", _("Funding source")
         DAY = "day", _("Entered on")
+        # Which funding source pays (its id, "none" when none is named): where the money went.
+        SOURCE = "source", _("Paid by")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=13)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Left
 
 from campaigns.models import Campaign, Quota
@@ -71,7 +71,7 @@ def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
         quotas.order_by()
         .annotate(child=Left("village__code", child_length))
         .values("child")
-        .annotate(**{name: Sum(name) for name in Quota.SUMMED})
+        .annotate(**Quota.rollup())
     )
     rows = {entry.pop("child"): Row(code="", sums=entry) for entry in sums}
     for region in Region.objects.filter(code__in=rows).only("code", "name", "kind"):
@@ -80,7 +80,7 @@ def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
 
 
 def summed(rows: list[Row]) -> dict[str, int]:
-    return {name: sum(row.sums.get(name) or 0 for row in rows) for name in Quota.SUMMED}
+    return {name: sum(row.sums.get(name) or 0 for row in rows) for name in Quota.rollup()}
 
 
 def child_length(region: Region) -> int:
@@ -95,7 +95,6 @@ def rows_for(quotas: QuerySet[Quota], codes: list[str]) -> list[Row]:
     rows = []
     for code in codes:  # regions of mixed levels: rare, and a handful of them
         sums = quotas.filter(village__code__startswith=code).totals()
-        sums.pop("villages")
         rows.extend(
             Row(code=r.code, name=r.display_name, sums=sums) for r in Region.objects.filter(code=code)
         )

@@ -55,6 +55,7 @@ def dimension_values(today: dt.date) -> dict[str, object]:
         Breakdown.Dimension.AGE: age_band(today),
         Breakdown.Dimension.FUNDING: Coalesce(F("funding_source__kind"), Value("none")),
         Breakdown.Dimension.DAY: Cast(TruncDate("entered_at"), CharField()),
+        Breakdown.Dimension.SOURCE: Coalesce(Cast("funding_source_id", CharField()), Value("none")),
     }
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,16 +32,33 @@ SORTS = {
     "-coverage": (lambda row: row.coverage or 0, True),
 }
 LAG_THRESHOLDS = (25, 50, 75, 100)
+# The levels as the address names them (?level=district) when a table is downloaded.
+LEVEL_NAMES = {
+    Region.Level.PROVINCE: "province",
+    Region.Level.REGENCY: "regency",
+    Region.Level.DISTRICT: "district",
+    Region.Level.VILLAGE: "village",
+}
 CHART_DAYS = (30, 90)
 
 
-@login_required
-@reads_from_replica
-def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
-    """A campaign's progress in one region of the user's reach, with its child regions to drill into.
+@dataclass
+class Area:
+    """A campaign seen over one region of the user's reach: its quotas, the codes that bound it, the
+    child regions' rows and the headline (their sum)."""
 
-    Without a region: the whole country for administrators, the organizing region for officials who
-    reach it, else the user's own regions."""
+    campaign: Campaign
+    region: Region | None
+    quotas: QuerySet[Quota]
+    codes: list[str]
+    rows: list[rollups.Row]
+    headline: rollups.Row
+
+
+def campaign_area(request: HttpRequest, slug: str, code: str | None) -> Area:
+    """The campaign in the region `code` of the user's reach, or 404. Without a region: the whole
+    country for administrators, the organizing region for officials who reach it, else the user's
+    own regions."""
     user = request.user
     campaign = get_object_or_404(Campaign.objects.for_user(user).select_related("organizer"), slug=slug)
     region = get_object_or_404(Region.objects.for_user(user), code=code) if code else None
@@ -61,6 +80,23 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
     sums = rollups.summed(rows) if rows else quotas.totals()
     headline = rollups.Row(code=region.code if region else "", sums=sums)
     rollups.with_workforce([headline, *rows], codes)
+    return Area(campaign, region, quotas, codes, rows, headline)
+
+
+@login_required
+@reads_from_replica
+def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+    """A campaign's progress in one region of the user's reach, with its child regions to drill into."""
+    area = campaign_area(request, slug, code)
+    user, campaign, region, quotas, codes, rows, headline = (
+        request.user,
+        area.campaign,
+        area.region,
+        area.quotas,
+        area.codes,
+        area.rows,
+        area.headline,
+    )
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "code"
     key, descending = SORTS[sort]
     rows.sort(key=key, reverse=descending)
@@ -86,8 +122,21 @@ def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None)
         "chart": daily_chart(counts.get(Breakdown.Dimension.DAY, {}), today, days),
         "breakdowns": labelled(counts),
         "as_of": as_of,
+        "export_levels": export_levels(region),
     }
     return render(request, "dashboards/campaign_dashboard.html", context)
+
+
+def export_levels(region: Region | None) -> list[tuple[str, str]]:
+    """The levels below the area at which its table can be downloaded: one row per region of that level."""
+    above = region.level if region else 0
+    labels = {
+        Region.Level.PROVINCE: _("One row per province"),
+        Region.Level.REGENCY: _("One row per regency/city"),
+        Region.Level.DISTRICT: _("One row per district"),
+        Region.Level.VILLAGE: _("One row per village"),
+    }
+    return [(LEVEL_NAMES[level], labels[level]) for level in Region.Level if level > above]
 
 
 def _choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
@@ -129,8 +178,8 @@ def labelled(counts: dict[str, dict[str, int]]) -> list[dict]:
     """Each breakdown but the daily one, largest first, with the labels users read."""
     shown = []
     for dimension, label in Breakdown.Dimension.choices:
-        if dimension == Breakdown.Dimension.DAY:
-            continue
+        if dimension in (Breakdown.Dimension.DAY, Breakdown.Dimension.SOURCE):
+            continue  # the daily chart, and the money section (dashboards/money.py), show these
         values = counts.get(dimension, {})
         names = LABELS.get(dimension, {})
         order = (

@@ -134,6 +134,21 @@ class Region(models.Model):
             return self.name
         return f"{prefix} {self.name}"
 
+    @property
+    def formal_name(self) -> str:
+        """The name as an official letter heads it: "Kabupaten Purwakarta", "Kecamatan Pondoksalam"."""
+        kind = {
+            self.Kind.PROVINCE: "Provinsi",
+            self.Kind.KABUPATEN: "Kabupaten",
+            self.Kind.KECAMATAN: "Kecamatan",
+            self.Kind.DESA: "Desa",
+            self.Kind.KELURAHAN: "Kelurahan",
+            self.Kind.DESA_ADAT: "Desa Adat",
+        }.get(self.kind, "")
+        if not kind or self.name.lower().startswith(kind.lower()):
+            return self.name  # a city is named "Kota Bandung" already
+        return f"{kind} {self.name}"
+
     def ancestors(self) -> list[Region]:
         """Province first, one query."""
         return list(Region.objects.filter(code__in=ancestor_codes(self.code)).order_by("code"))

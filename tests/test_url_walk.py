@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
+from reports.models import SignoffStep
 from tests.factories import (
     TODAY,
     AdminFactory,
@@ -54,6 +56,7 @@ class World:
     enrollment: dict[str, Enrollment]
     active: dict[str, Enrollment]
     agent: dict[str, User]
+    signature: dict[str, SignoffStep]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -100,6 +103,13 @@ def world(purwakarta) -> World:
         _enroll(campaign, VILLAGE[side], 3, entering, status="reserve")
     following = CampaignFactory(organizer=Region.objects.get(code=SHARED), status=Campaign.Status.ACTIVE)
     shared_quotas = {side: quota(following, VILLAGE[side]) for side in (IN, OUT)}
+    signatures = {}
+    for side, signed in shared_quotas.items():  # signed lists, with the scan of the signed page
+        Quota.objects.filter(pk=signed.pk).update(signoff=Quota.Signoff.SIGNED)
+        signatures[side] = SignoffStep(
+            quota=signed, action="sign", stage=1, by=admin, village_head="H. Dedi", signed_on=TODAY, workers=0
+        )
+        signatures[side].scan.save("signed.pdf", ContentFile(b"%PDF-1.4 walk"), save=True)
     campaigns[SHARED] = following
     users = {
         "anonymous": None,
@@ -110,7 +120,7 @@ def world(purwakarta) -> World:
         "admin": admin,
     }
     agents = {IN: agent, OUT: other_agent}
-    return World(users, campaigns, following, quotas, shared_quotas, enrollments, actives, agents)
+    return World(users, campaigns, following, quotas, shared_quotas, enrollments, actives, agents, signatures)
 
 
 # What each pattern is about: (the object's side → URL kwargs), whether the page is for officials
@@ -125,6 +135,15 @@ def _active(w, side):
 
 def _campaign(w, side):
     return {"slug": w.campaign[side].slug}
+
+
+def _village_of_shared(w, side):
+    """A village in the provincial campaign: its officials and agent see it, others get 404."""
+    return {"slug": w.next_campaign.slug, "code": VILLAGE[side]}
+
+
+def _village_list(w, side):
+    return {"slug": w.campaign[side].slug, "code": VILLAGE[side]}
 
 
 OBJECTS = {
@@ -174,10 +193,20 @@ OBJECTS = {
     "dashboards:campaign_dashboard": _campaign,
     "dashboards:workforce_estimates": None,
     # A village's figures in the provincial campaign: its officials and agent see them, others get 404.
-    "dashboards:campaign_region_dashboard": lambda w, side: {
-        "slug": w.next_campaign.slug,
-        "code": VILLAGE[side],
-    },
+    "dashboards:campaign_region_dashboard": _village_of_shared,
+    "dashboards:campaign_money": _campaign,
+    "dashboards:progress_export": _campaign,
+    "dashboards:realisation_export": _campaign,
+    "dashboards:campaign_region_money": _village_of_shared,
+    "dashboards:region_progress_export": _village_of_shared,
+    "dashboards:region_realisation_export": _village_of_shared,
+    "reports:enrollment_export": None,
+    "reports:export_log": None,
+    "reports:village_recap": _village_list,
+    "reports:recap_sign_off": _village_list,
+    # The provincial campaign's quotas are signed: their village's agent or official may reopen them.
+    "reports:recap_reopen": _village_of_shared,
+    "reports:signoff_scan": lambda w, side: {"pk": w.signature[side].pk},
     "set_language": None,
     "healthz": None,
 }
@@ -190,6 +219,11 @@ OFFICIALS_ONLY = {
     "accounts:agent_active",
     "regions:village_picker",
     "dashboards:workforce_estimates",
+    "dashboards:campaign_money",
+    "dashboards:campaign_region_money",
+    "dashboards:realisation_export",
+    "dashboards:region_realisation_export",
+    "reports:export_log",
     "campaigns:campaign_create",
     "campaigns:campaign_edit",
     "campaigns:campaign_activate",
@@ -221,6 +255,8 @@ POST_ONLY = {
     "enrollment:enrollment_activate",
     "enrollment:enrollment_card",
     "enrollment:enrollment_renew",
+    "reports:recap_sign_off",
+    "reports:recap_reopen",
 }
 
 
@@ -245,6 +281,8 @@ def post_data(name: str, w: World, side: str) -> dict:
         },
         "enrollment:enrollment_edit": {"full_name": "Diubah", "heir_name": "Diubah"},
         "enrollment:enrollment_cancel": {"reason": "walk"},
+        "reports:recap_sign_off": {"village_head": "H. Walk", "signed_on": today},
+        "reports:recap_reopen": {"reason": "walk"},
         "enrollment:enrollment_reject": {"reason": "walk"},
         "enrollment:enrollment_erase": {"reason": "walk"},
         "enrollment:enrollment_activate": {"kpj_number": "25019990001", "coverage_starts": today},

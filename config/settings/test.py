@@ -1,5 +1,7 @@
 """Test runs: fast hashing, in-memory e-mail; the database comes from DATABASE_URL (SQLite by default)."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # tests turn REPLICA_READS on and see which alias each query took.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 REPLICA_READS = False
+
+# Uploaded scans land in a throwaway directory, never in the checkout.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="desa100-media-")

@@ -61,3 +61,8 @@ document.addEventListener("change", (event) => {
     box.checked = event.target.checked;
   });
 });
+
+// <button data-print>: print the page (the village recap has an A4 print layout in app.css).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

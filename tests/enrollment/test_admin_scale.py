@@ -18,7 +18,11 @@ def test_the_enrollment_changelist_lists_newest_first(client, campaign, agent):
 
     response = client.get(reverse("admin:enrollment_enrollment_changelist"))
 
-    assert [e.full_name for e in response.context["cl"].result_list] == ["Pekerja 3", "Pekerja 2", "Pekerja 1"]
+    assert [e.full_name for e in response.context["cl"].result_list] == [
+        "Pekerja 3",
+        "Pekerja 2",
+        "Pekerja 1",
+    ]
 
 
 @pytest.mark.postgres
