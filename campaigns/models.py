@@ -359,18 +359,6 @@ class Quota(models.Model):
         "regency_approved": Signoff.REGENCY,
     }
 
-    @classmethod
-    def rollup(cls) -> dict[str, models.Aggregate]:
-        """What a roll-up of quotas adds up: villages, the summed fields, the villages at each sign-off."""
-        return {
-            "villages": models.Count("pk"),
-            **{name: Sum(name) for name in cls.SUMMED},
-            **{
-                name: models.Count("pk", filter=Q(signoff__gte=stage))
-                for name, stage in cls.SIGNOFF_COUNTS.items()
-            },
-        }
-
     objects = QuotaQuerySet.as_manager()
     # Who changed a target or baseline, and when. `filled` moves with every enrollment and is counted
     # by the enrollments themselves, so it stays out of the history; sign-off steps have their own record.
@@ -396,6 +384,18 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village.name}: {self.filled}/{self.target}"
+
+    @classmethod
+    def rollup(cls) -> dict[str, models.Aggregate]:
+        """What a roll-up of quotas adds up: villages, the summed fields, the villages at each sign-off."""
+        return {
+            "villages": models.Count("pk"),
+            **{name: Sum(name) for name in cls.SUMMED},
+            **{
+                name: models.Count("pk", filter=Q(signoff__gte=stage))
+                for name, stage in cls.SIGNOFF_COUNTS.items()
+            },
+        }
 
     def set_target(self, *, target: int, baseline: int, by: User) -> None:
         """Change target and baseline in one conditional update, so a concurrent enrollment can never

@@ -138,7 +138,7 @@ def _write_cell(worksheet, row: int, col: int, column: Column, value: object, fo
 
 def xlsx_response(sheets: list[Sheet], filename: str, done: Callable[[int], None]) -> FileResponse:
     """The workbook written to a temporary file (rows on disk, not in memory), then sent from it."""
-    target = tempfile.TemporaryFile()
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     counts = write_xlsx(sheets, target)
     done(counts[0] if counts else 0)
     target.seek(0)
