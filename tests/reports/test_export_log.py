@@ -1,0 +1,52 @@
+"""The export log: administrators see every export; officials those of their area and their own."""
+
+import pytest
+from django.urls import reverse
+
+from regions.models import Region
+from reports.services import export_log_start
+from tests.factories import AdminFactory
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("reports:export_log")
+
+
+@pytest.fixture
+def logs(official, other_official, agent):
+    def export(user, code, **kwargs):
+        return export_log_start(
+            user=user, kind="enrollments", file_format="csv", area=[Region.objects.get(code=code)], **kwargs
+        )
+
+    return {
+        "purwakarta": export(official, "32.14", whole=True, purpose="Rekonsiliasi"),
+        "agent": export(agent, "32.14.16.2005"),
+        "karawang": export(other_official, "32.15"),
+    }
+
+
+def test_an_official_sees_the_exports_of_their_area(client, official, logs):
+    client.force_login(official)
+    response = client.get(LOG)
+    assert set(response.context["page"].object_list) == {logs["purwakarta"], logs["agent"]}
+    page = response.content.decode()
+    assert "Rekonsiliasi" in page and "Utuh" in page
+
+
+def test_an_administrator_sees_every_export(client, logs):
+    client.force_login(AdminFactory())
+    response = client.get(LOG)
+    assert set(response.context["page"].object_list) == set(logs.values())
+
+
+def test_an_agent_gets_403(client, agent, logs):
+    client.force_login(agent)
+    assert client.get(LOG).status_code == 403
+
+
+def test_the_log_costs_a_fixed_number_of_queries(client, official, logs, django_assert_num_queries):
+    client.force_login(official)
+    client.get(LOG)
+    with django_assert_num_queries(6):  # session, user, regions, count, page, their areas
+        client.get(LOG)
