@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from enrollment.forms import DATE_INPUT
 
 from .exports import Column
 from .models import ExportLog
@@ -64,7 +65,7 @@ class SignForm(forms.Form):
     """The village head's signature on the printed recap: who, when, and the signed page if scanned."""
 
     village_head = forms.CharField(label=_("Village head's name"), max_length=150)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT)
     scan = forms.FileField(
         label=_("Scan of the signed page (optional)"),
         required=False,

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,7 +69,25 @@ def enrollment_export(request: HttpRequest) -> HttpResponse:
         columns = [column for column in enrollment_columns(whole=whole) if column.key in chosen]
         sheet = Sheet(_("Enrollments"), columns, enrollment_rows(filterset.qs))
         return send_export(log.file_format, _("enrollments"), [sheet], log)
-    return render(request, "reports/enrollment_export.html", {"form": form, "filter": filterset})
+    context = {"form": form, "filter": filterset, "applied": applied_filters(filterset)}
+    return render(request, "reports/enrollment_export.html", context)
+
+
+def applied_filters(filterset) -> list[tuple[str, str]]:
+    """The filters in use, as the user reads them: label and value ("Status: Aktif")."""
+    if not filterset.is_valid():
+        return []
+    shown = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "") or field.widget.is_hidden:
+            continue
+        if isinstance(value, slice):  # a date range
+            text = " – ".join(date_format(day) if day else "…" for day in (value.start, value.stop))
+        else:
+            text = str(dict(getattr(field, "choices", ())).get(value, value))
+        shown.append((field.label, text))
+    return shown
 
 
 @official_required

@@ -138,3 +138,16 @@ def test_the_export_page_says_which_filters_apply(client, official, enrolled):
     assert response.status_code == 200
     assert "Aktif" in response.content.decode()
     assert Enrollment.objects.filter(status="active").count() == 1
+
+
+def test_the_export_page_names_the_filters_in_words(client, official, enrolled):
+    client.force_login(official)
+    response = client.get(
+        f"{EXPORT}?status=active&campaign={enrolled[0].campaign_id}&entered_after=2026-01-01"
+    )
+    assert response.context["applied"] == [
+        ("Kampanye", enrolled[0].campaign.name),
+        ("Status", "Aktif"),
+        ("Diinput antara", "1 Jan. 2026 – …"),
+    ]
+    assert client.get(EXPORT).context["applied"] == []
