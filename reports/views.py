@@ -83,7 +83,7 @@ def applied_filters(filterset) -> list[tuple[str, str]]:
         if value in (None, "") or field.widget.is_hidden:
             continue
         if isinstance(value, slice):  # a date range
-            text = " – ".join(date_format(day) if day else "…" for day in (value.start, value.stop))
+            text = " \u2013 ".join(date_format(day) if day else "…" for day in (value.start, value.stop))
         else:
             text = str(dict(getattr(field, "choices", ())).get(value, value))
         shown.append((field.label, text))
