@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="timed requests per page and role")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--pages", default="", help="only the pages whose label contains this text")
+    parser.add_argument("--downloads-only", action="store_true", help="time the exports, not the pages")
     args = parser.parse_args()
     ensure_database(args.rebuild)
 
@@ -74,7 +75,9 @@ def main() -> None:
     if not args.build_only:
         from bench import national_pages
 
-        national_pages.measure(runs=args.runs, only=args.pages)
+        if not args.downloads_only:
+            national_pages.measure(runs=args.runs, only=args.pages)
+        national_pages.measure_downloads(only=args.pages)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import statistics
 import time
+import tracemalloc
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,6 +16,8 @@ from django.test import Client
 
 from accounts.models import User
 from enrollment.models import Enrollment
+from reports.lists import enrollment_columns
+from reports.models import ExportLog
 
 from .national_build import SLUG
 
@@ -25,6 +28,8 @@ ROLES = {  # username → the region prefix the role reaches ("" for everything)
     "agen.32.14.16.2005": "32.14.16.2005",
 }
 AIM_P50_MS, AIM_P95_MS, AIM_BYTES = 200, 500, 150_000
+OFFICIALS = ("admin", "pejabat.32", "pejabat.32.14")
+AIM_EXPORT_S = 5  # a regency's 20,000 enrollments
 
 
 @dataclass
@@ -103,6 +108,11 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("coverage ending", "/enrollments/expiring/"),
         Page("enrollment page", f"/enrollments/{sample.pk}/"),
         Page("agents", "/accounts/agents/", None, ("admin", "pejabat.32", "pejabat.32.14")),
+        Page("village recap", f"/reports/recap/{SLUG}/{village}/"),
+        Page("money, top", f"/dashboards/campaign/{SLUG}/money/", None, OFFICIALS),
+        Page("money, regency 32.14", f"/dashboards/campaign/{SLUG}/32.14/money/", None, OFFICIALS),
+        Page("export page", "/reports/enrollments/?region=32.14"),
+        Page("export log", "/reports/exports/", None, OFFICIALS),
         Page("admin: enrollments", "/admin/enrollment/enrollment/", None, ("admin",), True),
         Page(
             "admin: enrollments, NIK search",
@@ -215,3 +225,63 @@ def measure(runs: int = 20, only: str = "") -> None:
                 f"{f'{p50 / floor:.0f}x' if floor else '—'} | {'ok' if met else 'MISSED'} |",
                 flush=True,
             )
+
+
+@dataclass
+class Download:
+    label: str
+    role: str
+    path: str
+    form: dict | None = None  # posted (the enrollment export); None: a GET
+
+
+def downloads() -> list[Download]:
+    export = {"columns": [c.key for c in enrollment_columns(whole=False)]}
+    return [
+        Download("enrollments of regency 32.14, CSV", "pejabat.32.14", "/reports/enrollments/?region=32.14",
+                 {**export, "file_format": "csv"}),
+        Download("enrollments of regency 32.14, XLSX", "pejabat.32.14", "/reports/enrollments/?region=32.14",
+                 {**export, "file_format": "xlsx"}),
+        Download("enrollments of regency 32.14, XLSX, whole NIK", "pejabat.32.14",
+                 "/reports/enrollments/?region=32.14",
+                 {**export, "file_format": "xlsx", "whole": "on", "purpose": "benchmark"}),
+        Download("progress, villages of province 32, XLSX", "pejabat.32",
+                 f"/dashboards/campaign/{SLUG}/32/progress/?level=village"),
+        Download("progress, all 83,762 villages, XLSX", "admin",
+                 f"/dashboards/campaign/{SLUG}/progress/?level=village"),
+        Download("realisation, regency 32.14", "pejabat.32.14", f"/dashboards/campaign/{SLUG}/32.14/realisation/"),
+        Download("realisation, whole country", "admin", f"/dashboards/campaign/{SLUG}/realisation/"),
+    ]  # fmt: skip
+
+
+def measure_downloads(runs: int = 3, only: str = "") -> None:
+    """Each file downloaded whole, as a browser would: seconds (median of `runs`), size, rows and the
+    peak of Python memory while it was made and sent."""
+    print("\n| download | role | rows | MB | p50 s | peak Python MB | aim |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    for download in downloads():
+        if only not in download.label:
+            continue
+        client = Client()
+        client.force_login(User.objects.get(username=download.role))
+        times, peak, size = [], 0, 0
+        for _ in range(runs):
+            tracemalloc.start()
+            started = time.perf_counter()
+            if download.form is None:
+                response = client.get(download.path)
+            else:
+                response = client.post(download.path, download.form)
+            size = sum(len(chunk) for chunk in response.streaming_content)
+            times.append(time.perf_counter() - started)
+            peak = max(peak, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+            response.close()
+        rows = ExportLog.objects.order_by("-pk").values_list("row_count", flat=True).first()
+        p50 = statistics.median(times)
+        met = "ok" if "regency 32.14" not in download.label or p50 <= AIM_EXPORT_S else "MISSED"
+        print(
+            f"| {download.label} | {download.role} | {rows:,} | {size / 1e6:.1f} | {p50:.1f} | "
+            f"{peak / 1e6:.1f} | {met} |",
+            flush=True,
+        )
