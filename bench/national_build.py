@@ -323,9 +323,10 @@ def build(enrollments: int) -> None:
                 "rejected_count",
                 "reserve_count",
                 "verified_count",
+                "signoff",
             ),
             (
-                (campaign_id, village_id, PER_VILLAGE, 0, (village_id * 7) % 60, 0, 0, 0, 0, 0, 0)
+                (campaign_id, village_id, PER_VILLAGE, 0, (village_id * 7) % 60, 0, 0, 0, 0, 0, 0, 0)
                 for village_id, _ in villages
             ),
         )
