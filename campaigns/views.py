@@ -115,6 +115,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "totals": totals,
         "committed": committed,
         "over_budget": committed > campaign.budget,
+        "enrolled_cost": totals["filled"] * campaign.cost_per_worker,
         "funding_sources": campaign.funding_sources.all(),
         "can_change": campaign.can_change(request.user),
         "can_change_quotas": campaign.can_change_quotas(request.user),

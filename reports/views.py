@@ -69,6 +69,8 @@ def enrollment_export(request: HttpRequest) -> HttpResponse:
         columns = [column for column in enrollment_columns(whole=whole) if column.key in chosen]
         sheet = Sheet(_("Enrollments"), columns, enrollment_rows(filterset.qs))
         return send_export(log.file_format, _("enrollments"), [sheet], log)
+    if request.method == "POST" and not filterset.is_valid():
+        messages.error(request, _("The list's filters are not valid; go back to the list and correct them."))
     context = {"form": form, "filter": filterset, "applied": applied_filters(filterset)}
     return render(request, "reports/enrollment_export.html", context)
 

@@ -363,3 +363,16 @@ def test_a_regency_official_filters_the_quota_table_by_district(client, official
 
     assert 'name="district"' in page and "Kec. Pondoksalam" in page
     assert [q.village.code for q in by_district.context["page"]] == ["32.14.16.2005", "32.14.16.2006"]
+
+
+def test_a_regency_official_sees_what_their_area_costs_and_commits(client, official, jabar_campaign):
+    """The province runs the campaign; the regency sees the cost of its own quotas and enrollments."""
+    client.force_login(official)
+    response = client.get(reverse("campaigns:campaign_detail", args=[jabar_campaign.slug]))
+    totals = response.context["totals"]
+    cost = jabar_campaign.cost_per_worker
+    assert response.context["enrolled_cost"] == totals["filled"] * cost > 0
+    page = response.content.decode()
+    assert "Terikat oleh pekerja yang terdaftar" in page
+    assert f"Rp{totals['filled'] * cost:,}".replace(",", ".") in page
+    assert "Total anggaran" not in page  # the budget is the province's to show
