@@ -118,6 +118,45 @@ MUTANTS += [
         "quota_allocate",
     ),
 ]
+MUTANTS += [
+    (
+        "recap: quota scope",
+        "reports/views.py",
+        """    quotas = Quota.objects.for_user(request.user).filter(""",
+        """    quotas = Quota.objects.filter(""",
+        "recap",
+    ),
+    (
+        "sign-off: can_sign_off",
+        "reports/views.py",
+        """    if not quota.can_sign_off(request.user):
+        raise PermissionDenied""",
+        """    pass""",
+        "recap_sign_off",
+    ),
+    (
+        "reopen: can_reopen",
+        "reports/views.py",
+        """    if not quota.can_reopen(request.user):
+        raise PermissionDenied""",
+        """    pass""",
+        "recap_reopen",
+    ),
+    (
+        "scan: quota scope",
+        "reports/views.py",
+        """        SignoffStep.objects.filter(quota__in=Quota.objects.for_user(request.user))""",
+        """        SignoffStep.objects.filter(quota__in=Quota.objects.all())""",
+        "signoff_scan",
+    ),
+    (
+        "money: campaign area",
+        "dashboards/views.py",
+        """    region = get_object_or_404(Region.objects.for_user(user), code=code) if code else None""",
+        """    region = get_object_or_404(Region.objects.all(), code=code) if code else None""",
+        "region_money",
+    ),
+]
 only = sys.argv[1:]
 for label, path, old, new, key in MUTANTS:
     if only and not any(o in label for o in only):
