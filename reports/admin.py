@@ -3,47 +3,32 @@ from django.contrib import admin
 from .models import ExportLog, SignoffStep
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """The log is a record: read it, never write or delete it."""
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what officials did: read it, never write or delete it."""
 
-    list_display = [
-        "created_at",
-        "user",
-        "kind",
-        "file_format",
-        "campaign",
-        "whole_personal_data",
-        "row_count",
-    ]
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(RecordAdmin):
+    list_display = ["created_at", "user", "kind", "file_format", "campaign", "whole_personal_data", "row_count"]
     list_filter = ["kind", "file_format", "whole_personal_data"]
     search_fields = ["user__username", "purpose"]
     list_select_related = ["user", "campaign"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SignoffStep)
-class SignoffStepAdmin(admin.ModelAdmin):
+class SignoffStepAdmin(RecordAdmin):
     list_display = ["at", "quota", "action", "stage", "by", "workers"]
     list_filter = ["action", "stage"]
     list_select_related = ["quota__village", "by"]
     raw_id_fields = ["quota"]
     search_fields = ["quota__village__code", "quota__village__name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
