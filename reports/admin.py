@@ -18,7 +18,15 @@ class RecordAdmin(admin.ModelAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(RecordAdmin):
-    list_display = ["created_at", "user", "kind", "file_format", "campaign", "whole_personal_data", "row_count"]
+    list_display = [
+        "created_at",
+        "user",
+        "kind",
+        "file_format",
+        "campaign",
+        "whole_personal_data",
+        "row_count",
+    ]
     list_filter = ["kind", "file_format", "whole_personal_data"]
     search_fields = ["user__username", "purpose"]
     list_select_related = ["user", "campaign"]

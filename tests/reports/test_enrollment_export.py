@@ -151,3 +151,18 @@ def test_the_export_page_names_the_filters_in_words(client, official, enrolled):
         ("Diinput antara", "1 Jan. 2026 \u2013 …"),
     ]
     assert client.get(EXPORT).context["applied"] == []
+
+
+def test_rows_are_read_in_chunks_without_losing_or_repeating_one(
+    official, enrolled, monkeypatch, django_assert_num_queries
+):
+    from reports import lists
+
+    monkeypatch.setattr(lists, "ROWS_PER_FETCH", 2)
+    in_area = Enrollment.objects.for_user(official)
+    with django_assert_num_queries(3):  # 2 + 2 + 0: the last query finds the end
+        rows = list(lists.enrollment_rows(in_area))
+    assert [row["pk"] for row in rows] == list(
+        in_area.order_by("village_id", "pk").values_list("pk", flat=True)
+    )
+    assert len(rows) == 4
