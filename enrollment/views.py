@@ -252,6 +252,8 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             action: getattr(enrollment, f"can_{action}")(request.user)
             for action in ("verify", "activate", "reject", "hand_over_card", "correct", "cancel", "erase")
         },
+        # Why the list can no longer be changed here, when its village has signed it off.
+        "locked": enrollment.quota.lock_message() if enrollment.quota.locks_out(request.user) else "",
         "activate_form": ActivateForm(
             initial={"coverage_starts": timezone.localdate(), "kpj_number": enrollment.worker.kpj_number}
         ),

@@ -184,3 +184,11 @@ def test_the_dashboard_counts_signed_and_approved_villages(client, campaign, lis
         "1 dari 2 desa ditandatangani kepala desa, 1 disetujui kecamatan, 0 disetujui kabupaten/kota"
         in response.content.decode()
     )
+
+
+def test_the_enrollment_page_says_why_it_cannot_be_changed(client, campaign, listed, agent):
+    _sign(campaign, agent)
+    client.force_login(agent)
+    page = client.get(reverse("enrollment:enrollment_detail", args=[listed[0].pk])).content.decode()
+    assert "Daftar Desa Tanjungsari sudah ditandatangani kepala desa" in page
+    assert reverse("enrollment:enrollment_edit", args=[listed[0].pk]) not in page
