@@ -158,9 +158,9 @@ def test_rows_are_read_in_chunks_without_losing_or_repeating_one(
 ):
     from reports import lists
 
-    monkeypatch.setattr(lists, "ROWS_PER_FETCH", 2)
+    monkeypatch.setattr(lists, "VILLAGES_PER_FETCH", 1)
     in_area = Enrollment.objects.for_user(official)
-    with django_assert_num_queries(3):  # 2 + 2 + 0: the last query finds the end
+    with django_assert_num_queries(3):  # the villages, then Tanjungsari's 3 rows, then Cibodas's 1
         rows = list(lists.enrollment_rows(in_area))
     assert [row["pk"] for row in rows] == list(
         in_area.order_by("village_id", "pk").values_list("pk", flat=True)
