@@ -17,17 +17,24 @@ from regions.models import Region
 from .models import ExportLog, SignoffStep
 
 SIXTEEN_DIGITS = re.compile(r"\d{16}")
+MAX_FILTERS, MAX_FILTER_LENGTH = 20, 200
 
 
 class ReportError(Exception):
     """A report action the rules refuse; the message is for the user."""
 
 
-def _without_nik(filters: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The filters as the log keeps them: a NIK typed anywhere is masked (the log never holds one)."""
+def _recorded_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters as the log keeps them: a NIK typed anywhere masked (the log never holds one),
+    NUL bytes dropped (PostgreSQL's JSON refuses them) and each value cut to a readable length."""
+
+    def clean(value: str) -> str:
+        value = value.replace("\x00", "")[:MAX_FILTER_LENGTH]
+        return SIXTEEN_DIGITS.sub(lambda m: m.group()[:4] + "*" * 8 + m.group()[12:], value)
+
     return {
-        name: [SIXTEEN_DIGITS.sub(lambda m: m.group()[:4] + "*" * 8 + m.group()[12:], v) for v in values]
-        for name, values in filters.items()
+        name[:MAX_FILTER_LENGTH].replace("\x00", ""): [clean(v) for v in values]
+        for name, values in list(filters.items())[:MAX_FILTERS]
         if values != [""]
     }
 
@@ -54,7 +61,7 @@ def export_log_start(
         kind=kind,
         file_format=file_format,
         campaign=campaign,
-        filters=_without_nik(filters or {}),
+        filters=_recorded_filters(filters or {}),
         columns=columns or [],
         whole_personal_data=whole,
         purpose=purpose.strip() if whole else "",

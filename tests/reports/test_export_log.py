@@ -50,3 +50,15 @@ def test_the_log_costs_a_fixed_number_of_queries(client, official, logs, django_
     client.get(LOG)
     with django_assert_num_queries(6):  # session, user, regions, count, page, their areas
         client.get(LOG)
+
+
+def test_odd_filters_are_recorded_without_nul_bytes_or_a_nik(official):
+    log = export_log_start(
+        user=official,
+        kind="progress",
+        file_format="csv",
+        area=[],
+        filters={"level": ["vil\x00lage"], "q\x00": ["3214161508950001" + "x" * 500]},
+    )
+    log.refresh_from_db()
+    assert log.filters == {"level": ["village"], "q": ["3214********0001" + "x" * 184]}
