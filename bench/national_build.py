@@ -406,6 +406,17 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
         return pk, nik, birth, "P" if female else "L", now, f"KPJ{pk:011d}" if active else None
 
     log_every = max(total // 10, 1)
+    last_month = (now.date().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+    def months_before(month: dt.date, n: int) -> dt.date:
+        index = month.year * 12 + month.month - 1 - n
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def paid_through(pk: int, starts: dt.date) -> dt.date:
+        """Contributions as in life: most paid up, 1 in 10 lapsing, 1 in 20 at risk, 1 in 20 lapsed
+        (never before the month ahead of coverage)."""
+        behind = {0: 3, 1: 2, 2: 1, 3: 1}.get(pk % 20, 0)
+        return max(months_before(last_month, behind), months_before(starts.replace(day=1), 1))
 
     def enrollment_rows(history: bool):
         for person in people():
@@ -448,6 +459,7 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
                 first_agent + v,
                 None,
                 None,
+                paid_through(pk, starts) if active else None,
             )
             if history:
                 row = (*row, pk, entered, None, "+", first_agent + v)
@@ -486,6 +498,7 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
         "consent_collected_by_id",
         "erasure_id",
         "renewed_from_id",
+        "paid_through",
     )
     n = copy(
         "enrollment_worker",

@@ -10,7 +10,7 @@ from config.uploads import CsvUploadForm
 from regions.forms import RegionCodeField
 from regions.models import Region
 
-from .models import MAX_TARGET, Campaign, FundingSource, Quota
+from .models import MAX_TARGET, Campaign, ContributionRate, FundingSource, Quota, month_of
 
 MAX_FUNDING_SOURCES = 20
 
@@ -105,6 +105,36 @@ FundingSourceFormSet = inlineformset_factory(
     # A campaign has a handful of payers; a forged TOTAL_FORMS must not render thousands of forms.
     max_num=MAX_FUNDING_SOURCES,
     absolute_max=MAX_FUNDING_SOURCES,
+    validate_max=True,
+)
+
+
+class ContributionRateForm(forms.ModelForm):
+    class Meta:
+        model = ContributionRate
+        fields = ["starts_on", "funding_kind", "amount"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A month input sends 2026-04; a browser without one lets people type a whole date.
+        self.fields["starts_on"].input_formats = ["%Y-%m", "%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["funding_kind"].choices = [("", _("Every funding kind")), *FundingSource.Kind.choices]
+
+    def clean_starts_on(self):
+        return month_of(self.cleaned_data["starts_on"])
+
+
+MAX_RATES = 24
+
+ContributionRateFormSet = inlineformset_factory(
+    Campaign,
+    ContributionRate,
+    form=ContributionRateForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_RATES,
+    absolute_max=MAX_RATES,
     validate_max=True,
 )
 

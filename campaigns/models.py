@@ -145,6 +145,12 @@ class Campaign(models.Model):
     def cost_per_worker(self) -> int:
         return self.contribution_per_month * self.coverage_months
 
+    def rate_for(self, month: dt.date, kind: str | None = None) -> int:
+        """The monthly contribution per worker in force in `month` for a funding kind (ContributionRate)."""
+        if not hasattr(self, "_rates"):
+            self._rates = list(self.rates.all())
+        return rate_in_force(self._rates, self.contribution_per_month, month_of(month), kind)
+
     @property
     def programs(self) -> list[str]:
         return [
@@ -238,6 +244,60 @@ class FundingSource(models.Model):
     def is_used(self) -> bool:
         """Enrollments name this source as their payer (the enrollment app's reverse relation)."""
         return self.enrollment_set.exists()
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The month a day falls in, as its first day: months are stored as dates (2026-03-01)."""
+    return day.replace(day=1)
+
+
+class ContributionRate(models.Model):
+    """A line of the campaign's rate schedule: from this month on, the monthly contribution per worker
+    (for one funding kind, or for all). Rates change (PP 50/2025 halves JKK and JKM for BPU workers in
+    2026, except where APBN/APBD pays), so they are data with dates, never code."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="rates"
+    )
+    starts_on = models.DateField(_("from the month of"), help_text=_("The rate applies from this month on."))
+    funding_kind = models.CharField(
+        _("paid from"),
+        max_length=20,
+        choices=FundingSource.Kind.choices,
+        blank=True,
+        help_text=_("Leave empty for every funding kind."),
+    )
+    amount = models.PositiveIntegerField(_("contribution per worker per month (Rp)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contribution rate")
+        verbose_name_plural = _("contribution rates")
+        ordering = ["starts_on", "funding_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "starts_on", "funding_kind"],
+                name="campaigns_contributionrate_one_per_month_and_kind",
+                violation_error_message=_("This month already has a rate for that funding kind."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__day=1), name="campaigns_contributionrate_starts_with_a_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m} {self.funding_kind or '*'}: {self.amount}"
+
+
+def rate_in_force(rates: list[ContributionRate], default: int, month: dt.date, kind: str | None) -> int:
+    """The rate for `month` and funding kind `kind` (None: no source named) from a campaign's schedule:
+    of the lines started by that month that apply to the kind (its own, or every kind's), the latest
+    wins, and the kind's own on a tie. Before any line, the campaign's contribution per month."""
+    applying = [rate for rate in rates if rate.starts_on <= month and rate.funding_kind in ("", kind or "")]
+    if not applying:
+        return default
+    return max(applying, key=lambda rate: (rate.starts_on, rate.funding_kind != "")).amount
 
 
 # A village's share of its target filled. The same expression is indexed (Quota.Meta.indexes), so

@@ -22,6 +22,7 @@ from .forms import (
     QUOTA_SORTS,
     AllocationForm,
     CampaignForm,
+    ContributionRateFormSet,
     FundingSourceFormSet,
     QuotaFilterForm,
     QuotaForm,
@@ -94,14 +95,18 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _get_rw_campaign_for_user(request, slug)
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     funding = FundingSourceFormSet(request.POST or None, instance=campaign, prefix="funding")
-    if form.is_valid() and funding.is_valid():
+    rates = ContributionRateFormSet(request.POST or None, instance=campaign, prefix="rates")
+    if form.is_valid() and funding.is_valid() and rates.is_valid():
         with transaction.atomic():
             campaign = form.save()
             funding.save()
+            rates.save()
         messages.success(request, _("Campaign saved."))
         return redirect("campaigns:campaign_detail", campaign.slug)
     return render(
-        request, "campaigns/campaign_form.html", {"form": form, "funding": funding, "campaign": campaign}
+        request,
+        "campaigns/campaign_form.html",
+        {"form": form, "funding": funding, "rates": rates, "campaign": campaign},
     )
 
 

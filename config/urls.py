@@ -14,6 +14,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("enrollments/", include("enrollment.urls")),
+    path("coverage/", include("coverage.urls")),
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -52,7 +52,15 @@ def _agent_numbers(user) -> dict:
             filter=Q(status=Enrollment.Status.REJECTED, closed_at__date__gte=today - dt.timedelta(days=30)),
         ),
     )
-    return {"quotas": quotas, "mine": mine}
+    return {"quotas": quotas, "mine": mine, **_behind(user, today)}
+
+
+def _behind(user, today: dt.date) -> dict:
+    """Active workers in the user's area with months unpaid, counted up to COUNT_CAP: whom to chase."""
+    return {
+        "behind": Enrollment.objects.for_user(user).behind(today)[: COUNT_CAP + 1].count(),
+        "count_cap": COUNT_CAP,
+    }
 
 
 def _official_numbers(user) -> dict:
@@ -79,5 +87,5 @@ def _official_numbers(user) -> dict:
         .select_related("campaign")
         .lagging(50, limit=5),
         "ending": ending[: COUNT_CAP + 1].count(),
-        "count_cap": COUNT_CAP,
+        **_behind(user, today),
     }

@@ -55,6 +55,8 @@ class Breakdown(models.Model):
         DAY = "day", _("Entered on")
         # Which funding source pays (its id, "none" when none is named): where the money went.
         SOURCE = "source", _("Paid by")
+        # How the active workers' contributions stand: paid up, lapsing, at risk, lapsed.
+        COVERAGE = "coverage", _("Contributions")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=13)

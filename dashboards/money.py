@@ -17,8 +17,7 @@ from django.db.models.functions import Length, TruncMonth
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, FundingSource
-from enrollment.models import Enrollment
-from enrollment.services import add_months
+from enrollment.models import Enrollment, add_months
 
 from .models import Breakdown
 from .rollups import breakdowns_for

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Coalesce, Left, TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Quota
-from enrollment.models import Enrollment
+from enrollment.models import CoverageState, Enrollment, add_months
 
 from .models import Breakdown, BreakdownRefresh
 
@@ -47,6 +47,18 @@ def age_band(on: dt.date) -> Case:
     return Case(*whens, default=Value(f"{AGE_BOUNDS[-1]}+"), output_field=CharField())
 
 
+def coverage_state(today: dt.date) -> Case:
+    """An expression giving an active enrollment's contribution state on `today` (CoverageState)."""
+    last_month = add_months(today.replace(day=1), -1)
+    return Case(
+        When(paid_through__gte=last_month, then=Value(CoverageState.PAID)),
+        When(paid_through=add_months(last_month, -1), then=Value(CoverageState.LAPSING)),
+        When(paid_through=add_months(last_month, -2), then=Value(CoverageState.AT_RISK)),
+        default=Value(CoverageState.LAPSED),
+        output_field=CharField(),
+    )
+
+
 def dimension_values(today: dt.date) -> dict[str, object]:
     """What each breakdown groups the enrollments by."""
     return {
@@ -56,6 +68,7 @@ def dimension_values(today: dt.date) -> dict[str, object]:
         Breakdown.Dimension.FUNDING: Coalesce(F("funding_source__kind"), Value("none")),
         Breakdown.Dimension.DAY: Cast(TruncDate("entered_at"), CharField()),
         Breakdown.Dimension.SOURCE: Coalesce(Cast("funding_source_id", CharField()), Value("none")),
+        Breakdown.Dimension.COVERAGE: coverage_state(today),
     }
 
 
@@ -64,6 +77,8 @@ def counted(dimension: str, today: dt.date) -> Q:
     workers holding a slot for the others."""
     if dimension == Breakdown.Dimension.DAY:
         return Q(entered_at__date__gt=today - dt.timedelta(days=DAYS_CHARTED))
+    if dimension == Breakdown.Dimension.COVERAGE:  # the workers whose contributions are due
+        return Q(status=Enrollment.Status.ACTIVE, coverage_ends__gte=today.replace(day=1))
     return Q(status__in=Enrollment.SLOT_HOLDING)
 
 

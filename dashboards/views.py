@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
 from config.db_router import reads_from_replica
-from enrollment.models import Enrollment, Worker
+from enrollment.models import CoverageState, Enrollment, Worker
 from regions.models import Region, reach_q
 
 from . import rollups, services, summary
@@ -171,6 +171,7 @@ LABELS = {
     Breakdown.Dimension.OCCUPATION: dict(Enrollment.Occupation.choices),
     Breakdown.Dimension.SEX: dict(Worker.Sex.choices),
     Breakdown.Dimension.FUNDING: dict(FundingSource.Kind.choices),
+    Breakdown.Dimension.COVERAGE: dict(CoverageState.choices),
 }
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -147,6 +149,28 @@ class Erasure(models.Model):
         return f"{self.erased_at:%Y-%m-%d %H:%M} {self.erased_by or '-'}: {self.reason}"
 
 
+class CoverageState(models.TextChoices):
+    """How an active worker's contributions stand, by the full months left unpaid."""
+
+    PAID = "paid", _("Paid up")
+    LAPSING = "lapsing", _("Lapsing (1 month unpaid)")
+    AT_RISK = "at_risk", _("At risk (2 months unpaid)")
+    LAPSED = "lapsed", _("Lapsed (3 months or more unpaid)")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def unpaid_months(paid_through: dt.date, today: dt.date) -> int:
+    """Full months after `paid_through` and before the month of `today`."""
+    last = add_months(today.replace(day=1), -1)
+    return max(0, (last.year - paid_through.year) * 12 + last.month - paid_through.month)
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def for_user(self, user: User) -> EnrollmentQuerySet:
         return self.filter(reach_q(user, "village__code"))
@@ -173,6 +197,25 @@ class EnrollmentQuerySet(models.QuerySet):
             .exclude(nik_district=F("village_district"))
             .filter(worker__nik__isnull=False)
         )
+
+    def covering(self, today: dt.date) -> EnrollmentQuerySet:
+        """Active enrollments whose coverage runs into this month or later: those whose payments are due."""
+        return self.filter(status=Enrollment.Status.ACTIVE, coverage_ends__gte=today.replace(day=1))
+
+    def behind(self, today: dt.date) -> EnrollmentQuerySet:
+        """Covering enrollments with at least one full month unpaid: lapsing, at risk or lapsed."""
+        return self.covering(today).filter(paid_through__lt=add_months(today.replace(day=1), -1))
+
+    def in_coverage_state(self, state: str, today: dt.date) -> EnrollmentQuerySet:
+        """Covering enrollments with one full month unpaid (lapsing), two (at risk) or three and more
+        (lapsed: BPJS ends a BPU membership after 3 unpaid months). The month under way is not yet unpaid."""
+        last_month = add_months(today.replace(day=1), -1)
+        unpaid = {
+            CoverageState.LAPSING: Q(paid_through=add_months(last_month, -1)),
+            CoverageState.AT_RISK: Q(paid_through=add_months(last_month, -2)),
+            CoverageState.LAPSED: Q(paid_through__lte=add_months(last_month, -3)),
+        }[state]
+        return self.covering(today).filter(unpaid)
 
     def reserves(self) -> EnrollmentQuerySet:
         """The reserve list (cadangan), first entered first."""
@@ -303,6 +346,10 @@ class Enrollment(models.Model):
     coverage_starts = models.DateField(_("coverage starts"), null=True, blank=True)
     coverage_ends = models.DateField(_("coverage ends"), null=True, blank=True)
     card_handed_over_on = models.DateField(_("card handed over on"), null=True, blank=True)
+    # The last month paid without a gap since coverage started (its first day); the month before
+    # coverage starts until a payment comes. Kept by the contribution services (coverage app), so that
+    # lapsing lists and counts read one indexed column instead of every payment.
+    paid_through = models.DateField(_("paid through"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rejected or cancelled by"),
@@ -354,6 +401,8 @@ class Enrollment(models.Model):
             models.Index(fields=["coverage_ends"], name="enrollment_coverage_ends"),
             # The ids of an area's enrollments, newest first, from the index alone (the lists' keyset).
             models.Index(fields=["village", "id"], name="enrollment_village_id"),
+            # Coverage lapsing, at risk or lapsed: active enrollments by their paid-through month.
+            models.Index(fields=["status", "paid_through"], name="enrollment_status_paid"),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +425,18 @@ class Enrollment(models.Model):
         """The NIK was issued outside the village's district: worth a look before verifying."""
         nik = self.worker.nik
         return bool(nik) and nik[:6] != self.village.code[:8].replace(".", "")
+
+    def coverage_state(self, today: dt.date) -> str | None:
+        """Paid up, lapsing, at risk or lapsed, for an active enrollment still covering; else None."""
+        if (
+            self.status != self.Status.ACTIVE
+            or self.paid_through is None
+            or self.coverage_ends < today.replace(day=1)
+        ):
+            return None
+        unpaid = unpaid_months(self.paid_through, today)
+        states = (CoverageState.PAID, CoverageState.LAPSING, CoverageState.AT_RISK)
+        return states[unpaid] if unpaid < len(states) else CoverageState.LAPSED
 
     @property
     def holds_slot(self) -> bool:

@@ -8,7 +8,6 @@ give back one slot, not two.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -21,7 +20,7 @@ from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from regions.models import Region
 
-from .models import Enrollment, Heir, Worker
+from .models import Enrollment, Heir, Worker, add_months
 from .nik import age_on, check_nik, nik_digits
 
 KPJ_MAX_LENGTH = 20  # Worker.kpj_number
@@ -42,13 +41,6 @@ class VillageFull(EnrollmentError):
 
 class AlreadyEnrolled(EnrollmentError):
     pass
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> bool:
@@ -352,10 +344,20 @@ def enrollment_activate(
     enrollment.activated_by, enrollment.activated_at = by, now
     enrollment.coverage_starts = coverage_starts
     enrollment.coverage_ends = add_months(coverage_starts, enrollment.campaign.coverage_months)
+    # Nothing paid yet: "paid through" the month before coverage starts (contributions move it on).
+    enrollment.paid_through = add_months(coverage_starts.replace(day=1), -1)
     return _save(
         enrollment,
         by,
-        ["verified_by", "verified_at", "activated_by", "activated_at", "coverage_starts", "coverage_ends"],
+        [
+            "verified_by",
+            "verified_at",
+            "activated_by",
+            "activated_at",
+            "coverage_starts",
+            "coverage_ends",
+            "paid_through",
+        ],
         was,
     )
 

@@ -38,7 +38,7 @@ from .forms import (
     ReasonForm,
     open_quotas_for,
 )
-from .models import Enrollment, Heir
+from .models import CoverageState, Enrollment, Heir
 from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
@@ -252,6 +252,7 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             action: getattr(enrollment, f"can_{action}")(request.user)
             for action in ("verify", "activate", "reject", "hand_over_card", "correct", "cancel", "erase")
         },
+        **_coverage(enrollment),
         # Why the list can no longer be changed here, when its village has signed it off.
         "locked": enrollment.quota.lock_message() if enrollment.quota.locks_out(request.user) else "",
         "activate_form": ActivateForm(
@@ -260,6 +261,22 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "card_form": CardForm(),
     }
     return render(request, "enrollment/enrollment_detail.html", context)
+
+
+COVERAGE_BADGE = {
+    CoverageState.PAID: "text-bg-success",
+    CoverageState.LAPSING: "text-bg-info",
+    CoverageState.AT_RISK: "text-bg-warning",
+    CoverageState.LAPSED: "text-bg-danger",
+}
+
+
+def _coverage(enrollment: Enrollment) -> dict:
+    """How the active worker's contributions stand today, with the badge that says it."""
+    state = enrollment.coverage_state(timezone.localdate())
+    if state is None:
+        return {"coverage_state": None}
+    return {"coverage_state": CoverageState(state), "coverage_badge": COVERAGE_BADGE[state]}
 
 
 def _changes(history, by: str | None = None) -> list[dict]:

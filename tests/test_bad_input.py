@@ -220,12 +220,15 @@ def test_a_funding_source_in_use_cannot_be_deleted(client, official, agent, camp
         "funding-0-kind": "csr",
         "funding-0-workers": "300",
         "funding-0-DELETE": "on",
+        "rates-TOTAL_FORMS": "0",
+        "rates-INITIAL_FORMS": "0",
     }
     data = {k: v for k, v in data.items() if v is not False}
 
     response = client.post(reverse("campaigns:campaign_edit", args=[campaign.slug]), data)
 
     assert response.status_code == 200
+    assert "CSR PT Taekwang membiayai pekerja yang terdaftar" in response.content.decode()
     assert FundingSource.objects.filter(pk=source.pk).exists()
 
 
@@ -234,7 +237,13 @@ def test_a_huge_formset_count_is_capped(client, official, campaign):
 
     response = client.post(
         reverse("campaigns:campaign_edit", args=[campaign.slug]),
-        {"name": "x", "funding-TOTAL_FORMS": "2147483648", "funding-INITIAL_FORMS": "0"},
+        {
+            "name": "x",
+            "funding-TOTAL_FORMS": "2147483648",
+            "funding-INITIAL_FORMS": "0",
+            "rates-TOTAL_FORMS": "2147483648",
+            "rates-INITIAL_FORMS": "0",
+        },
     )
 
     assert response.status_code == 200

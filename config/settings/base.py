@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "regions",
     "campaigns",
     "enrollment",
+    "coverage",
     "reports",
     "dashboards",
 ]

@@ -1,0 +1,147 @@
+"""Recording contributions: a month paid for the active workers of an area, in bulk.
+
+A regency pays a month for 20,000 workers at once, so the rows are written with bulk_create (one
+statement per 5,000) and the workers' `paid_through` moves with a few UPDATEs, not one per worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from campaigns.models import Campaign, FundingSource, month_of
+from enrollment.models import Enrollment, add_months
+from regions.models import Region
+
+from .models import Contribution
+
+BATCH = 5000
+
+
+class CoverageError(Exception):
+    """A coverage action the rules refuse; the message is for the user."""
+
+
+@dataclass
+class Payment:
+    """What paying a month for an area does (or did): how many workers and how much, and who is left out."""
+
+    month: dt.date
+    to_pay: int = 0
+    amount: int = 0
+    already_paid: int = 0
+
+
+def _covered_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
+    """Active enrollments whose coverage includes `month` (from its start month, for the campaign's months)."""
+    following = add_months(month, 1)
+    return enrollments.filter(
+        status=Enrollment.Status.ACTIVE, coverage_starts__lt=following, coverage_ends__gte=following
+    )
+
+
+def _in_area(*, campaign: Campaign, region: Region, by: User) -> QuerySet[Enrollment]:
+    # The service checks reach itself: a CSV or a task calls here as the form does.
+    if not (by.can_manage_agents and by.reaches(region)):
+        raise CoverageError(_("%(region)s is outside your area.") % {"region": region.display_name})
+    return Enrollment.objects.for_user(by).filter(campaign=campaign, village__code__startswith=region.code)
+
+
+def _check_month(campaign: Campaign, month: dt.date) -> dt.date:
+    month = month_of(month)
+    if month > month_of(timezone.localdate()) + dt.timedelta(days=62):
+        raise CoverageError(_("Record payments for months that have come, or the next one."))
+    if month < month_of(campaign.starts_on):
+        raise CoverageError(
+            _("The campaign starts in %(month)s.") % {"month": date_format(campaign.starts_on, "F Y")}
+        )
+    return month
+
+
+def payment_preview(*, campaign: Campaign, region: Region, month: dt.date, by: User) -> Payment:
+    """What recording `month` for the area would do, with the rate in force for each funding kind."""
+    month = _check_month(campaign, month)
+    covered = _covered_in(_in_area(campaign=campaign, region=region, by=by), month)
+    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
+    payment = Payment(month=month, already_paid=covered.filter(Exists(paid)).count())
+    for kind, count in _due_by_kind(covered.exclude(Exists(paid))):
+        payment.to_pay += count
+        payment.amount += count * campaign.rate_for(month, kind)
+    return payment
+
+
+def _due_by_kind(enrollments: QuerySet[Enrollment]) -> list[tuple[str | None, int]]:
+    """How many are due per funding kind (None: no source named): the rate may differ by kind."""
+    return list(enrollments.order_by().values_list("funding_source__kind").annotate(n=Count("pk")))
+
+
+@transaction.atomic
+def contributions_record_month(
+    *,
+    campaign: Campaign,
+    region: Region,
+    month: dt.date,
+    paid_on: dt.date,
+    by: User,
+    funding_source: FundingSource | None = None,
+) -> Payment:
+    """Record `month` as paid for every active enrollment of the campaign in `region` covered that
+    month and not yet paid for it, at the rate in force for the month and each worker's funding kind
+    (or `funding_source`'s, when one source paid for all). Months already paid are left alone."""
+    month = _check_month(campaign, month)
+    if funding_source is not None and funding_source.campaign_id != campaign.pk:
+        raise CoverageError(_("Choose a funding source of this campaign."))
+    covered = _covered_in(_in_area(campaign=campaign, region=region, by=by), month)
+    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
+    payment = Payment(month=month, already_paid=covered.filter(Exists(paid)).count())
+    due = (
+        covered.exclude(Exists(paid))
+        .order_by()
+        .values_list("pk", "funding_source_id", "funding_source__kind")
+    )
+    rows = []
+    for pk, source_id, kind in due.iterator(chunk_size=BATCH):
+        payer_id, payer_kind = (
+            (funding_source.pk, funding_source.kind) if funding_source else (source_id, kind)
+        )
+        amount = campaign.rate_for(month, payer_kind)
+        rows.append(
+            Contribution(
+                enrollment_id=pk,
+                month=month,
+                amount=amount,
+                funding_source_id=payer_id,
+                paid_on=paid_on,
+                recorded_by=by,
+            )
+        )
+        payment.to_pay += 1
+        payment.amount += amount
+        if len(rows) == BATCH:
+            Contribution.objects.bulk_create(rows)
+            rows = []
+    Contribution.objects.bulk_create(rows)
+    move_paid_through(covered, month)
+    return payment
+
+
+def move_paid_through(enrollments: QuerySet[Enrollment], month: dt.date) -> None:
+    """Move `paid_through` on for the enrollments that now have `month` paid right after it, then
+    on through any later months already paid (a late payment closing a gap catches up at once)."""
+    while True:
+        following = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
+        moved = (
+            enrollments.filter(paid_through=add_months(month, -1))
+            .filter(Exists(following))
+            .update(paid_through=month)
+        )
+        if not moved:
+            return
+        month = add_months(month, 1)

@@ -1,0 +1,162 @@
+"""Months paid, in bulk for an area: paid-through, lapse states at month boundaries, rates, scope."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import ContributionRate, FundingSource
+from coverage import services
+from coverage.models import Contribution
+from enrollment.models import CoverageState, Enrollment
+from enrollment.services import enrollment_activate
+from regions.models import Region
+from tests.factories import TODAY, enroll, quota
+
+pytestmark = pytest.mark.django_db
+
+JAN, FEB, MAR, APR, MAY = (dt.date(2026, m, 1) for m in range(1, 6))
+
+
+@pytest.fixture
+def active(campaign, official, agent):
+    """Three active workers in Tanjungsari, one in Cibodas (all of Kec. Pondoksalam), covered from
+    January 2026 for 12 months, paid through January."""
+    campaign.starts_on = dt.date(2025, 12, 1)
+    campaign.save(update_fields=["starts_on"])
+    workers = [enroll(campaign, agent, n) for n in (1, 2, 3)]
+    workers.append(enroll(campaign, official, 4, code="32.14.16.2006"))
+    for n, worker in enumerate(workers):
+        enrollment_activate(
+            enrollment=worker, by=official, kpj_number=f"2501000000{n}", coverage_starts=TODAY
+        )
+    Enrollment.objects.update(
+        coverage_starts=dt.date(2026, 1, 5), coverage_ends=dt.date(2027, 1, 5), paid_through=JAN
+    )
+    return workers
+
+
+def _state(enrollment, today):
+    return Enrollment.objects.get(pk=enrollment.pk).coverage_state(today)
+
+
+def _pay(campaign, code, month, by, **kwargs):
+    return services.contributions_record_month(
+        campaign=campaign, region=Region.objects.get(code=code), month=month, paid_on=TODAY, by=by, **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [
+        (dt.date(2026, 2, 27), CoverageState.PAID),  # February is under way, not yet unpaid
+        (dt.date(2026, 3, 1), CoverageState.LAPSING),  # February ended unpaid
+        (dt.date(2026, 4, 1), CoverageState.AT_RISK),
+        (dt.date(2026, 4, 30), CoverageState.AT_RISK),
+        (dt.date(2026, 5, 1), CoverageState.LAPSED),
+        (dt.date(2026, 12, 1), CoverageState.LAPSED),
+        (dt.date(2027, 2, 1), None),  # coverage over
+    ],
+)
+def test_lapse_states_at_month_boundaries(active, today, state):
+    assert _state(active[0], today) == state
+    in_state = Enrollment.objects.in_coverage_state(state, today) if state and state != "paid" else None
+    if in_state is not None:
+        assert active[0] in in_state and in_state.count() == 4
+
+
+def test_a_late_payment_of_the_missing_months_recovers_a_lapsed_worker(campaign, official, active):
+    may_10 = dt.date(2026, 5, 10)
+    assert _state(active[0], may_10) == CoverageState.LAPSED
+    for month in (FEB, MAR, APR):
+        _pay(campaign, "32.14.16", month, official)
+    assert _state(active[0], may_10) == CoverageState.PAID
+    assert Enrollment.objects.get(pk=active[0].pk).paid_through == APR
+
+
+def test_paying_a_later_month_first_waits_for_the_gap_then_catches_up(campaign, official, active):
+    _pay(campaign, "32.14.16", MAR, official)
+    assert Enrollment.objects.get(pk=active[0].pk).paid_through == JAN  # February is still owed
+    _pay(campaign, "32.14.16", FEB, official)
+    assert Enrollment.objects.get(pk=active[0].pk).paid_through == MAR
+
+
+def test_a_month_is_paid_once_and_the_report_says_so(campaign, official, active):
+    first = _pay(campaign, "32.14.16.2005", FEB, official)
+    assert (first.to_pay, first.already_paid, first.amount) == (3, 0, 3 * 16_800)
+    again = _pay(campaign, "32.14.16", FEB, official)
+    assert (again.to_pay, again.already_paid) == (1, 3)  # only Cibodas's worker was still due
+    assert Contribution.objects.filter(month=FEB).count() == 4
+
+
+def test_the_rate_in_force_for_the_month_and_funding_kind_is_charged(campaign, official, active):
+    csr = FundingSource.objects.create(campaign=campaign, name="CSR PT Taekwang", kind="csr")
+    Enrollment.objects.filter(pk=active[0].pk).update(funding_source=csr)
+    ContributionRate.objects.create(campaign=campaign, starts_on=APR, funding_kind="csr", amount=8_400)
+    for month in (FEB, MAR):
+        _pay(campaign, "32.14.16.2005", month, official)
+    april = _pay(campaign, "32.14.16.2005", APR, official)
+    assert april.amount == 8_400 + 2 * 16_800
+    assert Contribution.objects.get(enrollment=active[0], month=APR).amount == 8_400
+    assert Contribution.objects.get(enrollment=active[0], month=MAR).amount == 16_800
+
+
+def test_payments_stay_inside_the_officials_area(campaign, official, other_official, active):
+    with pytest.raises(services.CoverageError):
+        _pay(campaign, "32.14.16", FEB, other_official)
+    quota(campaign, "32.15.01.1001")
+    with pytest.raises(services.CoverageError):
+        _pay(campaign, "32.15", FEB, official)
+    assert not Contribution.objects.exists()
+
+
+def test_agents_cannot_record_payments(client, agent, campaign, active):
+    with pytest.raises(services.CoverageError):
+        _pay(campaign, "32.14.16.2005", FEB, agent)
+    client.force_login(agent)
+    assert client.get(reverse("coverage:payment_record")).status_code == 403
+
+
+def test_the_payment_page_checks_first_then_records(client, official, campaign, active):
+    client.force_login(official)
+    url = reverse("coverage:payment_record")
+    data = {"campaign": campaign.pk, "region": "32.14.16", "month": "2026-02", "paid_on": TODAY.isoformat()}
+    checked = client.post(url, {**data, "preview": "1"})
+    assert "4 pekerja akan dicatat" in checked.content.decode()
+    assert not Contribution.objects.exists()
+    recorded = client.post(url, {**data, "record": "1"}, follow=True)
+    assert "Februari 2026 dicatat lunas untuk 4 pekerja di Kec. Pondoksalam" in recorded.content.decode()
+    assert Contribution.objects.count() == 4
+
+
+def test_the_behind_list_shows_the_agents_workers_to_chase(client, agent, official, campaign, active):
+    Enrollment.objects.filter(pk=active[3].pk).update(paid_through=dt.date(2025, 12, 1))
+    client.force_login(agent)
+    response = client.get(reverse("coverage:behind_list"))
+    shown = {e.pk for e in response.context["page"]}
+    assert shown == {e.pk for e in active[:3]}  # Cibodas's worker is not in the agent's village
+    assert "Putus (3 bulan atau lebih belum dibayar)" in response.content.decode()
+
+
+def test_the_enrollment_page_shows_paid_through_and_the_state(client, official, active):
+    client.force_login(official)
+    page = client.get(reverse("enrollment:enrollment_detail", args=[active[0].pk])).content.decode()
+    assert "lunas sampai Januari 2026" in page
+    assert "Putus (3 bulan atau lebih belum dibayar)" in page
+
+
+def test_home_pages_and_the_dashboard_count_the_workers_behind(client, agent, official, campaign, active):
+    from dashboards import summary
+
+    today = timezone.localdate()
+    Enrollment.objects.filter(pk=active[3].pk).update(paid_through=dt.date(today.year, today.month, 1))
+    direct = Enrollment.objects.for_user(agent).behind(today).count()
+    client.force_login(agent)
+    assert client.get(reverse("home")).context["behind"] == direct == 3
+    client.force_login(official)
+    assert client.get(reverse("home")).context["behind"] == 3  # Cibodas's worker has paid this month
+    summary.refresh(campaign)
+    dashboard = client.get(reverse("dashboards:campaign_dashboard", args=[campaign.slug]))
+    contributions = next(b for b in dashboard.context["breakdowns"] if b["dimension"] == "coverage")
+    assert dict(contributions["rows"]) == {"Putus (3 bulan atau lebih belum dibayar)": 3, "Lunas": 1}
