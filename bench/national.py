@@ -78,6 +78,7 @@ def main() -> None:
         if not args.downloads_only:
             national_pages.measure(runs=args.runs, only=args.pages)
         national_pages.measure_downloads(only=args.pages)
+        national_pages.measure_payment()
 
 
 if __name__ == "__main__":

@@ -113,6 +113,9 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("money, regency 32.14", f"/dashboards/campaign/{SLUG}/32.14/money/", None, OFFICIALS),
         Page("export page", "/reports/enrollments/?region=32.14"),
         Page("export log", "/reports/exports/", None, OFFICIALS),
+        Page("contributions behind", "/coverage/behind/"),
+        Page("contributions behind, lapsed", "/coverage/behind/?state=lapsed"),
+        Page("payment page", "/coverage/payments/", None, OFFICIALS),
         Page("admin: enrollments", "/admin/enrollment/enrollment/", None, ("admin",), True),
         Page(
             "admin: enrollments, NIK search",
@@ -289,3 +292,34 @@ def measure_downloads(runs: int = 3, only: str = "") -> None:
             f"{peak / 1e6:.1f} | {met} |",
             flush=True,
         )
+
+
+def measure_payment(runs: int = 3) -> None:
+    """Record this month as paid for every active worker of regency 32.14, as its official would,
+    in a transaction rolled back after each run so that the database stays as built."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from campaigns.models import Campaign
+    from coverage.services import contributions_record_month
+    from regions.models import Region
+
+    user = User.objects.get(username="pejabat.32.14")
+    campaign, regency = Campaign.objects.get(slug=SLUG), Region.objects.get(code="32.14")
+    times, paid = [], 0
+    for _ in range(runs):
+        with transaction.atomic():
+            started = time.perf_counter()
+            payment = contributions_record_month(
+                campaign=campaign,
+                region=regency,
+                month=timezone.localdate(),
+                paid_on=timezone.localdate(),
+                by=user,
+            )
+            times.append(time.perf_counter() - started)
+            paid = payment.to_pay
+            transaction.set_rollback(True)
+    print(
+        f"\n| bulk payment, regency 32.14, this month | {paid:,} workers | p50 {statistics.median(times):.2f} s |"
+    )

@@ -108,25 +108,24 @@ class MonthRow:
 
 
 def committed_by_month(campaign: Campaign, codes: list[str]) -> tuple[list[MonthRow], int]:
-    """Contributions due per calendar month for the active workers in the area (each covered from
-    the month of their coverage start for the campaign's months), and the slot holders not yet
-    active, whose months are not known until BPJS activates them."""
+    """Contributions due per calendar month for the active workers in the area, at the rate in force
+    for each month and funding kind (each worker covered from the month of their coverage start for
+    the campaign's months), and the slot holders not yet active, whose months are not known until
+    BPJS activates them."""
     enrollments = Enrollment.objects.filter(_area_q(codes), campaign=campaign).order_by()
     cohorts = (
         enrollments.filter(status=Enrollment.Status.ACTIVE)
-        .values_list(TruncMonth("coverage_starts"))
+        .values_list(TruncMonth("coverage_starts"), "funding_source__kind")
         .annotate(n=Count("pk"))
     )
-    per_month: dict[dt.date, int] = defaultdict(int)
-    for start, count in cohorts:
+    workers: dict[dt.date, int] = defaultdict(int)
+    due: dict[dt.date, int] = defaultdict(int)
+    for start, kind, count in cohorts:
         first = start.replace(day=1) if isinstance(start, dt.date) else start.date().replace(day=1)
         for offset in range(campaign.coverage_months):
-            per_month[add_months(first, offset)] += count
-    waiting = enrollments.filter(
-        status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
-    ).count()
-    rows = [
-        MonthRow(month=month, workers=n, contribution=n * campaign.contribution_per_month)
-        for month, n in sorted(per_month.items())
-    ]
+            month = add_months(first, offset)
+            workers[month] += count
+            due[month] += count * campaign.rate_for(month, kind)
+    waiting = enrollments.filter(status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)).count()
+    rows = [MonthRow(month=month, workers=workers[month], contribution=due[month]) for month in sorted(workers)]
     return rows, waiting

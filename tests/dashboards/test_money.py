@@ -126,3 +126,16 @@ def test_the_realisation_workbook(client, official, campaign, funded):
     assert months[0][1:] == (1, campaign.contribution_per_month)
     assert months[-1] == ("Belum aktif", 4, 4 * cost)
     assert ExportLog.objects.get().kind == "realisation"
+
+
+def test_the_month_sheet_charges_the_rate_in_force_each_month(client, official, campaign, funded):
+    from campaigns.models import ContributionRate, month_of
+    from enrollment.models import add_months
+
+    start = month_of(TODAY)
+    ContributionRate.objects.create(campaign=campaign, starts_on=add_months(start, 3), funding_kind="csr", amount=8_400)
+    client.force_login(official)
+    response = client.get(reverse("dashboards:realisation_export", args=[campaign.slug]))
+    months = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Per bulan"].iter_rows(min_row=4, values_only=True))
+    # The one active worker is paid by PT Taekwang (CSR): full rate for 3 months, then the discount.
+    assert [row[2] for row in months[:12]] == [16_800] * 3 + [8_400] * 9
