@@ -57,6 +57,8 @@ class Breakdown(models.Model):
         SOURCE = "source", _("Paid by")
         # How the active workers' contributions stand: paid up, lapsing, at risk, lapsed.
         COVERAGE = "coverage", _("Contributions")
+        # Workers whose cover overlaps another campaign's: two budgets may be paying for one worker.
+        OVERLAP = "overlap", _("Overlapping cover")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region_code = models.CharField(max_length=13)

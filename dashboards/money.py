@@ -126,6 +126,10 @@ def committed_by_month(campaign: Campaign, codes: list[str]) -> tuple[list[Month
             month = add_months(first, offset)
             workers[month] += count
             due[month] += count * campaign.rate_for(month, kind)
-    waiting = enrollments.filter(status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)).count()
-    rows = [MonthRow(month=month, workers=workers[month], contribution=due[month]) for month in sorted(workers)]
+    waiting = enrollments.filter(
+        status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED)
+    ).count()
+    rows = [
+        MonthRow(month=month, workers=workers[month], contribution=due[month]) for month in sorted(workers)
+    ]
     return rows, waiting

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Coalesce, Left, TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Quota
-from enrollment.models import CoverageState, Enrollment, add_months
+from enrollment.models import CoverageState, Enrollment, add_months, overlapping_others
 
 from .models import Breakdown, BreakdownRefresh
 
@@ -47,6 +47,9 @@ def age_band(on: dt.date) -> Case:
     return Case(*whens, default=Value(f"{AGE_BOUNDS[-1]}+"), output_field=CharField())
 
 
+OVERLAPPING = "overlap"
+
+
 def coverage_state(today: dt.date) -> Case:
     """An expression giving an active enrollment's contribution state on `today` (CoverageState)."""
     last_month = add_months(today.replace(day=1), -1)
@@ -69,6 +72,11 @@ def dimension_values(today: dt.date) -> dict[str, object]:
         Breakdown.Dimension.DAY: Cast(TruncDate("entered_at"), CharField()),
         Breakdown.Dimension.SOURCE: Coalesce(Cast("funding_source_id", CharField()), Value("none")),
         Breakdown.Dimension.COVERAGE: coverage_state(today),
+        Breakdown.Dimension.OVERLAP: Case(
+            When(Exists(overlapping_others()), then=Value(OVERLAPPING)),
+            default=Value("none"),
+            output_field=CharField(),
+        ),
     }
 
 

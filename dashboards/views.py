@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
@@ -172,6 +173,10 @@ LABELS = {
     Breakdown.Dimension.SEX: dict(Worker.Sex.choices),
     Breakdown.Dimension.FUNDING: dict(FundingSource.Kind.choices),
     Breakdown.Dimension.COVERAGE: dict(CoverageState.choices),
+    Breakdown.Dimension.OVERLAP: {
+        summary.OVERLAPPING: gettext_lazy("Covered by another campaign too"),
+        "none": gettext_lazy("Only by this campaign"),
+    },
 }
 
 

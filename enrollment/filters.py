@@ -61,6 +61,9 @@ class ReviewFilter(EnrollmentFilter):
     other_district = CheckboxFilter(
         label=_("Only NIKs issued in another district"), method="filter_other_district", required=False
     )
+    overlap = CheckboxFilter(
+        label=_("Only workers covered by another campaign too"), method="filter_overlap", required=False
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -70,3 +73,6 @@ class ReviewFilter(EnrollmentFilter):
 
     def filter_other_district(self, queryset, name, value):
         return queryset.nik_from_other_district() if value else queryset
+
+    def filter_overlap(self, queryset, name, value):
+        return queryset.filter(overlap=True) if value else queryset

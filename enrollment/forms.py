@@ -211,6 +211,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         quotas = open_quotas_for(user)
         self.fields["quota"].queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
@@ -238,7 +239,36 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
             if born and (problem := age_problem(quota.campaign, born, timezone.localdate())):
                 self.add_error("birth_date", problem)
             self.add_region_warnings(quota.village)
+            self.add_overlap_warnings(quota.campaign)
         return data
+
+    def add_overlap_warnings(self, campaign: Campaign) -> None:
+        """Already covered for part of this campaign's period by another: a warning for the agent (the
+        official sees the flag in the review queue). The other campaign is named only inside the
+        user's area."""
+        check = getattr(self, "nik_check", None)
+        if not check or not check.valid:
+            return
+        for other in (
+            Enrollment.objects.filter(worker__nik=check.nik)
+            .overlapping(campaign)
+            .select_related("campaign", "village")
+        ):
+            if self.user.reaches(other.village):
+                self.warnings.append(
+                    _(
+                        "This worker is already covered for part of this period by %(campaign)s in "
+                        "%(village)s: check that two budgets do not pay for one worker."
+                    )
+                    % {"campaign": other.campaign.name, "village": other.village.display_name}
+                )
+            else:
+                self.warnings.append(
+                    _(
+                        "This worker is already covered for part of this period by another campaign: "
+                        "check that two budgets do not pay for one worker."
+                    )
+                )
 
     def declaration(self) -> dict:
         return {**super().declaration(), "declared_not_hospitalised": self.cleaned_data["not_hospitalised"]}

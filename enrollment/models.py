@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Left, Replace, Substr
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +171,25 @@ def unpaid_months(paid_through: dt.date, today: dt.date) -> int:
     return max(0, (last.year - paid_through.year) * 12 + last.month - paid_through.month)
 
 
+def overlap_q(starts_on, ends_on) -> Q:
+    """Enrollments whose cover overlaps the period from `starts_on` to `ends_on` (dates or OuterRefs)."""
+    return Q(status=Enrollment.Status.ACTIVE, coverage_starts__lte=ends_on, coverage_ends__gt=starts_on) | Q(
+        status__in=(Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED),
+        campaign__starts_on__lte=ends_on,
+        campaign__ends_on__gte=starts_on,
+    )
+
+
+def overlapping_others() -> EnrollmentQuerySet:
+    """For an enrollment outside (OuterRef): the worker's other slot-holding enrollments whose cover
+    overlaps its campaign's period."""
+    return (
+        Enrollment.objects.filter(worker=OuterRef("worker"), status__in=Enrollment.SLOT_HOLDING)
+        .exclude(campaign=OuterRef("campaign"))
+        .filter(overlap_q(OuterRef("campaign__starts_on"), OuterRef("campaign__ends_on")))
+    )
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def for_user(self, user: User) -> EnrollmentQuerySet:
         return self.filter(reach_q(user, "village__code"))
@@ -216,6 +235,21 @@ class EnrollmentQuerySet(models.QuerySet):
             CoverageState.LAPSED: Q(paid_through__lte=add_months(last_month, -3)),
         }[state]
         return self.covering(today).filter(unpaid)
+
+    def overlapping(self, campaign: Campaign) -> EnrollmentQuerySet:
+        """Slot-holding enrollments in other campaigns whose cover overlaps `campaign`'s period: the
+        coverage dates once active, the campaign's period before. Two budgets paying for one worker
+        (Kudus and Penajam Paser Utara warn their villages about it)."""
+        return (
+            self.holding_slots()
+            .exclude(campaign=campaign)
+            .filter(overlap_q(campaign.starts_on, campaign.ends_on))
+        )
+
+    def with_overlap(self) -> EnrollmentQuerySet:
+        """Each enrollment with `overlap`: whether the worker has another slot-holding enrollment whose
+        cover overlaps this one's campaign period (a flag for the official to decide on)."""
+        return self.annotate(overlap=Exists(overlapping_others()))
 
     def reserves(self) -> EnrollmentQuerySet:
         """The reserve list (cadangan), first entered first."""

@@ -473,6 +473,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     enrollments = (
         Enrollment.objects.for_user(request.user)
         .filter(status=status)
+        .with_overlap()
         .select_related("worker", "village__parent", "campaign", "entered_by")
     )
     filterset = ReviewFilter(request.GET, queryset=enrollments, user=request.user)
