@@ -505,7 +505,15 @@ class Enrollment(models.Model):
         return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
 
     def can_renew(self, user: User) -> bool:
-        return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
+        return self.status == self.Status.ACTIVE and self.is_overseen_by(user) and not self.is_renewed
+
+    @cached_property
+    def is_renewed(self) -> bool:
+        """Already renewed into a later campaign (an open renewal): not offered renewal again. Lists
+        annotate `renewed` for the whole page."""
+        if "renewed" in self.__dict__:
+            return self.__dict__["renewed"]
+        return self.renewals.filter(status__in=self.OPEN).exists()
 
     def can_correct(self, user: User) -> bool:
         """The declaration may be corrected until an official has checked it, by its agent or an official."""

@@ -434,6 +434,8 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
     try:
         with transaction.atomic():
             enrollment = _locked(enrollment)
+            if enrollment.is_renewed:
+                raise EnrollmentError(_("This worker has been renewed already."))
             _refuse_unless(enrollment, enrollment.can_renew(by), by)
             declaration = {name: getattr(enrollment, name) for name in Enrollment.DECLARED}
             heirs = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/bulk/", views.review_bulk, name="review_bulk"),
     path("expiring/", views.expiring_list, name="expiring_list"),
+    path("expiring/renew/", views.renew_bulk, name="renew_bulk"),
     path("quotas/<int:pk>/promote/", views.quota_promote, name="quota_promote"),
     path("<int:pk>/", views.enrollment_detail, name="enrollment_detail"),
     path("<int:pk>/edit/", views.enrollment_edit, name="enrollment_edit"),

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -563,6 +563,7 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
             status=Enrollment.Status.ACTIVE,
             coverage_ends__range=(today, today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
         )
+        .annotate(renewed=Exists(Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN)))
         .select_related("worker", "village", "campaign")
         .order_by("coverage_ends", "pk")
     )
@@ -575,7 +576,42 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
         enrollment.renew_options = [
             c for c in renewable[enrollment.village_id] if c.pk != enrollment.campaign_id
         ]
-    return render(request, "enrollment/expiring_list.html", {"page": page, "days": EXPIRING_WITHIN_DAYS})
+    # The campaigns any row of the page can go into, for renewing the ticked rows at once.
+    targets = {c.pk: c for options in renewable.values() for c in options}
+    context = {"page": page, "days": EXPIRING_WITHIN_DAYS, "targets": sorted(targets.values(), key=lambda c: c.name)}
+    return render(request, "enrollment/expiring_list.html", context)
+
+
+@official_required
+@require_POST
+def renew_bulk(request: HttpRequest) -> HttpResponse:
+    """Renew the ticked workers into one campaign, each in its own transaction so one refusal (a full
+    village, no quota there, already renewed) stops none; the report names who was not renewed, and why."""
+    chosen = parse_ids([request.POST.get("campaign", "")])
+    campaign = Campaign.objects.for_user(request.user).active().filter(pk__in=chosen).first()
+    if campaign is None:
+        messages.error(request, _("Choose an active campaign with a quota in this village."))
+        return _back(request, reverse("enrollment:expiring_list"))
+    ids = parse_ids(request.POST.getlist("selected"))
+    enrollments = Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")
+    renewed = 0
+    for enrollment in enrollments.order_by("pk"):
+        try:
+            services.enrollment_renew(enrollment=enrollment, campaign=campaign, by=request.user)
+        except services.EnrollmentError as refused:
+            messages.error(request, f"{enrollment.display_name}: {refused}")
+        else:
+            renewed += 1
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s worker renewed into %(campaign)s.",
+            "%(count)s workers renewed into %(campaign)s.",
+            renewed,
+        )
+        % {"count": renewed, "campaign": campaign.name},
+    )
+    return _back(request, reverse("enrollment:expiring_list"))
 
 
 @official_required

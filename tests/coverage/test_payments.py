@@ -21,7 +21,7 @@ JAN, FEB, MAR, APR, MAY = (dt.date(2026, m, 1) for m in range(1, 6))
 
 @pytest.fixture
 def active(campaign, official, agent):
-    """Three active workers in Tanjungsari, one in Cibodas (all of Kec. Pondoksalam), covered from
+    """Three active workers in Tanjungsari, one in Salammulya (all of Kec. Pondoksalam), covered from
     January 2026 for 12 months, paid through January."""
     campaign.starts_on = dt.date(2025, 12, 1)
     campaign.save(update_fields=["starts_on"])
@@ -86,7 +86,7 @@ def test_a_month_is_paid_once_and_the_report_says_so(campaign, official, active)
     first = _pay(campaign, "32.14.16.2005", FEB, official)
     assert (first.to_pay, first.already_paid, first.amount) == (3, 0, 3 * 16_800)
     again = _pay(campaign, "32.14.16", FEB, official)
-    assert (again.to_pay, again.already_paid) == (1, 3)  # only Cibodas's worker was still due
+    assert (again.to_pay, again.already_paid) == (1, 3)  # only Salammulya's worker was still due
     assert Contribution.objects.filter(month=FEB).count() == 4
 
 
@@ -135,7 +135,7 @@ def test_the_behind_list_shows_the_agents_workers_to_chase(client, agent, offici
     client.force_login(agent)
     response = client.get(reverse("coverage:behind_list"))
     shown = {e.pk for e in response.context["page"]}
-    assert shown == {e.pk for e in active[:3]}  # Cibodas's worker is not in the agent's village
+    assert shown == {e.pk for e in active[:3]}  # Salammulya's worker is not in the agent's village
     assert "Putus (3 bulan atau lebih belum dibayar)" in response.content.decode()
 
 
@@ -155,7 +155,7 @@ def test_home_pages_and_the_dashboard_count_the_workers_behind(client, agent, of
     client.force_login(agent)
     assert client.get(reverse("home")).context["behind"] == direct == 3
     client.force_login(official)
-    assert client.get(reverse("home")).context["behind"] == 3  # Cibodas's worker has paid this month
+    assert client.get(reverse("home")).context["behind"] == 3  # Salammulya's worker has paid this month
     summary.refresh(campaign)
     dashboard = client.get(reverse("dashboards:campaign_dashboard", args=[campaign.slug]))
     contributions = next(b for b in dashboard.context["breakdowns"] if b["dimension"] == "coverage")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def funded(campaign, official, agent):
     """PT Taekwang pledges 3 workers (Rp 604,800); the regency pays for others. In Tanjungsari 2 are
-    on Taekwang (one active), 1 on the regency, 1 cancelled on Taekwang; in Cibodas 1 on Taekwang and
+    on Taekwang (one active), 1 on the regency, 1 cancelled on Taekwang; in Salammulya 1 on Taekwang and
     1 naming no source: 5 holding a slot."""
     csr = FundingSource.objects.create(
         campaign=campaign, name="CSR PT Taekwang", kind="csr", workers=3, amount=604_800
@@ -133,9 +133,15 @@ def test_the_month_sheet_charges_the_rate_in_force_each_month(client, official, 
     from enrollment.models import add_months
 
     start = month_of(TODAY)
-    ContributionRate.objects.create(campaign=campaign, starts_on=add_months(start, 3), funding_kind="csr", amount=8_400)
+    ContributionRate.objects.create(
+        campaign=campaign, starts_on=add_months(start, 3), funding_kind="csr", amount=8_400
+    )
     client.force_login(official)
     response = client.get(reverse("dashboards:realisation_export", args=[campaign.slug]))
-    months = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Per bulan"].iter_rows(min_row=4, values_only=True))
+    months = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Per bulan"].iter_rows(
+            min_row=4, values_only=True
+        )
+    )
     # The one active worker is paid by PT Taekwang (CSR): full rate for 3 months, then the discount.
     assert [row[2] for row in months[:12]] == [16_800] * 3 + [8_400] * 9

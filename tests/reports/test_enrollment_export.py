@@ -20,7 +20,7 @@ EXPORT = reverse("reports:enrollment_export")
 
 @pytest.fixture
 def enrolled(campaign, official, other_official, agent):
-    """Three workers in Tanjungsari (one active), one in Cibodas, one in Karawang (another regency)."""
+    """Three workers in Tanjungsari (one active), one in Salammulya, one in Karawang (another regency)."""
     rows = [enroll(campaign, agent, n, full_name=f"Pekerja {n}") for n in (1, 2, 3)]
     rows.append(enroll(campaign, official, 4, code="32.14.16.2006", full_name="Pekerja 4"))
     enrollment_activate(enrollment=rows[0], by=official, kpj_number="25010000001", coverage_starts=TODAY)
@@ -160,7 +160,7 @@ def test_rows_are_read_in_chunks_without_losing_or_repeating_one(
 
     monkeypatch.setattr(lists, "VILLAGES_PER_FETCH", 1)
     in_area = Enrollment.objects.for_user(official)
-    with django_assert_num_queries(3):  # the villages, then Tanjungsari's 3 rows, then Cibodas's 1
+    with django_assert_num_queries(3):  # the villages, then Tanjungsari's 3 rows, then Salammulya's 1
         rows = list(lists.enrollment_rows(in_area))
     assert [row["pk"] for row in rows] == list(
         in_area.order_by("village_id", "pk").values_list("pk", flat=True)

@@ -22,7 +22,7 @@ def recap_url(campaign):
 
 @pytest.fixture
 def workers(campaign, agent, official):
-    """Three enrolled in Tanjungsari (one active with a KPJ), one cancelled, one in Cibodas."""
+    """Three enrolled in Tanjungsari (one active with a KPJ), one cancelled, one in Salammulya."""
     asep, _, _ = (
         enroll(campaign, agent, n, full_name=name) for n, name in ((1, "Asep"), (2, "Budi"), (3, "Cucu"))
     )
