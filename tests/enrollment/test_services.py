@@ -213,7 +213,7 @@ def test_renewing_enrolls_the_same_worker_in_a_later_campaign(campaign, tanjungs
 
     assert (renewed.worker, renewed.village, renewed.status) == (enrollment.worker, tanjungsari, "registered")
     assert filled(later, tanjungsari) == 1
-    with pytest.raises(EnrollmentError, match="sudah diperpanjang"):  # once renewed, not again
+    with pytest.raises(EnrollmentError, match="renewed already"):  # once renewed, not again
         enrollment_renew(enrollment=enrollment, campaign=later, by=official)
 
 
