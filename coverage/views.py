@@ -69,7 +69,7 @@ def behind_list(request: HttpRequest) -> HttpResponse:
     form = BehindFilterForm(request.GET or None)
     state = form.cleaned_data.get("state") if form.is_valid() else ""
     region = form.cleaned_data.get("region", "").strip() if form.is_valid() else ""
-    enrollments = Enrollment.objects.for_user(request.user)
+    enrollments = Enrollment.objects.for_user_by_villages(request.user)
     enrollments = enrollments.in_coverage_state(state, today) if state else enrollments.behind(today)
     if region:
         enrollments = enrollments.filter(village__code__startswith=region)

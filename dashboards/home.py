@@ -57,10 +57,8 @@ def _agent_numbers(user) -> dict:
 
 def _behind(user, today: dt.date) -> dict:
     """Active workers in the user's area with months unpaid, counted up to COUNT_CAP: whom to chase."""
-    return {
-        "behind": Enrollment.objects.for_user(user).behind(today)[: COUNT_CAP + 1].count(),
-        "count_cap": COUNT_CAP,
-    }
+    behind = Enrollment.objects.for_user_by_villages(user).behind(today)
+    return {"behind": behind[: COUNT_CAP + 1].count(), "count_cap": COUNT_CAP}
 
 
 def _official_numbers(user) -> dict:

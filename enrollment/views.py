@@ -563,7 +563,9 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
             status=Enrollment.Status.ACTIVE,
             coverage_ends__range=(today, today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
         )
-        .annotate(renewed=Exists(Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN)))
+        .annotate(
+            renewed=Exists(Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN))
+        )
         .select_related("worker", "village", "campaign")
         .order_by("coverage_ends", "pk")
     )
@@ -578,7 +580,11 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
         ]
     # The campaigns any row of the page can go into, for renewing the ticked rows at once.
     targets = {c.pk: c for options in renewable.values() for c in options}
-    context = {"page": page, "days": EXPIRING_WITHIN_DAYS, "targets": sorted(targets.values(), key=lambda c: c.name)}
+    context = {
+        "page": page,
+        "days": EXPIRING_WITHIN_DAYS,
+        "targets": sorted(targets.values(), key=lambda c: c.name),
+    }
     return render(request, "enrollment/expiring_list.html", context)
 
 
@@ -593,7 +599,9 @@ def renew_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose an active campaign with a quota in this village."))
         return _back(request, reverse("enrollment:expiring_list"))
     ids = parse_ids(request.POST.getlist("selected"))
-    enrollments = Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")
+    enrollments = (
+        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")
+    )
     renewed = 0
     for enrollment in enrollments.order_by("pk"):
         try:

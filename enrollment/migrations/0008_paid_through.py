@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='enrollment',
-            index=models.Index(fields=['status', 'paid_through'], name='enrollment_status_paid'),
+            index=models.Index(fields=['status', 'paid_through', 'id'], name='enrollment_status_paid'),
         ),
         migrations.RunPython(nothing_paid_yet, migrations.RunPython.noop),
     ]

@@ -160,3 +160,9 @@ def test_home_pages_and_the_dashboard_count_the_workers_behind(client, agent, of
     dashboard = client.get(reverse("dashboards:campaign_dashboard", args=[campaign.slug]))
     contributions = next(b for b in dashboard.context["breakdowns"] if b["dimension"] == "coverage")
     assert dict(contributions["rows"]) == {"Putus (3 bulan atau lebih belum dibayar)": 3, "Lunas": 1}
+
+
+@pytest.mark.parametrize("who", ["agent", "official", "other_official"])
+def test_the_village_list_scope_is_for_users_scope(request, who, active):
+    user = request.getfixturevalue(who)
+    assert set(Enrollment.objects.for_user_by_villages(user)) == set(Enrollment.objects.for_user(user))
