@@ -57,7 +57,7 @@ def _agent_numbers(user) -> dict:
 
 def _behind(user, today: dt.date) -> dict:
     """Active workers in the user's area with months unpaid, counted up to COUNT_CAP: whom to chase."""
-    behind = Enrollment.objects.for_user_by_villages(user).behind(today)
+    behind = Enrollment.objects.for_user_by_villages(user).behind(today).order_by()  # counted, not sorted
     return {"behind": behind[: COUNT_CAP + 1].count(), "count_cap": COUNT_CAP}
 
 

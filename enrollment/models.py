@@ -451,6 +451,8 @@ class Enrollment(models.Model):
             # With the id, so "oldest debt first" pages through the index without sorting the
             # hundreds of thousands that share a paid-through month (bench/RESULTS.md).
             models.Index(fields=["status", "paid_through", "id"], name="enrollment_status_paid"),
+            # The same for an area: its villages' active workers by paid-through month.
+            models.Index(fields=["village", "status", "paid_through"], name="enrollment_village_paid"),
         ]
 
     def __str__(self) -> str:

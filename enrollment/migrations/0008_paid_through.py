@@ -45,5 +45,9 @@ class Migration(migrations.Migration):
             model_name='enrollment',
             index=models.Index(fields=['status', 'paid_through', 'id'], name='enrollment_status_paid'),
         ),
+        migrations.AddIndex(
+            model_name='enrollment',
+            index=models.Index(fields=['village', 'status', 'paid_through'], name='enrollment_village_paid'),
+        ),
         migrations.RunPython(nothing_paid_yet, migrations.RunPython.noop),
     ]
