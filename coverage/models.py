@@ -44,3 +44,72 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} {self.month:%Y-%m}: {self.amount}"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def for_user(self, user) -> ClaimQuerySet:
+        return self.filter(enrollment__in=Enrollment.objects.for_user(user))
+
+    def totals(self) -> dict[str, int]:
+        """Claims (refused ones left out) and the amount paid, in one query."""
+        sums = self.aggregate(
+            claims=models.Count("pk", filter=~Q(status=Claim.Status.REFUSED)),
+            paid=models.Sum("amount", filter=Q(status=Claim.Status.PAID)),
+        )
+        return {key: value or 0 for key, value in sums.items()}
+
+
+class Claim(models.Model):
+    """A benefit claimed for an enrolled worker or their heirs, recorded for follow-up and impact
+    reports: submitted, then paid or refused with a reason."""
+
+    class Kind(models.TextChoices):
+        JKM_DEATH = "jkm_death", _("JKM death benefit (Rp 42,000,000)")
+        JKK_CARE = "jkk_care", _("JKK work-accident care")
+        JKK_DEATH = "jkk_death", _("JKK death from a work accident (48 x declared income)")
+        SCHOLARSHIP = "scholarship", _("Children's scholarship")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        PAID = "paid", _("Paid")
+        REFUSED = "refused", _("Refused")
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="claims"
+    )
+    kind = models.CharField(_("benefit"), max_length=12, choices=Kind.choices)
+    event_on = models.DateField(
+        _("date of the event"), help_text=_("The death, the accident, or the school year.")
+    )
+    heir = models.ForeignKey(
+        "enrollment.Heir", verbose_name=_("paid to (heir)"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    documents = models.JSONField(_("documents received"), default=list, blank=True)
+    # Set at entry: the event falls outside a covered, paid month, where claims stall (Sidoarjo).
+    outside_cover = models.BooleanField(_("event outside a covered, paid month"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.CharField(_("reason for refusal"), max_length=250, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(_("paid or refused on"), null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-event_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""), name="coverage_claim_refusal_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.event_on}: {self.amount}"

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
@@ -14,10 +16,16 @@ from config.pagination import CappedPaginator
 from enrollment.models import CoverageState, Enrollment
 from enrollment.views import COVERAGE_BADGE
 
-from . import services
-from .forms import BehindFilterForm, PaymentForm
+from . import claims, services
+from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm
+from .models import Claim
 
 PER_PAGE = 50
+CLAIM_BADGE = {
+    Claim.Status.SUBMITTED: "text-bg-info",
+    Claim.Status.PAID: "text-bg-success",
+    Claim.Status.REFUSED: "text-bg-secondary",
+}
 
 
 @official_required
@@ -79,3 +87,70 @@ def behind_list(request: HttpRequest) -> HttpResponse:
         enrollment.state = CoverageState(enrollment.coverage_state(today))
         enrollment.state_badge = COVERAGE_BADGE[enrollment.state]
     return render(request, "coverage/behind_list.html", {"page": page, "filter": form, "today": today})
+
+
+@official_required
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a benefit claim for a worker the official oversees."""
+    enrollment = get_object_or_404(
+        Enrollment.objects.for_user(request.user).select_related("village", "worker"), pk=pk
+    )
+    if not enrollment.can_claim(request.user):
+        raise PermissionDenied
+    form = ClaimForm(request.POST or None, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            claim = claims.claim_record(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        except services.CoverageError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Claim recorded."))
+            if claim.outside_cover:
+                messages.warning(
+                    request,
+                    _(
+                        "The event falls outside a covered, paid month: BPJS will not pay until the "
+                        "missing contributions are paid."
+                    ),
+                )
+            return redirect("coverage:claim_list")
+    return render(request, "coverage/claim_form.html", {"form": form, "enrollment": enrollment})
+
+
+@official_required
+@reads_from_replica
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """The claims of the official's area, newest event first, with what has been paid."""
+    in_area = Claim.objects.for_user(request.user)
+    listed = in_area.select_related("enrollment__village", "enrollment__campaign", "heir")
+    page = CappedPaginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "totals": in_area.totals(),
+        "decision_form": DecisionForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "coverage/claim_list.html", context)
+
+
+@official_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.for_user(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose paid or refused."))
+        return redirect("coverage:claim_list")
+    try:
+        claims.claim_decide(
+            claim=claim,
+            paid=form.cleaned_data["decision"] == "paid",
+            by=request.user,
+            on=form.cleaned_data["decided_on"] or timezone.localdate(),
+            reason=form.cleaned_data["reason"],
+        )
+    except services.CoverageError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Claim updated."))
+    return redirect("coverage:claim_list")

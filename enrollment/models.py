@@ -517,6 +517,10 @@ class Enrollment(models.Model):
     def can_reject(self, user: User) -> bool:
         return self.status in self.REJECTABLE and self.is_overseen_by(user) and not self.quota.locks_out(user)
 
+    def can_claim(self, user: User) -> bool:
+        """A benefit is claimed for a worker who has been a member (activated), by an official over them."""
+        return self.coverage_starts is not None and self.is_overseen_by(user)
+
     def can_hand_over_card(self, user: User) -> bool:
         return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
 

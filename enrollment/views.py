@@ -250,7 +250,16 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "heir_changes": _changes(heir_history.order_by("-history_date", "-history_id"), by="id"),
         "can": {
             action: getattr(enrollment, f"can_{action}")(request.user)
-            for action in ("verify", "activate", "reject", "hand_over_card", "correct", "cancel", "erase")
+            for action in (
+                "verify",
+                "activate",
+                "reject",
+                "hand_over_card",
+                "correct",
+                "cancel",
+                "erase",
+                "claim",
+            )
         },
         **_coverage(enrollment),
         # Why the list can no longer be changed here, when its village has signed it off.

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
+from coverage.models import Claim
 from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
@@ -57,6 +58,7 @@ class World:
     active: dict[str, Enrollment]
     agent: dict[str, User]
     signature: dict[str, SignoffStep]
+    claim: dict[str, Claim]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -120,7 +122,15 @@ def world(purwakarta) -> World:
         "admin": admin,
     }
     agents = {IN: agent, OUT: other_agent}
-    return World(users, campaigns, following, quotas, shared_quotas, enrollments, actives, agents, signatures)
+    claims = {
+        side: Claim.objects.create(
+            enrollment=actives[side], kind="jkm_death", event_on=TODAY, amount=42_000_000, recorded_by=admin
+        )
+        for side in (IN, OUT)
+    }
+    return World(
+        users, campaigns, following, quotas, shared_quotas, enrollments, actives, agents, signatures, claims
+    )
 
 
 # What each pattern is about: (the object's side → URL kwargs), whether the page is for officials
@@ -203,6 +213,9 @@ OBJECTS = {
     "dashboards:region_realisation_export": _village_of_shared,
     "coverage:payment_record": None,
     "coverage:behind_list": None,
+    "coverage:claim_list": None,
+    "coverage:claim_create": _active,
+    "coverage:claim_decide": lambda w, side: {"pk": w.claim[side].pk},
     "reports:enrollment_export": None,
     "reports:export_log": None,
     "reports:village_recap": _village_list,
@@ -228,6 +241,9 @@ OFFICIALS_ONLY = {
     "dashboards:region_realisation_export",
     "reports:export_log",
     "coverage:payment_record",
+    "coverage:claim_list",
+    "coverage:claim_create",
+    "coverage:claim_decide",
     "campaigns:campaign_create",
     "campaigns:campaign_edit",
     "campaigns:campaign_activate",
@@ -256,6 +272,7 @@ POST_ONLY = {
     "accounts:agent_active",
     "enrollment:review_bulk",
     "enrollment:renew_bulk",
+    "coverage:claim_decide",
     "enrollment:quota_promote",
     "enrollment:enrollment_verify",
     "enrollment:enrollment_activate",
@@ -289,6 +306,8 @@ def post_data(name: str, w: World, side: str) -> dict:
         "enrollment:enrollment_cancel": {"reason": "walk"},
         "reports:recap_sign_off": {"village_head": "H. Walk", "signed_on": today},
         "reports:recap_reopen": {"reason": "walk"},
+        "coverage:claim_create": {"kind": "jkm_death", "event_on": today},
+        "coverage:claim_decide": {"decision": "paid"},
         # The month the world's active worker is covered in, for the campaign and village of `side`.
         "coverage:payment_record": {
             "campaign": w.campaign[side].pk,
