@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, month_of
 from config.forms import BootstrapForm
+from config.uploads import CsvUploadForm
 from enrollment.forms import DATE_INPUT
 from enrollment.models import CoverageState, Enrollment, Heir
 from regions.forms import RegionCodeField
@@ -123,3 +124,27 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("paid", _("Paid")), ("refused", _("Refused"))])
     decided_on = forms.DateField(label=_("On"), widget=DATE_INPUT, required=False)
     reason = forms.CharField(label=_("Reason for refusal"), max_length=250, required=False)
+
+
+class PaymentUploadForm(CsvUploadForm):
+    help_text = _("One line per worker and month: NIK,month (e.g. 3214161508950001,2026-03).")
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
+
+    field_order = ["campaign", "paid_on", "file"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(user).exclude(
+            status=Campaign.Status.DRAFT
+        )
+        self.initial.setdefault("paid_on", timezone.localdate())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("The payment date cannot be in the future."))
+        return paid_on

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, month_of
+from config.uploads import LineProblems, csv_lines
 from enrollment.models import Enrollment, add_months
+from enrollment.nik import nik_digits
 from regions.models import Region
 
 from .models import Contribution
@@ -33,7 +35,7 @@ class CoverageError(Exception):
 class Payment:
     """What paying a month for an area does (or did): how many workers and how much, and who is left out."""
 
-    month: dt.date
+    month: dt.date | None  # None: the months of a file
     to_pay: int = 0
     amount: int = 0
     already_paid: int = 0
@@ -148,3 +150,91 @@ def move_paid_through(enrollments: QuerySet[Enrollment], month: dt.date) -> None
         if not moved:
             return
         month = add_months(month, 1)
+
+
+class PaymentFileError(CoverageError):
+    """A payments file with problems: nothing was recorded; the problems are by line."""
+
+    def __init__(self, problems: LineProblems):
+        self.problems = problems
+        super().__init__(_("Nothing was recorded: correct these lines and upload the file again."))
+
+
+def _month_in(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m", "%Y-%m-%d", "%m/%Y", "%d/%m/%Y"):
+        try:
+            return month_of(dt.datetime.strptime(text, pattern).date())
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date, by: User) -> Payment:
+    """Record the months of a CSV of `NIK,month` lines (2026-03 or 03/2026), as a branch office or a
+    village treasurer sends them: every line is checked first, and one bad line records nothing.
+    A month already paid is skipped and counted."""
+    if not by.can_manage_agents:
+        raise CoverageError(_("Only officials record payments."))
+    problems, wanted = LineProblems(), []
+    for line, cells in csv_lines(text):
+        if isinstance(cells, Exception) or not any(cells):
+            if isinstance(cells, Exception):
+                problems.add(line, _("the line cannot be read"))
+            continue
+        if line == 1 and cells[0].lower() == "nik":
+            continue  # a header
+        nik, month = nik_digits(cells[0]), _month_in(cells[1]) if len(cells) > 1 else None
+        if len(nik) != 16 or not nik.isdigit():
+            problems.add(line, _("%(value)s is not a NIK of 16 digits") % {"value": cells[0][:30]})
+        elif month is None:
+            problems.add(line, _("write the month as 2026-03"))
+        else:
+            wanted.append((line, nik, month))
+    actives = {
+        row["worker__nik"]: row
+        for row in Enrollment.objects.for_user(by)
+        .filter(
+            campaign=campaign, status=Enrollment.Status.ACTIVE, worker__nik__in={nik for _, nik, _ in wanted}
+        )
+        .values(
+            "pk",
+            "worker__nik",
+            "funding_source_id",
+            "funding_source__kind",
+            "coverage_starts",
+            "coverage_ends",
+        )
+    }
+    ids = [row["pk"] for row in actives.values()]
+    paid = set(Contribution.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", "month"))
+    payment, rows = Payment(month=None), []
+    for line, nik, month in wanted:
+        row = actives.get(nik)
+        if row is None:
+            problems.add(line, _("no active worker of this campaign in your area has this NIK"))
+        elif not month_of(row["coverage_starts"]) <= month < month_of(row["coverage_ends"]):
+            problems.add(
+                line, _("the worker is not covered in %(month)s") % {"month": date_format(month, "F Y")}
+            )
+        elif (row["pk"], month) in paid:
+            payment.already_paid += 1
+        else:
+            paid.add((row["pk"], month))  # a line twice in the file is paid once
+            amount = campaign.rate_for(month, row["funding_source__kind"])
+            rows.append(
+                Contribution(
+                    enrollment_id=row["pk"], month=month, amount=amount,
+                    funding_source_id=row["funding_source_id"], paid_on=paid_on, recorded_by=by,
+                )
+            )  # fmt: skip
+            payment.to_pay += 1
+            payment.amount += amount
+    if problems:
+        raise PaymentFileError(problems)
+    Contribution.objects.bulk_create(rows, batch_size=BATCH)
+    for month in sorted({row.month for row in rows}):
+        move_paid_through(
+            Enrollment.objects.filter(pk__in=[r.enrollment_id for r in rows if r.month == month]), month
+        )
+    return payment

@@ -17,7 +17,7 @@ from enrollment.models import CoverageState, Enrollment
 from enrollment.views import COVERAGE_BADGE
 
 from . import claims, services
-from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm
+from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm, PaymentUploadForm
 from .models import Claim
 
 PER_PAGE = 50
@@ -31,8 +31,10 @@ CLAIM_BADGE = {
 @official_required
 def payment_record(request: HttpRequest) -> HttpResponse:
     """A month paid for the area's active workers: first what it would do (workers, amount at the
-    rate in force), then, confirmed, the record."""
-    form = PaymentForm(request.POST or None, user=request.user)
+    rate in force), then, confirmed, the record. Or a file of NIK,month lines."""
+    uploading = "upload" in request.POST
+    form = PaymentForm(None if uploading else request.POST or None, user=request.user)
+    upload = PaymentUploadForm(request.POST if uploading else None, request.FILES or None, user=request.user)
     preview = None
     if form.is_valid():
         data = form.cleaned_data
@@ -52,7 +54,34 @@ def payment_record(request: HttpRequest) -> HttpResponse:
             preview = services.payment_preview(**where)
         except services.CoverageError as refused:
             form.add_error(None, str(refused))
-    return render(request, "coverage/payment_record.html", {"form": form, "preview": preview})
+    if upload.is_valid():
+        try:
+            payment = services.contributions_record_file(
+                campaign=upload.cleaned_data["campaign"],
+                text=upload.cleaned_data["file"],
+                paid_on=upload.cleaned_data["paid_on"],
+                by=request.user,
+            )
+        except services.PaymentFileError as refused:
+            upload.add_error("file", str(refused))
+            for problem in refused.problems.messages():
+                upload.add_error("file", problem)
+        except services.CoverageError as refused:
+            upload.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(count)s months recorded as paid: Rp %(amount)s. %(already)s were paid already.")
+                % {
+                    "count": payment.to_pay,
+                    "amount": f"{payment.amount:,}".replace(",", "."),
+                    "already": payment.already_paid,
+                },
+            )
+            return redirect("coverage:payment_record")
+    return render(
+        request, "coverage/payment_record.html", {"form": form, "upload": upload, "preview": preview}
+    )
 
 
 def _payment_message(payment: services.Payment, region) -> str:

@@ -166,3 +166,40 @@ def test_home_pages_and_the_dashboard_count_the_workers_behind(client, agent, of
 def test_the_village_list_scope_is_for_users_scope(request, who, active):
     user = request.getfixturevalue(who)
     assert set(Enrollment.objects.for_user_by_villages(user)) == set(Enrollment.objects.for_user(user))
+
+
+def _upload(client, campaign, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("iuran.csv", text.encode(), content_type="text/csv")
+    data = {"upload": "1", "campaign": campaign.pk, "paid_on": TODAY.isoformat(), "file": file}
+    return client.post(reverse("coverage:payment_record"), data, follow=True)
+
+
+def test_a_file_of_nik_and_month_lines_records_those_months(client, official, campaign, active):
+    from tests.factories import nik_for
+
+    client.force_login(official)
+    text = (
+        f"nik,bulan\n{nik_for(1)},2026-02\n{nik_for(1)},03/2026\n{nik_for(2)};2026-02\n{nik_for(2)},2026-02\n"
+    )
+    page = _upload(client, campaign, text.replace(";", ",")).content.decode()
+    assert "3 bulan dicatat lunas" in page
+    assert Enrollment.objects.get(pk=active[0].pk).paid_through == MAR
+    assert Enrollment.objects.get(pk=active[1].pk).paid_through == FEB
+
+
+def test_one_bad_line_records_nothing_and_names_the_line(client, official, other_official, campaign, active):
+    from tests.factories import nik_for
+
+    client.force_login(official)
+    text = f"{nik_for(1)},2026-02\n{nik_for(9)},2026-02\n{nik_for(2)},2027-06\n12345,2026-02\n"
+    page = _upload(client, campaign, text).content.decode()
+    assert "baris 2: tidak ada pekerja aktif kampanye ini di wilayah Anda dengan NIK ini" in page
+    assert "baris 3: pekerja tidak terlindungi pada Juni 2027" in page
+    assert "baris 4: 12345 bukan NIK 16 digit" in page
+    assert not Contribution.objects.exists()
+    client.force_login(other_official)  # a campaign with nothing in their area is not theirs to choose
+    response = _upload(client, campaign, f"{nik_for(1)},2026-02\n")
+    assert "campaign" in response.context["upload"].errors
+    assert not Contribution.objects.exists()
