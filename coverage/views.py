@@ -14,7 +14,7 @@ from accounts.decorators import official_required
 from config.db_router import reads_from_replica
 from config.pagination import CappedPaginator
 from enrollment.models import CoverageState, Enrollment
-from enrollment.views import COVERAGE_BADGE
+from enrollment.views import COVERAGE_BADGE, renewal_targets
 
 from . import claims, services
 from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm, PaymentUploadForm
@@ -115,7 +115,10 @@ def behind_list(request: HttpRequest) -> HttpResponse:
     for enrollment in page:
         enrollment.state = CoverageState(enrollment.coverage_state(today))
         enrollment.state_badge = COVERAGE_BADGE[enrollment.state]
-    return render(request, "coverage/behind_list.html", {"page": page, "filter": form, "today": today})
+    context = {"page": page, "filter": form, "today": today}
+    if request.user.can_manage_agents:  # lapsed workers may be renewed into another campaign
+        context["targets"] = renewal_targets(request.user, {e.village_id for e in page})
+    return render(request, "coverage/behind_list.html", context)
 
 
 @official_required

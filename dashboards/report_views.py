@@ -100,6 +100,8 @@ def campaign_money(request: HttpRequest, slug: str, code: str | None = None) -> 
     area = campaign_area(request, slug, code)
     campaign = area.campaign
     cost = campaign.cost_per_worker
+    as_of = summary.fresh_as_of(campaign)  # first: a small campaign's stale counts are redone here
+    funding = money.funding_rows(campaign, area.codes, timezone.localdate())
     for row in area.rows:
         row.committed = (row.sums.get("filled") or 0) * cost
     context = {
@@ -108,12 +110,15 @@ def campaign_money(request: HttpRequest, slug: str, code: str | None = None) -> 
         "region": area.region,
         "headline": area.headline,
         "allocated": (area.headline.sums.get("target") or 0) * cost,
-        "committed": (area.headline.sums.get("filled") or 0) * cost,
+        # Each funding kind at the rate in force this month (the schedule may differ by kind).
+        "committed": sum(row.committed for row in funding)
+        if funding
+        else (area.headline.sums.get("filled") or 0) * cost,
         "whole_campaign": (area.region is None and request.user.is_superuser)
         or area.region == campaign.organizer,
-        "funding": money.funding_rows(campaign, area.codes, timezone.localdate()),
+        "funding": funding,
         "rows": area.rows,
-        "as_of": summary.fresh_as_of(campaign),
+        "as_of": as_of,
     }
     return render(request, "dashboards/campaign_money.html", context)
 

@@ -597,6 +597,12 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
     return render(request, "enrollment/expiring_list.html", context)
 
 
+def renewal_targets(user, village_ids: set[int]) -> list[Campaign]:
+    """The campaigns with an open quota in any of these villages: where ticked workers can be renewed."""
+    quotas = open_quotas_for(user).filter(village_id__in=village_ids)
+    return sorted({quota.campaign for quota in quotas}, key=lambda campaign: campaign.name)
+
+
 @official_required
 @require_POST
 def renew_bulk(request: HttpRequest) -> HttpResponse:

@@ -74,3 +74,16 @@ def test_a_renewed_worker_is_not_offered_renewal_again(client, official, ending,
     row = next(e for e in response.context["page"] if e.pk == ending[0].pk)
     assert row.renewed
     assert "Sudah diperpanjang." in response.content.decode()
+
+
+def test_lapsed_workers_are_renewed_from_the_list_of_workers_behind(client, official, ending, next_year):
+    Enrollment.objects.update(paid_through=dt.date(2020, 1, 1))  # long behind
+    client.force_login(official)
+    page = client.get(reverse("coverage:behind_list"))
+    assert next_year in page.context["targets"]
+    response = client.post(
+        reverse("enrollment:renew_bulk"),
+        {"campaign": next_year.pk, "selected": [ending[0].pk], "next": reverse("coverage:behind_list")},
+    )
+    assert response["Location"] == reverse("coverage:behind_list")
+    assert Enrollment.objects.get(campaign=next_year).renewed_from_id == ending[0].pk

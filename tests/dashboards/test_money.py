@@ -86,7 +86,7 @@ def test_the_money_page_costs_a_fixed_number_of_queries(
     url = reverse("dashboards:campaign_money", args=[campaign.slug])
     client.force_login(official)
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # with the campaign's rate schedule
         client.get(url)
 
 
@@ -145,3 +145,16 @@ def test_the_month_sheet_charges_the_rate_in_force_each_month(client, official, 
     )
     # The one active worker is paid by PT Taekwang (CSR): full rate for 3 months, then the discount.
     assert [row[2] for row in months[:12]] == [16_800] * 3 + [8_400] * 9
+
+
+def test_committed_uses_this_months_rate_for_each_funding_kind(client, official, campaign, funded):
+    from campaigns.models import ContributionRate, month_of
+
+    ContributionRate.objects.create(
+        campaign=campaign, starts_on=month_of(TODAY), funding_kind="csr", amount=8_400
+    )
+    client.force_login(official)
+    response = client.get(reverse("dashboards:campaign_money", args=[campaign.slug]))
+    months = campaign.coverage_months
+    # PT Taekwang's 3 workers at the discount, the other 2 at the campaign's Rp 16.800
+    assert response.context["committed"] == 3 * 8_400 * months + 2 * 16_800 * months
