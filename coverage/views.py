@@ -156,12 +156,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     in_area = Claim.objects.for_user(request.user)
     listed = in_area.select_related("enrollment__village", "enrollment__campaign", "heir")
     page = CappedPaginator(listed, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "totals": in_area.totals(),
-        "decision_form": DecisionForm(),
-        "today": timezone.localdate(),
-    }
+    for claim in page:
+        claim.badge = CLAIM_BADGE[claim.status]
+        claim.decidable = claim.status == Claim.Status.SUBMITTED
+    context = {"page": page, "totals": in_area.totals(), "today": timezone.localdate()}
     return render(request, "coverage/claim_list.html", context)
 
 

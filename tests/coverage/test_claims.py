@@ -112,3 +112,16 @@ def test_the_claim_list_pins_its_queries(client, member, official, django_assert
     client.get(reverse("coverage:claim_list"))
     with django_assert_num_queries(6):  # session, user, regions, totals, count, the page's claims
         client.get(reverse("coverage:claim_list"))
+
+
+def test_the_claim_list_shows_each_status_and_decides_from_the_page(client, member, official):
+    claim = _record(member, official, kind="jkk_care", amount=5_000_000)
+    client.force_login(official)
+    page = client.get(reverse("coverage:claim_list")).content.decode()
+    assert "Diajukan" in page and "Tandai dibayar" in page
+    client.post(
+        reverse("coverage:claim_decide", args=[claim.pk]),
+        {"decision": "refused", "reason": "Bukan kecelakaan kerja"},
+    )
+    page = client.get(reverse("coverage:claim_list")).content.decode()
+    assert "Ditolak" in page and "Bukan kecelakaan kerja" in page and "Tandai dibayar" not in page
