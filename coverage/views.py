@@ -117,7 +117,7 @@ def behind_list(request: HttpRequest) -> HttpResponse:
         enrollment.state_badge = COVERAGE_BADGE[enrollment.state]
     context = {"page": page, "filter": form, "today": today}
     if request.user.can_manage_agents:  # lapsed workers may be renewed into another campaign
-        context["targets"] = renewal_targets(request.user, {e.village_id for e in page})
+        context["targets"] = renewal_targets(request.user, page)
     return render(request, "coverage/behind_list.html", context)
 
 

@@ -580,27 +580,23 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
     )
     page = CappedPaginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
     # The campaigns each row can renew into, for the whole page in one query.
-    renewable = defaultdict(list)
-    for quota in open_quotas_for(request.user).filter(village_id__in={e.village_id for e in page}):
-        renewable[quota.village_id].append(quota.campaign)
-    for enrollment in page:
-        enrollment.renew_options = [
-            c for c in renewable[enrollment.village_id] if c.pk != enrollment.campaign_id
-        ]
-    # The campaigns any row of the page can go into, for renewing the ticked rows at once.
-    targets = {c.pk: c for options in renewable.values() for c in options}
-    context = {
-        "page": page,
-        "days": EXPIRING_WITHIN_DAYS,
-        "targets": sorted(targets.values(), key=lambda c: c.name),
-    }
+    context = {"page": page, "days": EXPIRING_WITHIN_DAYS, "targets": renewal_targets(request.user, page)}
     return render(request, "enrollment/expiring_list.html", context)
 
 
-def renewal_targets(user, village_ids: set[int]) -> list[Campaign]:
-    """The campaigns with an open quota in any of these villages: where ticked workers can be renewed."""
-    quotas = open_quotas_for(user).filter(village_id__in=village_ids)
-    return sorted({quota.campaign for quota in quotas}, key=lambda campaign: campaign.name)
+def renewal_targets(user, enrollments) -> list[Campaign]:
+    """The campaigns some of these workers can be renewed into: an open quota in their village, and
+    not the campaign they are in. Each row gets its own as `renew_options`."""
+    renewable = defaultdict(list)
+    for quota in open_quotas_for(user).filter(village_id__in={e.village_id for e in enrollments}):
+        renewable[quota.village_id].append(quota.campaign)
+    targets = {}
+    for enrollment in enrollments:
+        enrollment.renew_options = [
+            c for c in renewable[enrollment.village_id] if c.pk != enrollment.campaign_id
+        ]
+        targets.update((c.pk, c) for c in enrollment.renew_options)
+    return sorted(targets.values(), key=lambda campaign: campaign.name)
 
 
 @official_required
