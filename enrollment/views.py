@@ -578,9 +578,18 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
         .select_related("worker", "village", "campaign")
         .order_by("coverage_ends", "pk")
     )
+    # A village (or district) at a time, to renew all of it with "select every row".
+    region = request.GET.get("region", "").strip()[:13]
+    if region:
+        enrollments = enrollments.filter(village__code__startswith=region)
     page = CappedPaginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
     # The campaigns each row can renew into, for the whole page in one query.
-    context = {"page": page, "days": EXPIRING_WITHIN_DAYS, "targets": renewal_targets(request.user, page)}
+    context = {
+        "page": page,
+        "days": EXPIRING_WITHIN_DAYS,
+        "targets": renewal_targets(request.user, page),
+        "region": region,
+    }
     return render(request, "enrollment/expiring_list.html", context)
 
 
@@ -613,22 +622,22 @@ def renew_bulk(request: HttpRequest) -> HttpResponse:
     enrollments = (
         Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")
     )
-    renewed = 0
+    renewed = []
     for enrollment in enrollments.order_by("pk"):
         try:
             services.enrollment_renew(enrollment=enrollment, campaign=campaign, by=request.user)
         except services.EnrollmentError as refused:
             messages.error(request, f"{enrollment.display_name}: {refused}")
         else:
-            renewed += 1
+            renewed.append(enrollment.display_name)
     messages.success(
         request,
         ngettext(
-            "%(count)s worker renewed into %(campaign)s.",
-            "%(count)s workers renewed into %(campaign)s.",
-            renewed,
+            "%(count)s worker renewed into %(campaign)s: %(names)s.",
+            "%(count)s workers renewed into %(campaign)s: %(names)s.",
+            len(renewed),
         )
-        % {"count": renewed, "campaign": campaign.name},
+        % {"count": len(renewed), "campaign": campaign.name, "names": ", ".join(renewed) or "-"},
     )
     return _back(request, reverse("enrollment:expiring_list"))
 

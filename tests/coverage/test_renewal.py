@@ -51,7 +51,7 @@ def test_bulk_renewal_renews_what_the_quota_allows_and_says_why_not_the_rest(
     page = response.content.decode()
     renewed = Enrollment.objects.filter(campaign=next_year)
     assert {e.renewed_from_id for e in renewed} == {ending[0].pk, ending[1].pk}
-    assert "2 pekerja diperpanjang ke 1 Desa 100 Perlindungan 2027." in page
+    assert "2 pekerja diperpanjang ke 1 Desa 100 Perlindungan 2027: Pekerja 1, Pekerja 2." in page
     assert "Pekerja 3: Desa Tanjungsari penuh" in page
     assert "Pekerja 4: Desa Salammulya tidak punya kuota di kampanye ini." in page
 
@@ -87,3 +87,9 @@ def test_lapsed_workers_are_renewed_from_the_list_of_workers_behind(client, offi
     )
     assert response["Location"] == reverse("coverage:behind_list")
     assert Enrollment.objects.get(campaign=next_year).renewed_from_id == ending[0].pk
+
+
+def test_the_list_narrows_to_a_village_to_renew_all_of_it(client, official, ending, next_year):
+    client.force_login(official)
+    response = client.get(reverse("enrollment:expiring_list"), {"region": "32.14.16.2006"})
+    assert [e.pk for e in response.context["page"]] == [ending[3].pk]
