@@ -58,7 +58,7 @@ def _in_area(*, campaign: Campaign, region: Region, by: User) -> QuerySet[Enroll
 
 def _check_month(campaign: Campaign, month: dt.date) -> dt.date:
     month = month_of(month)
-    if month > month_of(timezone.localdate()) + dt.timedelta(days=62):
+    if month > add_months(month_of(timezone.localdate()), 1):
         raise CoverageError(_("Record payments for months that have come, or the next one."))
     if month < month_of(campaign.starts_on):
         raise CoverageError(
@@ -189,6 +189,8 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
             problems.add(line, _("%(value)s is not a NIK of 16 digits") % {"value": cells[0][:30]})
         elif month is None:
             problems.add(line, _("write the month as 2026-03"))
+        elif month > add_months(month_of(timezone.localdate()), 1):
+            problems.add(line, _("record payments for months that have come, or the next one"))
         else:
             wanted.append((line, nik, month))
     actives = {

@@ -193,13 +193,21 @@ def test_one_bad_line_records_nothing_and_names_the_line(client, official, other
     from tests.factories import nik_for
 
     client.force_login(official)
-    text = f"{nik_for(1)},2026-02\n{nik_for(9)},2026-02\n{nik_for(2)},2027-06\n12345,2026-02\n"
+    text = f"{nik_for(1)},2026-02\n{nik_for(9)},2026-02\n{nik_for(2)},2025-11\n12345,2026-02\n{nik_for(2)},2031-01\n"
     page = _upload(client, campaign, text).content.decode()
     assert "baris 2: tidak ada pekerja aktif kampanye ini di wilayah Anda dengan NIK ini" in page
-    assert "baris 3: pekerja tidak terlindungi pada Juni 2027" in page
+    assert "baris 3: pekerja tidak terlindungi pada November 2025" in page
     assert "baris 4: 12345 bukan NIK 16 digit" in page
+    assert "baris 5: catat pembayaran untuk bulan yang sudah tiba" in page
     assert not Contribution.objects.exists()
     client.force_login(other_official)  # a campaign with nothing in their area is not theirs to choose
     response = _upload(client, campaign, f"{nik_for(1)},2026-02\n")
     assert "campaign" in response.context["upload"].errors
     assert not Contribution.objects.exists()
+
+
+def test_months_far_ahead_are_refused(campaign, official, active):
+    from enrollment.models import add_months
+
+    with pytest.raises(services.CoverageError):
+        _pay(campaign, "32.14.16", add_months(TODAY.replace(day=1), 2), official)
