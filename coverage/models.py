@@ -82,7 +82,7 @@ class Claim(models.Model):
         _("date of the event"), help_text=_("The death, the accident, or the school year.")
     )
     heir = models.ForeignKey(
-        "enrollment.Heir", verbose_name=_("paid to (heir)"), on_delete=models.PROTECT, null=True, blank=True
+        "enrollment.Heir", verbose_name=_("paid to (heir)"), on_delete=models.SET_NULL, null=True, blank=True
     )
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     documents = models.JSONField(_("documents received"), default=list, blank=True)

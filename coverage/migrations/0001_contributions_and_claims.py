@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('decided_on', models.DateField(blank=True, null=True, verbose_name='paid or refused on')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='enrollment.enrollment', verbose_name='enrollment')),
-                ('heir', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='enrollment.heir', verbose_name='paid to (heir)')),
+                ('heir', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='enrollment.heir', verbose_name='paid to (heir)')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={

@@ -125,3 +125,12 @@ def test_the_claim_list_shows_each_status_and_decides_from_the_page(client, memb
     )
     page = client.get(reverse("coverage:claim_list")).content.decode()
     assert "Ditolak" in page and "Bukan kecelakaan kerja" in page and "Tandai dibayar" not in page
+
+
+def test_erasing_a_workers_data_keeps_the_claim_without_the_heir(client, member, official):
+    from enrollment.erasure import worker_erase
+
+    claim = _record(member, official, heir=member.heirs.get())
+    worker_erase(enrollment=member, by=official, reason="Permintaan ahli waris")
+    claim.refresh_from_db()
+    assert claim.heir is None and claim.amount == 42_000_000
