@@ -157,6 +157,31 @@ MUTANTS += [
         "region_money",
     ),
 ]
+MUTANTS += [
+    (
+        "claim: enrollment scope",
+        "coverage/views.py",
+        """    enrollment = get_object_or_404(
+        Enrollment.objects.for_user(request.user)""",
+        """    enrollment = get_object_or_404(
+        Enrollment.objects.all()""",
+        "claim_create",
+    ),
+    (
+        "claim decide: claim scope",
+        "coverage/views.py",
+        """    claim = get_object_or_404(Claim.objects.for_user(request.user), pk=pk)""",
+        """    claim = get_object_or_404(Claim.objects.all(), pk=pk)""",
+        "claim_decide",
+    ),
+    (
+        "renew bulk: scope",
+        "enrollment/views.py",
+        """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")""",
+        """        Enrollment.objects.filter(pk__in=ids).select_related("village", "worker")""",
+        "renew_bulk",
+    ),
+]
 only = sys.argv[1:]
 for label, path, old, new, key in MUTANTS:
     if only and not any(o in label for o in only):
