@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -143,7 +144,10 @@ class Campaign(models.Model):
 
     @property
     def cost_per_worker(self) -> int:
-        return self.contribution_per_month * self.coverage_months
+        """A worker's coverage from the campaign's first month, each month at the rate in force then
+        (the schedule for every funding kind; ContributionRate)."""
+        first = month_of(self.starts_on)
+        return sum(self.rate_for(add_months(first, n)) for n in range(self.coverage_months))
 
     def rate_for(self, month: dt.date, kind: str | None = None) -> int:
         """The monthly contribution per worker in force in `month` for a funding kind (ContributionRate)."""
@@ -244,6 +248,13 @@ class FundingSource(models.Model):
     def is_used(self) -> bool:
         """Enrollments name this source as their payer (the enrollment app's reverse relation)."""
         return self.enrollment_set.exists()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_of(day: dt.date) -> dt.date:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Campaign, FundingSource, Quota
+from campaigns.models import Campaign, FundingSource, Quota, add_months
 from regions.models import Region, reach_q
 
 from .nik import FEMALE, MALE, mask_nik
@@ -156,13 +155,6 @@ class CoverageState(models.TextChoices):
     LAPSING = "lapsing", _("Lapsing (1 month unpaid)")
     AT_RISK = "at_risk", _("At risk (2 months unpaid)")
     LAPSED = "lapsed", _("Lapsed (3 months or more unpaid)")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def unpaid_months(paid_through: dt.date, today: dt.date) -> int:
