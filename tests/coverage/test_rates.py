@@ -70,3 +70,13 @@ def test_the_campaign_form_saves_a_rate_from_a_month(client, official, campaign)
     assert response.status_code == 302, response.context and response.context["rates"].errors
     rate = ContributionRate.objects.get(campaign=campaign)
     assert (rate.starts_on, rate.funding_kind, rate.amount) == (APR, "csr", 8_400)
+
+
+def test_the_cost_per_worker_follows_the_schedule_month_by_month(campaign):
+    from campaigns.models import month_of
+    from enrollment.models import add_months
+
+    first = month_of(campaign.starts_on)
+    ContributionRate.objects.create(campaign=campaign, starts_on=add_months(first, 6), amount=8_400)
+    campaign.refresh_from_db()
+    assert campaign.cost_per_worker == 6 * 16_800 + 6 * 8_400
