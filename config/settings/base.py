@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "campaigns",
     "enrollment",
     "coverage",
+    "imports",
     "reports",
     "dashboards",
 ]

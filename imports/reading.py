@@ -1,0 +1,200 @@
+"""Reading the spreadsheets people really send: CSV or XLSX, messy, from any Excel.
+
+Sign-ups typed at a village meeting and the BPJS branch's lists arrive as UTF-8 (with or without a
+BOM) or Windows-1252 CSV from older Excel, separated by commas, semicolons (Indonesian Excel) or
+tabs, or as XLSX with real date cells, NIKs that Excel turned into numbers, merged header cells,
+empty rows and extra columns. Everything here turns that into rows of text keyed by our own field
+names, or into one message the user can act on; nothing raises anything else.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 20_000_000  # some 200,000 rows of sign-ups; a bigger file is a mistake or another table
+MAX_ROWS = 200_000
+XLSX_MAGIC = b"PK\x03\x04"
+
+# Our field: the headers it goes by, in English and Indonesian, compared lower-case without spaces,
+# dots, dashes or underscores (so "Tanggal Lahir", "tanggal_lahir" and "TANGGAL-LAHIR" are one).
+ALIASES = {
+    "nik": ("nik", "noktp", "nomorktp", "nomorinduk", "nomorindukkependudukan"),
+    "full_name": ("fullname", "name", "nama", "namalengkap"),
+    "village_code": ("villagecode", "kodedesa", "kodekelurahan", "kodewilayah"),
+    "occupation": ("occupation", "pekerjaan"),
+    "birth_date": ("birthdate", "dateofbirth", "tanggallahir", "tgllahir"),
+    "sex": ("sex", "gender", "jeniskelamin", "jk"),
+    "phone": ("phone", "mobile", "nohp", "nomorhp", "telepon", "hp"),
+    "address": ("address", "alamat"),
+    "monthly_income": ("monthlyincome", "income", "penghasilan", "penghasilanbulanan"),
+    "heir_name": ("heirname", "heir", "ahliwaris", "namaahliwaris"),
+    "heir_relationship": ("heirrelationship", "hubunganahliwaris", "hubungan"),
+    "funding_source": ("fundingsource", "sumberdana"),
+    "kpj_number": ("kpj", "kpjnumber", "nokpj", "nomorkpj", "nomorkepesertaan"),
+    "status": ("status", "statuskepesertaan"),
+    "paid_until": ("paiduntil", "paidthrough", "lunassampai", "iuransampai", "bulanterakhir"),
+}
+FIELD_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be read as a table; the message says why and what to do."""
+
+
+@dataclass
+class Table:
+    """A file read as a table: its headers as written, the field each maps to (None: unknown), and
+    the data rows as text with their row numbers as the spreadsheet shows them."""
+
+    headers: list[str]
+    fields: list[str | None]
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row as {field: text}, known columns only; extra columns are left out."""
+        for number, cells in self.rows:
+            yield number, {name: cell for name, cell in zip(self.fields, cells, strict=False) if name}
+
+    def missing(self, required: tuple[str, ...]) -> list[str]:
+        return [name for name in required if name not in self.fields]
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"[\s._\-/()]+", "", text.strip().lower())
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """The file as a table, whatever Excel or a text editor made of it."""
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(mb)s MB. Split it into smaller files.")
+            % {"mb": MAX_BYTES // 1_000_000}
+        )
+    grid = _xlsx_grid(data) if data.startswith(XLSX_MAGIC) else _csv_grid(data)
+    return _table(grid)
+
+
+def _csv_grid(data: bytes) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("This is not a spreadsheet. Upload a CSV or an Excel (XLSX) file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # older Excel on Windows; never fails
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(_("The file cannot be read as CSV: a quote is not closed.")) from None
+
+
+def _xlsx_grid(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a broken file; all say the same to the user
+        raise ImportFileError(
+            _("The Excel file is damaged or not an XLSX file. Save it again as XLSX.")
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        grid = []
+        for row in sheet.iter_rows(values_only=True):
+            grid.append(list(row))
+            if len(grid) > MAX_ROWS + 1:
+                break
+        return grid
+    except Exception:
+        raise ImportFileError(
+            _("The Excel file is damaged or not an XLSX file. Save it again as XLSX.")
+        ) from None
+    finally:
+        book.close()
+
+
+def _text(cell: object) -> str:
+    """A cell as text: dates as 2026-03-01, whole numbers without ".0"."""
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _table(grid: list[list[object]]) -> Table:
+    numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(_text(cell) for cell in row)]
+    if not numbered:  # empty rows, and the gaps merged cells leave, are skipped
+        raise ImportFileError(_("The file has no rows."))
+    if len(numbered) > MAX_ROWS + 1:
+        raise ImportFileError(
+            _("The file has more than %(rows)s rows. Split it.") % {"rows": f"{MAX_ROWS:,}".replace(",", ".")}
+        )
+    (_number, header_row), *data = numbered
+    headers = [_text(cell) for cell in header_row]
+    fields = [FIELD_OF.get(header_key(header)) for header in headers]
+    seen: set[str] = set()
+    for index, name in enumerate(fields):  # a header twice (merged cells copied): the first counts
+        if name in seen:
+            fields[index] = None
+        elif name:
+            seen.add(name)
+    table = Table(headers=headers, fields=fields, rows=[(n, [_text(c) for c in row]) for n, row in data])
+    if "nik" in fields:
+        column = fields.index("nik")
+        if any(column < len(row) and _nik_lost_to_a_number(row[column]) for _, row in data):
+            table.warnings.append(
+                _(
+                    "Some NIKs were stored by Excel as numbers (like 3.21416E+15), which keeps only 15 "
+                    "digits. Format the NIK column as Text, type the NIKs again, and save."
+                )
+            )
+    return table
+
+
+def _nik_lost_to_a_number(cell: object) -> bool:
+    """A NIK cell Excel made a number: a number cell in XLSX, or "3.21416E+15" in its CSV."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return True
+    return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", cell))
+
+
+def clean_nik(text: str) -> str:
+    """A NIK as people type it: a leading apostrophe (Excel's "text" mark), spaces, dots, dashes."""
+    return re.sub(r"[\s.\-']", "", text.lstrip("'"))
+
+
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%Y")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """dd/mm/yyyy, d-m-yy, yyyy-mm-dd, or an Excel day number; None when it is none of these."""
+    text = text.strip()
+    for pattern in DATE_PATTERNS:
+        try:
+            day = dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day.year < 100:
+            continue
+        return day
+    if text.isdigit() and 1 <= int(text) <= 80_000:  # an Excel date cell read as a number
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
+    return None
