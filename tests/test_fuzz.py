@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 # The query parameters the pages read (lists, filters, searches, pagination).
 QUERY_NAMES = [
     "q", "page", "region", "status", "campaign", "occupation", "entered_by", "entered_after",
-    "entered_before", "sort", "district", "quota", "nik", "level", "next",
+    "entered_before", "sort", "district", "quota", "nik", "level", "next", "format", "state", "overlap",
+    "other_district", "below", "days",
 ]  # fmt: skip
 
 NASTY = st.sampled_from(
