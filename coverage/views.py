@@ -31,40 +31,38 @@ CLAIM_BADGE = {
 @official_required
 def payment_record(request: HttpRequest) -> HttpResponse:
     """A month paid for the area's active workers: first what it would do (workers, amount at the
-    rate in force), then, confirmed, the record. Or a file of NIK,month lines."""
-    uploading = "upload" in request.POST
-    form = PaymentForm(None if uploading else request.POST or None, user=request.user)
-    upload = PaymentUploadForm(request.POST if uploading else None, request.FILES or None, user=request.user)
+    rate in force), then, confirmed, the record."""
+    form = PaymentForm(request.POST or None, user=request.user)
     preview = None
     if form.is_valid():
         data = form.cleaned_data
-        where = {
-            "campaign": data["campaign"],
-            "region": data["region"],
-            "month": data["month"],
-            "by": request.user,
-        }
+        where = {"campaign": data["campaign"], "region": data["region"], "month": data["month"]}
         try:
             if "record" in request.POST:
                 payment = services.contributions_record_month(
-                    **where, paid_on=data["paid_on"], funding_source=data["funding_source"]
+                    **where, by=request.user, paid_on=data["paid_on"], funding_source=data["funding_source"]
                 )
                 messages.success(request, _payment_message(payment, data["region"]))
                 return redirect("coverage:payment_record")
-            preview = services.payment_preview(**where)
+            preview = services.payment_preview(**where, by=request.user)
         except services.CoverageError as refused:
             form.add_error(None, str(refused))
+    return _payment_page(request, form=form, preview=preview)
+
+
+@official_required
+@require_POST
+def payment_upload(request: HttpRequest) -> HttpResponse:
+    """The months of a file of NIK,month lines; one bad line records nothing and is named."""
+    upload = PaymentUploadForm(request.POST, request.FILES, user=request.user)
     if upload.is_valid():
+        data = upload.cleaned_data
         try:
             payment = services.contributions_record_file(
-                campaign=upload.cleaned_data["campaign"],
-                text=upload.cleaned_data["file"],
-                paid_on=upload.cleaned_data["paid_on"],
-                by=request.user,
+                campaign=data["campaign"], text=data["file"], paid_on=data["paid_on"], by=request.user
             )
         except services.PaymentFileError as refused:
-            upload.add_error("file", str(refused))
-            for problem in refused.problems.messages():
+            for problem in [str(refused), *refused.problems.messages()]:
                 upload.add_error("file", problem)
         except services.CoverageError as refused:
             upload.add_error(None, str(refused))
@@ -74,14 +72,25 @@ def payment_record(request: HttpRequest) -> HttpResponse:
                 _("%(count)s months recorded as paid: Rp %(amount)s. %(already)s were paid already.")
                 % {
                     "count": payment.to_pay,
-                    "amount": f"{payment.amount:,}".replace(",", "."),
+                    "amount": _rupiah(payment.amount),
                     "already": payment.already_paid,
                 },
             )
             return redirect("coverage:payment_record")
-    return render(
-        request, "coverage/payment_record.html", {"form": form, "upload": upload, "preview": preview}
-    )
+    return _payment_page(request, upload=upload)
+
+
+def _payment_page(request: HttpRequest, *, form=None, upload=None, preview=None) -> HttpResponse:
+    context = {
+        "form": form or PaymentForm(user=request.user),
+        "upload": upload or PaymentUploadForm(user=request.user),
+        "preview": preview,
+    }
+    return render(request, "coverage/payment_record.html", context)
+
+
+def _rupiah(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
 
 
 def _payment_message(payment: services.Payment, region) -> str:
@@ -92,7 +101,7 @@ def _payment_message(payment: services.Payment, region) -> str:
         "month": date_format(payment.month, "F Y"),
         "count": payment.to_pay,
         "region": region.display_name,
-        "amount": f"{payment.amount:,}".replace(",", "."),
+        "amount": _rupiah(payment.amount),
         "already": payment.already_paid,
     }
 

@@ -172,8 +172,8 @@ def _upload(client, campaign, text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     file = SimpleUploadedFile("iuran.csv", text.encode(), content_type="text/csv")
-    data = {"upload": "1", "campaign": campaign.pk, "paid_on": TODAY.isoformat(), "file": file}
-    return client.post(reverse("coverage:payment_record"), data, follow=True)
+    data = {"campaign": campaign.pk, "paid_on": TODAY.isoformat(), "file": file}
+    return client.post(reverse("coverage:payment_upload"), data, follow=True)
 
 
 def test_a_file_of_nik_and_month_lines_records_those_months(client, official, campaign, active):
