@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from config.admin import RecordAdmin
+
 from .models import ExportLog, SignoffStep
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """A record of what officials did: read it, never write or delete it."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ExportLog)
