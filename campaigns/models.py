@@ -144,10 +144,13 @@ class Campaign(models.Model):
 
     @property
     def cost_per_worker(self) -> int:
+        return self.cost_for(None)
+
+    def cost_for(self, kind: str | None) -> int:
         """A worker's coverage from the campaign's first month, each month at the rate in force then
-        (the schedule for every funding kind; ContributionRate)."""
+        for the funding kind (None: no source named; ContributionRate)."""
         first = month_of(self.starts_on)
-        return sum(self.rate_for(add_months(first, n)) for n in range(self.coverage_months))
+        return sum(self.rate_for(add_months(first, n), kind) for n in range(self.coverage_months))
 
     def rate_for(self, month: dt.date, kind: str | None = None) -> int:
         """The monthly contribution per worker in force in `month` for a funding kind (ContributionRate)."""

@@ -67,13 +67,19 @@ def _check_month(campaign: Campaign, month: dt.date) -> dt.date:
     return month
 
 
-def payment_preview(*, campaign: Campaign, region: Region, month: dt.date, by: User) -> Payment:
-    """What recording `month` for the area would do, with the rate in force for each funding kind."""
+def _month_due(*, campaign: Campaign, region: Region, month: dt.date, by: User):
+    """The month checked, the area's enrollments covered that month and not yet paid for it, and the
+    Payment that counts those who paid it already."""
     month = _check_month(campaign, month)
     covered = _covered_in(_in_area(campaign=campaign, region=region, by=by), month)
-    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
-    payment = Payment(month=month, already_paid=covered.filter(Exists(paid)).count())
-    for kind, count in _due_by_kind(covered.exclude(Exists(paid))):
+    paid = Exists(Contribution.objects.filter(enrollment=OuterRef("pk"), month=month))
+    return month, covered.exclude(paid), Payment(month=month, already_paid=covered.filter(paid).count())
+
+
+def payment_preview(*, campaign: Campaign, region: Region, month: dt.date, by: User) -> Payment:
+    """What recording `month` for the area would do, with the rate in force for each funding kind."""
+    month, due, payment = _month_due(campaign=campaign, region=region, month=month, by=by)
+    for kind, count in _due_by_kind(due):
         payment.to_pay += count
         payment.amount += count * campaign.rate_for(month, kind)
     return payment
@@ -97,17 +103,10 @@ def contributions_record_month(
     """Record `month` as paid for every active enrollment of the campaign in `region` covered that
     month and not yet paid for it, at the rate in force for the month and each worker's funding kind
     (or `funding_source`'s, when one source paid for all). Months already paid are left alone."""
-    month = _check_month(campaign, month)
     if funding_source is not None and funding_source.campaign_id != campaign.pk:
         raise CoverageError(_("Choose a funding source of this campaign."))
-    covered = _covered_in(_in_area(campaign=campaign, region=region, by=by), month)
-    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
-    payment = Payment(month=month, already_paid=covered.filter(Exists(paid)).count())
-    due = (
-        covered.exclude(Exists(paid))
-        .order_by()
-        .values_list("pk", "funding_source_id", "funding_source__kind")
-    )
+    month, due, payment = _month_due(campaign=campaign, region=region, month=month, by=by)
+    due = due.order_by().values_list("pk", "funding_source_id", "funding_source__kind")
     rows, paid_ids = [], []
     for pk, source_id, kind in due.iterator(chunk_size=BATCH):
         payer_id, payer_kind = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from lokal import format_rupiah
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
@@ -69,10 +70,10 @@ def payment_upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s months recorded as paid: Rp %(amount)s. %(already)s were paid already.")
+                _("%(count)s months recorded as paid: %(amount)s. %(already)s were paid already.")
                 % {
                     "count": payment.to_pay,
-                    "amount": _rupiah(payment.amount),
+                    "amount": format_rupiah(payment.amount),
                     "already": payment.already_paid,
                 },
             )
@@ -89,19 +90,15 @@ def _payment_page(request: HttpRequest, *, form=None, upload=None, preview=None)
     return render(request, "coverage/payment_record.html", context)
 
 
-def _rupiah(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
-
-
 def _payment_message(payment: services.Payment, region) -> str:
     return _(
-        "%(month)s recorded as paid for %(count)s workers in %(region)s: Rp %(amount)s. "
+        "%(month)s recorded as paid for %(count)s workers in %(region)s: %(amount)s. "
         "%(already)s had paid it already."
     ) % {
         "month": date_format(payment.month, "F Y"),
         "count": payment.to_pay,
         "region": region.display_name,
-        "amount": _rupiah(payment.amount),
+        "amount": format_rupiah(payment.amount),
         "already": payment.already_paid,
     }
 

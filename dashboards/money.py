@@ -61,12 +61,6 @@ def _campaign_wide(campaign: Campaign, dimension: str) -> dict[str, int]:
     return counts
 
 
-def cost_per_worker(campaign: Campaign, today: dt.date, kind: str | None) -> int:
-    """A worker's whole coverage at the rate in force this month for the funding kind (the schedule
-    may change it later: the month sheet of the realisation workbook charges each month's rate)."""
-    return campaign.rate_for(today, kind) * campaign.coverage_months
-
-
 def funding_rows(campaign: Campaign, codes: list[str], today: dt.date) -> list[FundingRow]:
     """Every funding source of the campaign, and a row for the enrollments that name none."""
     in_area = breakdowns_for(campaign, codes, today).get(Breakdown.Dimension.SOURCE, {})
@@ -79,7 +73,7 @@ def funding_rows(campaign: Campaign, codes: list[str], today: dt.date) -> list[F
             pledged=source.workers,
             enrolled=overall.get(str(source.pk), 0),
             in_area=in_area.get(str(source.pk), 0),
-            cost_per_worker=cost_per_worker(campaign, today, source.kind),
+            cost_per_worker=campaign.cost_for(source.kind),
         )
         for source in FundingSource.objects.filter(campaign=campaign)
     ]
@@ -92,7 +86,7 @@ def funding_rows(campaign: Campaign, codes: list[str], today: dt.date) -> list[F
                 pledged=None,
                 enrolled=overall.get(NONE, 0),
                 in_area=in_area.get(NONE, 0),
-                cost_per_worker=cost_per_worker(campaign, today, None),
+                cost_per_worker=campaign.cost_for(None),
             )
         )
     return rows

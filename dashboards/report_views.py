@@ -110,7 +110,7 @@ def campaign_money(request: HttpRequest, slug: str, code: str | None = None) -> 
         "region": area.region,
         "headline": area.headline,
         "allocated": (area.headline.sums.get("target") or 0) * cost,
-        # Each funding kind at the rate in force this month (the schedule may differ by kind).
+        # Each funding kind at its own rates through the coverage months (the schedule may differ by kind).
         "committed": sum(row.committed for row in funding)
         if funding
         else (area.headline.sums.get("filled") or 0) * cost,

@@ -147,12 +147,11 @@ def test_the_month_sheet_charges_the_rate_in_force_each_month(client, official, 
     assert [row[2] for row in months[:12]] == [16_800] * 3 + [8_400] * 9
 
 
-def test_committed_uses_this_months_rate_for_each_funding_kind(client, official, campaign, funded):
+def test_committed_uses_each_funding_kinds_rates(client, official, campaign, funded):
     from campaigns.models import ContributionRate, month_of
 
-    ContributionRate.objects.create(
-        campaign=campaign, starts_on=month_of(TODAY), funding_kind="csr", amount=8_400
-    )
+    first = month_of(campaign.starts_on)
+    ContributionRate.objects.create(campaign=campaign, starts_on=first, funding_kind="csr", amount=8_400)
     client.force_login(official)
     response = client.get(reverse("dashboards:campaign_money", args=[campaign.slug]))
     months = campaign.coverage_months

@@ -132,14 +132,6 @@ def test_an_unknown_column_or_format_is_a_message(client, official, enrolled):
     assert not ExportLog.objects.exists()
 
 
-def test_the_export_page_says_which_filters_apply(client, official, enrolled):
-    client.force_login(official)
-    response = client.get(f"{EXPORT}?status=active")
-    assert response.status_code == 200
-    assert "Aktif" in response.content.decode()
-    assert Enrollment.objects.filter(status="active").count() == 1
-
-
 def test_the_export_page_names_the_filters_in_words(client, official, enrolled):
     client.force_login(official)
     response = client.get(
