@@ -83,17 +83,23 @@ def age_problem(campaign: Campaign, birth_date: dt.date, on: dt.date) -> str | N
     }
 
 
+def outside_area(village: Region) -> str:
+    return _("%(village)s is outside your area.") % {"village": village.display_name}
+
+
+def no_quota(village: Region) -> str:
+    return _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
+
+
 def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
     # The service checks reach itself: a form narrows its choices, but an import or a task calls here too.
     if not by.reaches(village):
-        raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
+        raise EnrollmentError(outside_area(village))
     if problem := campaign.entry_problem(on):
         raise EnrollmentError(problem)
     quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
     if quota is None:
-        raise EnrollmentError(
-            _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
-        )
+        raise EnrollmentError(no_quota(village))
     if quota.locks_out(by):
         raise EnrollmentError(quota.lock_message())
     if problem := age_problem(campaign, worker.birth_date, on):
@@ -403,7 +409,7 @@ def enrollment_cancel(*, enrollment: Enrollment, by: User, reason: str) -> Enrol
 def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by: User) -> Enrollment:
     """Give a freed slot to the first worker on the village's reserve list (entry order)."""
     if not by.reaches(village):
-        raise EnrollmentError(_("%(village)s is outside your area.") % {"village": village.display_name})
+        raise EnrollmentError(outside_area(village))
     quota = Quota.objects.select_related("village").get(campaign=campaign, village=village)
     if quota.locks_out(by):
         raise EnrollmentError(quota.lock_message())

@@ -1,14 +1,16 @@
 """The dry run of an import: every row checked as the entry form checks it, before anything is saved.
 
-The lookups are made once for the whole file (the campaign's villages in the uploader's reach, the
-NIKs already in the campaign), never once per row.
+The lookups are made once for the whole file (the campaign's villages in the uploader's reach) and once
+per chunk of rows (the NIKs already in the campaign, overlapping cover), never once per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.phones import normalize_phone
 from campaigns.models import Campaign, Quota
-from enrollment.models import Enrollment, Worker
+from enrollment.models import Enrollment, Heir, Worker
 from enrollment.nik import check_nik
 from enrollment.services import age_problem
 
@@ -37,6 +39,34 @@ SEXES = {
 }
 
 
+CHUNK = 2000  # rows checked (and committed) together: a few lookups each, memory for one chunk only
+
+# How people write an heir's relationship, beyond the choices' own names.
+RELATIONSHIP_WORDS = {
+    "istri": Heir.Relationship.SPOUSE,
+    "suami": Heir.Relationship.SPOUSE,
+    "wife": Heir.Relationship.SPOUSE,
+    "husband": Heir.Relationship.SPOUSE,
+    "anak": Heir.Relationship.CHILD,
+    "ayah": Heir.Relationship.PARENT,
+    "ibu": Heir.Relationship.PARENT,
+    "bapak": Heir.Relationship.PARENT,
+    "orang tua": Heir.Relationship.PARENT,
+    "cucu": Heir.Relationship.GRANDCHILD,
+    "kakek": Heir.Relationship.GRANDPARENT,
+    "nenek": Heir.Relationship.GRANDPARENT,
+    "saudara": Heir.Relationship.SIBLING,
+    "kakak": Heir.Relationship.SIBLING,
+    "adik": Heir.Relationship.SIBLING,
+    "mertua": Heir.Relationship.IN_LAW,
+    "ipar": Heir.Relationship.IN_LAW,
+}
+
+
+class MissingColumns(ImportFileError):
+    """Required columns not found among the headers: the user can say which column holds what."""
+
+
 @dataclass
 class RowProblem:
     row: int
@@ -46,98 +76,162 @@ class RowProblem:
 
 @dataclass
 class DryRun:
-    """The rows that can be enrolled (their values cleaned) and the problems of the others."""
+    """The rows that can be enrolled (their values cleaned), the problems of the others, and warnings
+    that do not stop a row (cover overlapping another campaign's)."""
 
     valid: list[tuple[int, dict]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+
+    def extend(self, other: DryRun) -> None:
+        self.valid += other.valid
+        self.problems += other.problems
+        self.warnings += other.warnings
 
 
-def occupations() -> dict[str, str]:
-    """Every way an occupation may be written: its code, its Indonesian and its English name, and the
-    word in brackets ("Petani" for "Farmer (petani)"), lower-case."""
+def _names(choices) -> dict[str, str]:
+    """Every way a choice may be written: its code, its Indonesian and its English label, and the
+    parts of a label ("Petani" in "Farmer (petani)", "ojek" in "Tukang ojek / ojek online"), lower-case."""
     names: dict[str, str] = {}
-    for code, label in Enrollment.Occupation.choices:
+    for code, label in choices:
         names[code.replace("_", " ")] = code
         for language in ("id", "en"):
             with translation.override(language):
                 text = str(label).lower()
             names[text] = code
             for part in [*re.findall(r"\(([^)]+)\)", text), re.sub(r"\s*\(.*\)", "", text)]:
-                for word in part.split(" / "):
+                for word in re.split(r" / |/", part):
                     names.setdefault(word.strip(), code)
     return names
 
 
-def check_rows(table: Table, *, campaign: Campaign, user: User, today: dt.date) -> DryRun:
-    """Check every row of the table for `campaign` as `user` may enroll: NIK, age, the village in
-    the campaign and in reach, duplicates in the file and in the campaign, occupation, phone, income."""
-    if missing := table.missing(REQUIRED):
-        raise ImportFileError(
-            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+def occupations() -> dict[str, str]:
+    return _names(Enrollment.Occupation.choices)
+
+
+def relationships() -> dict[str, str]:
+    return {**_names(Heir.Relationship.choices), **RELATIONSHIP_WORDS}
+
+
+class Checker:
+    """Checks a table's rows for `campaign` as `user` may enroll them, chunk by chunk. The campaign's
+    villages in the user's reach are read once; each chunk then costs two lookups (NIKs already in the
+    campaign, cover overlapping another campaign), never one per row."""
+
+    def __init__(self, table: Table, *, campaign: Campaign, user: User, today: dt.date):
+        if missing := table.missing(REQUIRED):
+            raise MissingColumns(
+                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        self.table, self.campaign, self.today = table, campaign, today
+        column = table.fields.index("village_code")
+        codes = {cells[column].strip() for _, cells in table.rows if column < len(cells)}
+        self.quotas = {
+            quota.village.code: quota
+            for quota in Quota.objects.for_user(user)
+            .filter(campaign=campaign, village__code__in=codes)
+            .select_related("village")
+        }
+        self.occupations, self.relationships = occupations(), relationships()
+        self.sources = {}
+        if "funding_source" in table.fields:
+            for source in campaign.funding_sources.all():
+                self.sources[source.name.strip().lower()] = source
+                self.sources.setdefault(str(source.get_kind_display()).lower(), source)
+        self.seen: dict[str, int] = {}
+        self.done = 0  # rows checked so far
+
+    def chunks(self) -> Iterator[DryRun]:
+        records = self.table.records()
+        while chunk := list(islice(records, CHUNK)):
+            self.done += len(chunk)
+            yield self._check(chunk)
+
+    def _check(self, chunk: list[tuple[int, dict[str, str]]]) -> DryRun:
+        checked = [(number, *self._check_row(record)) for number, record in chunk]
+        niks = {values["nik"] for _, _, values in checked if "nik" in values}
+        enrolled = set(
+            Enrollment.objects.filter(
+                campaign=self.campaign, worker__nik__in=niks, status__in=Enrollment.OPEN
+            ).values_list("worker__nik", flat=True)
         )
-    records = list(table.records())
-    codes = {record.get("village_code", "").strip() for _, record in records}
-    quotas = {
-        quota.village.code: quota
-        for quota in Quota.objects.for_user(user)
-        .filter(campaign=campaign, village__code__in=codes)
-        .select_related("village")
-    }
-    niks = {clean_nik(record.get("nik", "")) for _, record in records}
-    enrolled = set(
-        Enrollment.objects.filter(
-            campaign=campaign, worker__nik__in=niks, status__in=Enrollment.OPEN
-        ).values_list("worker__nik", flat=True)
-    )
-    named = occupations()
-    result, seen = DryRun(), {}
-    for number, record in records:
-        problems, values = _check_row(record, quotas, named, campaign, today)
-        nik = values.get("nik")
-        if nik and nik in seen:
-            problems.append(("nik", _("the same NIK is on row %(row)s") % {"row": seen[nik]}))
-        elif nik and nik in enrolled:
-            problems.append(("nik", _("already enrolled in this campaign")))
-        if nik:
-            seen.setdefault(nik, number)
-        if problems:
-            result.problems.extend(RowProblem(number, column, message) for column, message in problems)
-        else:
+        covered = set(
+            Enrollment.objects.filter(worker__nik__in=niks - enrolled)
+            .overlapping(self.campaign)
+            .values_list("worker__nik", flat=True)
+        )
+        result = DryRun()
+        for number, problems, values in checked:
+            nik = values.get("nik")
+            if nik and nik in self.seen:
+                problems.append(("nik", _("the same NIK is on row %(row)s") % {"row": self.seen[nik]}))
+            elif nik and nik in enrolled:
+                problems.append(("nik", _("already enrolled in this campaign")))
+            if nik:
+                self.seen.setdefault(nik, number)
+            if problems:
+                result.problems.extend(RowProblem(number, column, message) for column, message in problems)
+                continue
             result.valid.append((number, values))
+            if nik in covered:
+                result.warnings.append(
+                    RowProblem(number, "nik", _("already covered for part of this period by another campaign"))
+                )
+        return result
+
+    def _check_row(self, record: dict[str, str]) -> tuple[list[tuple[str, str]], dict]:
+        problems: list[tuple[str, str]] = []
+        values: dict[str, object] = {"full_name": record.get("full_name", "").strip()[:150]}
+        check = check_nik(clean_nik(record.get("nik", "")))
+        if not check.valid:
+            problems.append(("nik", "; ".join(check.errors)))
+        else:
+            values["nik"] = check.nik
+            problems += _identity_problems(record, check, self.campaign, self.today)
+        if not values["full_name"]:
+            problems.append(("full_name", _("the name is empty")))
+        values["quota"] = self.quotas.get(record.get("village_code", "").strip())
+        if values["quota"] is None:
+            problems.append(("village_code", _("not a village of this campaign in your area")))
+        values["occupation"] = self.occupations.get(record.get("occupation", "").strip().lower())
+        if values["occupation"] is None:
+            problems.append(("occupation", _("not an occupation on the list")))
+        if phone := record.get("phone", "").strip():
+            values["phone"] = normalize_phone(phone)
+            if values["phone"] is None:
+                problems.append(("phone", _("not an Indonesian mobile number")))
+        income = re.sub(r"[^\d]", "", record.get("monthly_income", "").split(",")[0])
+        if record.get("monthly_income", "").strip() and not income:
+            problems.append(("monthly_income", _("not an amount in rupiah")))
+        values["monthly_income"] = int(income[:12]) if income else 0
+        values["address"] = record.get("address", "").strip()[:250]
+        problems += self._heir(record, values)
+        if source := record.get("funding_source", "").strip():
+            values["funding_source"] = self.sources.get(source.lower())
+            if values["funding_source"] is None:
+                problems.append(("funding_source", _("not a funding source of this campaign")))
+        return problems, values
+
+    def _heir(self, record: dict[str, str], values: dict) -> list[tuple[str, str]]:
+        name = record.get("heir_name", "").strip()[:150]
+        written = record.get("heir_relationship", "").strip().lower()
+        if not name and not written:
+            return []
+        if not name:
+            return [("heir_name", _("the heir's name is empty"))]
+        relationship = self.relationships.get(written)
+        if relationship is None:
+            return [("heir_relationship", _("write spouse, child, parent, sibling… (istri, anak, ibu)"))]
+        values["heir"] = {"name": name, "relationship": relationship}
+        return []
+
+
+def check_rows(table: Table, *, campaign: Campaign, user: User, today: dt.date) -> DryRun:
+    """The whole table's dry run at once (small files, tests); large ones go chunk by chunk."""
+    result = DryRun()
+    for chunk in Checker(table, campaign=campaign, user=user, today=today).chunks():
+        result.extend(chunk)
     return result
-
-
-def _check_row(record: dict[str, str], quotas, named, campaign: Campaign, today: dt.date):
-    problems: list[tuple[str, str]] = []
-    values: dict[str, object] = {"full_name": record.get("full_name", "").strip()[:150]}
-    nik = clean_nik(record.get("nik", ""))
-    check = check_nik(nik)
-    if not check.valid:
-        problems.append(("nik", "; ".join(check.errors)))
-    else:
-        values["nik"] = nik
-    if not values["full_name"]:
-        problems.append(("full_name", _("the name is empty")))
-    quota = quotas.get(record.get("village_code", "").strip())
-    if quota is None:
-        problems.append(("village_code", _("not a village of this campaign in your area")))
-    values["quota"] = quota
-    occupation = named.get(record.get("occupation", "").strip().lower())
-    if occupation is None:
-        problems.append(("occupation", _("not an occupation on the list")))
-    values["occupation"] = occupation
-    if check.valid:
-        problems += _identity_problems(record, check, campaign, today)
-    if phone := record.get("phone", "").strip():
-        values["phone"] = normalize_phone(phone)
-        if values["phone"] is None:
-            problems.append(("phone", _("not an Indonesian mobile number")))
-    income = re.sub(r"[^\d]", "", record.get("monthly_income", "").split(",")[0])
-    if record.get("monthly_income", "").strip() and not income:
-        problems.append(("monthly_income", _("not an amount in rupiah")))
-    values["monthly_income"] = int(income[:12]) if income else 0
-    values["address"] = record.get("address", "").strip()[:250]
-    return problems, values
 
 
 def _identity_problems(

@@ -1,82 +1,234 @@
-"""Committing a checked import through the entry services, all or nothing, and undoing it."""
+"""An import's life: uploaded, checked (the dry run), committed all or nothing, undone the same day.
+
+The check and the commit run in the request for a small file and in a background job for a large one
+(imports.tasks); both call the functions here. The commit checks every row again, because the campaign
+may have changed since the dry run, and enrolls through `enrollment_register_many`, which holds the
+same rules as the entry form.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign
+from enrollment.bulk import Entry, EntryRefused, enrollment_register_many
 from enrollment.models import Enrollment
-from enrollment.services import EnrollmentError, VillageFull, enrollment_cancel, enrollment_register
+from enrollment.services import EnrollmentError, enrollment_cancel
+from regions.models import Region
 
-from .checks import DryRun
-from .models import ImportBatch
+from .checks import Checker, MissingColumns
+from .models import ColumnMapping, ImportBatch
+from .reading import ImportFileError, Table, read_table
+
+State = ImportBatch.State
 
 
 class ImportRefused(Exception):
     """An import the rules refuse; nothing was saved. The message is for the user."""
 
 
-@transaction.atomic
-def import_commit(
-    *, dry_run: DryRun, campaign: Campaign, by: User, file_name: str, checksum: str, reserve_if_full: bool
+def import_upload(
+    *,
+    kind: str,
+    campaign: Campaign,
+    data: bytes,
+    file_name: str,
+    by: User,
+    reserve_if_full: bool = True,
+    region: Region | None = None,
 ) -> ImportBatch:
-    """Enroll the valid rows through the same service as the entry form (the same reach check, the
-    same slot rule). Rows beyond a village's slots go to the reserve list or are left out. One refusal
-    (a row that changed since the dry run) rolls everything back: no enrollment, no slot taken."""
-    batch = ImportBatch.objects.create(
+    """Record an uploaded file, to be checked next. The file is kept with the import (outside the
+    public static files) until `prune_imports` deletes it."""
+    checksum = hashlib.sha256(data).hexdigest()
+    batch = ImportBatch(
+        kind=kind,
         campaign=campaign,
+        region=region,
         uploaded_by=by,
         file_name=file_name[:200],
         checksum=checksum,
-        rows=len(dry_run.valid),
+        reserve_if_full=reserve_if_full,
+        heartbeat_at=timezone.now(),
     )
-    enrolled = []
-    for number, values in dry_run.valid:
-        try:
-            enrollment = enrollment_register(
-                campaign=campaign,
-                village=values["quota"].village,
-                nik=values["nik"],
-                declaration={
-                    "full_name": values["full_name"],
-                    "phone": values.get("phone") or "",
-                    "address": values.get("address", ""),
-                    "occupation": values["occupation"],
-                    "occupation_other": "",
-                    "monthly_income": values["monthly_income"],
-                    "kk_number": "",
-                    "declared_not_hospitalised": True,
-                },
-                heirs=[None, None],
-                funding_source=None,
-                entered_by=by,
-                reserve_if_full=reserve_if_full,
-            )
-        except VillageFull:
-            batch.left_out += 1
-            continue
-        except EnrollmentError as refused:
-            raise ImportRefused(_("Row %(row)s: %(problem)s") % {"row": number, "problem": refused}) from None
-        enrolled.append(enrollment)
-        if enrollment.status == Enrollment.Status.RESERVE:
-            batch.reserved += 1
-        else:
-            batch.enrolled += 1
-    batch.save(update_fields=["enrolled", "reserved", "left_out"])
-    batch.enrollments.set(enrolled)
+    batch.file.save(f"{checksum[:16]}.bin", ContentFile(data), save=False)
+    batch.save()
     return batch
+
+
+def shape_of(table: Table) -> str:
+    return hashlib.sha256("\x1f".join(table.headers).lower().encode()).hexdigest()
+
+
+def load_table(batch: ImportBatch) -> Table:
+    """The batch's file as a table, its columns read as the user mapped them, or as they mapped a file
+    of the same shape before."""
+    with batch.file.open("rb") as stored:
+        table = read_table(stored.read(), batch.file_name)
+    fields = batch.mapping
+    if not fields:
+        remembered = ColumnMapping.objects.filter(shape=shape_of(table)).first()
+        fields = remembered.fields if remembered else None
+    if fields and len(fields) == len(table.headers):
+        table.fields = [name or None for name in fields]
+    return table
+
+
+def save_mapping(*, batch: ImportBatch, fields: list[str | None], by: User) -> None:
+    """Use this mapping for the batch and remember it for the next file with the same headers."""
+    table = load_table(batch)
+    batch.mapping = [name or "" for name in fields]
+    batch.state, batch.error = State.CHECKING, ""
+    batch.save(update_fields=["mapping", "state", "error"])
+    ColumnMapping.objects.update_or_create(
+        shape=shape_of(table), defaults={"headers": table.headers, "fields": batch.mapping, "saved_by": by}
+    )
+
+
+def _beat(batch: ImportBatch, **fields) -> None:
+    """Progress, written at once (outside any transaction) for the page that polls it."""
+    fields["heartbeat_at"] = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(batch, name, value)
+
+
+def _fail(batch: ImportBatch, message: str, state: str = State.FAILED) -> None:
+    _beat(batch, state=state, error=message)
+
+
+def _checker(batch: ImportBatch, table: Table) -> Checker:
+    return Checker(table, campaign=batch.campaign, user=batch.uploaded_by, today=timezone.localdate())
+
+
+def import_check(batch: ImportBatch) -> ImportBatch:
+    """The dry run: every row checked, nothing saved. Problems and warnings are kept with the batch
+    (row, column, message) for the preview and the errors download."""
+    _beat(batch, state=State.CHECKING, error="", progress=0)
+    try:
+        table = load_table(batch)
+        checker = _checker(batch, table)
+    except MissingColumns as problem:  # the user maps the columns on the page, then it runs again
+        _fail(batch, str(problem), State.MAPPING)
+        return batch
+    except ImportFileError as problem:
+        _fail(batch, str(problem))
+        return batch
+    valid, problems, warnings, codes = 0, [], [], set()
+    for chunk in checker.chunks():
+        valid += len(chunk.valid)
+        codes.update(values["quota"].village.code for _, values in chunk.valid)
+        problems += [[p.row, p.column, p.message] for p in chunk.problems]
+        warnings += [[p.row, p.column, p.message] for p in chunk.warnings]
+        _beat(batch, progress=checker.done)
+    _beat(
+        batch,
+        state=State.CHECKED,
+        rows=len(table.rows),
+        valid=valid,
+        problems=problems,
+        warnings=[[0, "", text] for text in table.warnings] + warnings,
+        region=Region.objects.filter(code=_common_code(codes)).first() if codes else None,
+    )
+    return batch
+
+
+def _common_code(codes: set[str]) -> str:
+    """The code of the smallest region holding every one of these villages (codes are fixed width)."""
+    for length in (13, 8, 5, 2):
+        if len({code[:length] for code in codes}) == 1:
+            return next(iter(codes))[:length]
+    return ""
+
+
+def import_commit(batch: ImportBatch, *, by: User) -> ImportBatch:
+    """Enroll the valid rows, all or nothing: rows beyond a village's slots go to the reserve list or
+    are left out, as the uploader chose. One refusal, or a crash, rolls everything back."""
+    if batch.state != State.CHECKED or batch.undone_at:
+        raise ImportRefused(_("This import is not waiting to be saved."))
+    if batch.uploaded_by_id != by.pk:
+        raise ImportRefused(_("Only the person who uploaded the file can save it."))
+    _beat(batch, state=State.COMMITTING, progress=0, error="")
+    try:
+        counts = _commit_rows(batch, by)
+    except (ImportRefused, ImportFileError) as refused:
+        _fail(batch, str(refused))
+        raise ImportRefused(str(refused)) from None
+    _beat(batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, **counts)
+    return batch
+
+
+@transaction.atomic
+def _commit_rows(batch: ImportBatch, by: User) -> dict:
+    table = load_table(batch)
+    counts = {"enrolled": 0, "reserved": 0, "left_out": 0, "valid": 0}
+    problems, links = [], []
+    link = ImportBatch.enrollments.through
+    for chunk in _checker(batch, table).chunks():
+        problems += [[p.row, p.column, p.message] for p in chunk.problems]
+        if not chunk.valid:
+            continue
+        entries = [_entry(values) for _, values in chunk.valid]
+        try:
+            enrolled = enrollment_register_many(
+                campaign=batch.campaign, entries=entries, entered_by=by, reserve_if_full=batch.reserve_if_full
+            )
+        except EntryRefused as refused:
+            row = chunk.valid[refused.index][0]
+            raise ImportRefused(_("Row %(row)s: %(problem)s") % {"row": row, "problem": refused}) from None
+        counts["valid"] += len(entries)
+        for enrollment in enrolled:
+            if enrollment is None:
+                counts["left_out"] += 1
+                continue
+            counts["reserved" if enrollment.status == Enrollment.Status.RESERVE else "enrolled"] += 1
+            links.append(link(importbatch_id=batch.pk, enrollment_id=enrollment.pk))
+    link.objects.bulk_create(links, batch_size=5000)
+    # Rows that turned bad since the dry run (enrolled meanwhile by someone else) are not imported.
+    ImportBatch.objects.filter(pk=batch.pk).update(problems=problems)
+    batch.problems = problems
+    return counts
+
+
+def _entry(values: dict) -> Entry:
+    return Entry(
+        village=values["quota"].village,
+        nik=values["nik"],
+        declaration={
+            "full_name": values["full_name"],
+            "phone": values.get("phone") or "",
+            "address": values.get("address", ""),
+            "occupation": values["occupation"],
+            "monthly_income": values["monthly_income"],
+            # The village meeting's paper form carries the worker's declaration and signature.
+            "declared_not_hospitalised": True,
+        },
+        heir=values.get("heir"),
+        funding_source=values.get("funding_source"),
+    )
+
+
+def import_discard(batch: ImportBatch, *, by: User) -> None:
+    if batch.state not in (State.CHECKED, State.FAILED):
+        raise ImportRefused(_("Only a checked import that was not saved can be discarded."))
+    batch.file.delete(save=False)
+    _beat(batch, state=State.DISCARDED, file="")
 
 
 @transaction.atomic
 def import_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
     """Cancel the enrollments of an import made today, with a reason; their slots are freed."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != State.DONE:
+        raise ImportRefused(_("Only a saved import can be undone."))
     if batch.undone_at is not None:
         raise ImportRefused(_("This import has been undone already."))
-    if timezone.localtime(batch.uploaded_at).date() != timezone.localdate():
+    if timezone.localtime(batch.committed_at or batch.uploaded_at).date() != timezone.localdate():
         raise ImportRefused(_("An import can be undone only on the day it was made."))
     if not reason.strip():
         raise ImportRefused(_("Give a reason."))

@@ -6,12 +6,9 @@ import pytest
 from django.utils import translation
 
 from campaigns.models import Quota
-from enrollment import services as enrollment_services
 from enrollment.models import Enrollment
 from imports import services
-from imports.checks import check_rows
-from imports.reading import read_table
-from tests.factories import TODAY, nik_for
+from tests.factories import enroll, nik_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +21,21 @@ def indonesian():
         yield
 
 
-def _dry_run(campaign, user, count, code="32.14.16.2005"):
-    rows = "\n".join(f"{nik_for(n)};Pekerja {n};{code};petani" for n in range(1, count + 1))
-    return check_rows(read_table((HEADER + rows).encode()), campaign=campaign, user=user, today=TODAY)
+def _file(count, code="32.14.16.2005", first=1):
+    rows = "\n".join(f"{nik_for(n)};Pekerja {n};{code};petani" for n in range(first, first + count))
+    return (HEADER + rows).encode()
 
 
-def _commit(campaign, user, dry_run, reserve_if_full=True):
-    return services.import_commit(
-        dry_run=dry_run, campaign=campaign, by=user, file_name="musdes.csv", checksum="0" * 64,
+def _checked(campaign, user, data, reserve_if_full=True):
+    batch = services.import_upload(
+        kind="signups", campaign=campaign, data=data, file_name="musdes.csv", by=user,
         reserve_if_full=reserve_if_full,
     )  # fmt: skip
+    return services.import_check(batch)
+
+
+def _commit(campaign, user, data, reserve_if_full=True):
+    return services.import_commit(_checked(campaign, user, data, reserve_if_full), by=user)
 
 
 def _filled(campaign, code="32.14.16.2005"):
@@ -42,20 +44,40 @@ def _filled(campaign, code="32.14.16.2005"):
 
 def test_valid_rows_are_enrolled_and_the_import_recorded(campaign, official):
     Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(target=3)
-    batch = _commit(campaign, official, _dry_run(campaign, official, 5))
+    batch = _commit(campaign, official, _file(5))
+    batch.refresh_from_db()
+    assert batch.state == "done" and batch.region.code == "32.14.16.2005"
     assert (batch.rows, batch.enrolled, batch.reserved, batch.left_out) == (5, 3, 2, 0)
     assert batch.enrollments.count() == 5 and _filled(campaign) == 3
+    enrollment = batch.enrollments.get(worker__nik=nik_for(1))
+    assert enrollment.entered_by == official and enrollment.history.first().history_user == official
 
 
 def test_rows_beyond_the_slots_may_be_left_out(campaign, official):
     Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(target=2)
-    batch = _commit(campaign, official, _dry_run(campaign, official, 4), reserve_if_full=False)
+    batch = _commit(campaign, official, _file(4), reserve_if_full=False)
     assert (batch.enrolled, batch.reserved, batch.left_out) == (2, 0, 2)
 
 
-def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official):
-    dry_run = _dry_run(campaign, official, 4)
-    real = enrollment_services.enrollment_register
+def test_heirs_and_funding_sources_are_imported(campaign, official):
+    from campaigns.models import FundingSource
+
+    FundingSource.objects.create(campaign=campaign, name="CSR PT Taekwang", kind="csr")
+    data = (
+        "nik;nama;kode_desa;pekerjaan;ahli_waris;hubungan_ahli_waris;sumber_dana\n"
+        f"{nik_for(1)};Asep;32.14.16.2005;petani;Euis;istri;csr pt taekwang\n"
+    ).encode()
+    batch = _commit(campaign, official, data)
+    enrollment = batch.enrollments.get()
+    assert enrollment.funding_source.name == "CSR PT Taekwang"
+    heir = enrollment.heirs.get()
+    assert (heir.name, heir.relationship) == ("Euis", "spouse")
+
+
+def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official, monkeypatch):
+    monkeypatch.setattr("imports.checks.CHUNK", 2)
+    batch = _checked(campaign, official, _file(6))
+    real = services.enrollment_register_many
     calls = []
 
     def failing(**kwargs):
@@ -64,22 +86,56 @@ def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official)
             raise RuntimeError("the server went away")
         return real(**kwargs)
 
-    with mock.patch("imports.services.enrollment_register", side_effect=failing), pytest.raises(RuntimeError):
-        _commit(campaign, official, dry_run)
+    with (
+        mock.patch("imports.services.enrollment_register_many", side_effect=failing),
+        pytest.raises(RuntimeError),
+    ):
+        services.import_commit(batch, by=official)
+    assert len(calls) == 3  # two chunks were written before the crash, and rolled back
     assert not Enrollment.objects.exists() and _filled(campaign) == 0
 
 
-def test_a_row_outside_the_uploaders_reach_is_refused_even_in_a_crafted_dry_run(campaign, official, agent):
-    dry_run = _dry_run(campaign, official, 2, code="32.14.16.2006")  # checked as the official
-    with pytest.raises(services.ImportRefused, match="Baris 2"):
-        _commit(campaign, agent, dry_run)  # committed as the agent of another village
+def test_a_row_outside_the_uploaders_reach_is_not_enrolled_even_from_a_crafted_file(campaign, agent):
+    batch = _commit(campaign, agent, _file(2, code="32.14.16.2006"))  # the agent's village is 2005
+    assert batch.enrolled == 0 and {row[1] for row in batch.problems} == {"village_code"}
     assert not Enrollment.objects.exists() and _filled(campaign, "32.14.16.2006") == 0
 
 
+def test_a_row_enrolled_by_someone_else_after_the_dry_run_is_left_out_at_commit(campaign, official, agent):
+    batch = _checked(campaign, official, _file(3))
+    assert batch.valid == 3
+    enroll(campaign, agent, 2)  # the agent enrolls the worker of row 3 meanwhile
+    services.import_commit(batch, by=official)
+    assert (batch.enrolled, batch.valid) == (2, 2)
+    assert batch.problems == [[3, "nik", "sudah terdaftar di kampanye ini"]]
+
+
+def test_only_the_uploader_commits_and_only_once(campaign, official, other_official):
+    batch = _checked(campaign, official, _file(2))
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(batch, by=other_official)
+    services.import_commit(batch, by=official)
+    with pytest.raises(services.ImportRefused):
+        services.import_commit(batch, by=official)
+    assert Enrollment.objects.count() == 2
+
+
 def test_undo_on_the_same_day_cancels_and_frees_the_slots(campaign, official):
-    batch = _commit(campaign, official, _dry_run(campaign, official, 3))
+    batch = _commit(campaign, official, _file(3))
     assert services.import_undo(batch=batch, by=official, reason="Berkas yang salah") == 3
     assert _filled(campaign) == 0
     assert set(Enrollment.objects.values_list("status", flat=True)) == {"cancelled"}
     with pytest.raises(services.ImportRefused):
         services.import_undo(batch=batch, by=official, reason="lagi")
+
+
+def test_a_file_with_unknown_headers_waits_for_its_columns_to_be_mapped_once(campaign, official, agent):
+    data = f"No. Induk;Nama Peserta;Desa;Kerja\n{nik_for(1)};Asep;32.14.16.2005;petani\n".encode()
+    batch = _checked(campaign, official, data)
+    assert batch.state == "mapping" and "nik" in batch.error
+    services.save_mapping(
+        batch=batch, fields=["nik", "full_name", "village_code", "occupation"], by=official
+    )
+    assert services.import_check(batch).valid == 1
+    again = _checked(campaign, agent, data.replace(nik_for(1).encode(), nik_for(2).encode()))
+    assert again.state == "checked" and again.valid == 1  # the same shape is read the same way
