@@ -181,4 +181,3 @@ def _take_slots(
         else:
             statuses.append(None)
     return statuses
-

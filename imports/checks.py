@@ -175,7 +175,9 @@ class Checker:
             result.valid.append((number, values))
             if nik in covered:
                 result.warnings.append(
-                    RowProblem(number, "nik", _("already covered for part of this period by another campaign"))
+                    RowProblem(
+                        number, "nik", _("already covered for part of this period by another campaign")
+                    )
                 )
         return result
 

@@ -113,7 +113,6 @@ class ImportBatch(models.Model):
         return self.running and (now or timezone.now()) - beat > self.STALE
 
 
-
 class ColumnMapping(models.Model):
     """Which of our fields each column of one shape of file holds, as a user mapped it once: the next
     file with the same headers, in the same order, is read the same way without asking again."""

@@ -36,6 +36,8 @@ THIRD_PARTY_APPS = [
     "csp",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -195,6 +197,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 X_FRAME_OPTIONS = "DENY"  # with CSP frame-ancestors 'none': never inside someone else's frame
+
+# Background jobs (large imports) through django-tasks, the backport of Django 6.0's tasks API: the
+# database backend keeps the queue in PostgreSQL, so any number of `manage.py db_worker` processes on
+# any number of machines share it. `make run` starts one beside the development server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A file this big (bytes) is checked and saved by a background job; a smaller one in the request.
+IMPORT_INLINE_BYTES = env.int("DESA100_IMPORT_INLINE_BYTES", default=200_000)
+# Uploaded import files (they hold NIKs) are deleted this many days after upload by `prune_imports`.
+IMPORT_FILE_DAYS = env.int("DESA100_IMPORT_FILE_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

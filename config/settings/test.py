@@ -16,3 +16,6 @@ REPLICA_READS = False
 
 # Uploaded scans land in a throwaway directory, never in the checkout.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="desa100-media-")
+
+# Jobs run at once, in the test's own transaction; a test of the job itself calls it directly.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -21,7 +21,9 @@ def indonesian():
 
 def _entries(count, code="32.14.16.2005", first=1):
     village = Region.objects.get(code=code)
-    return [Entry(village=village, nik=nik_for(n), declaration=declaration()) for n in range(first, first + count)]
+    return [
+        Entry(village=village, nik=nik_for(n), declaration=declaration()) for n in range(first, first + count)
+    ]
 
 
 def _register(campaign, user, entries, reserve_if_full=True):
@@ -32,7 +34,9 @@ def _register(campaign, user, entries, reserve_if_full=True):
 
 
 def test_slots_then_the_reserve_list_in_the_order_given(campaign, official):
-    Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(target=3, filled=1, registered_count=1)
+    Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(
+        target=3, filled=1, registered_count=1
+    )
     result = _register(campaign, official, _entries(4))
     assert [e.status for e in result] == ["registered", "registered", "reserve", "reserve"]
     quota = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")

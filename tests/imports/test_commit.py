@@ -133,9 +133,7 @@ def test_a_file_with_unknown_headers_waits_for_its_columns_to_be_mapped_once(cam
     data = f"No. Induk;Nama Peserta;Desa;Kerja\n{nik_for(1)};Asep;32.14.16.2005;petani\n".encode()
     batch = _checked(campaign, official, data)
     assert batch.state == "mapping" and "nik" in batch.error
-    services.save_mapping(
-        batch=batch, fields=["nik", "full_name", "village_code", "occupation"], by=official
-    )
+    services.save_mapping(batch=batch, fields=["nik", "full_name", "village_code", "occupation"], by=official)
     assert services.import_check(batch).valid == 1
     again = _checked(campaign, agent, data.replace(nik_for(1).encode(), nik_for(2).encode()))
     assert again.state == "checked" and again.valid == 1  # the same shape is read the same way
