@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("enrollments/", include("enrollment.urls")),
     path("coverage/", include("coverage.urls")),
+    path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -30,7 +30,7 @@ from enrollment.services import EnrollmentError, _count_move, enrollment_activat
 from .checks import MissingColumns
 from .models import ImportBatch
 from .reading import ImportFileError, Table, clean_nik, parse_date
-from .services import ImportRefused, _beat, _fail, load_table
+from .services import ImportRefused, load_table, record_failure, record_progress
 
 REQUIRED = ("nik", "full_name")
 CHUNK = 2000
@@ -152,7 +152,7 @@ def _categorise(number: int, record: dict[str, str], found: dict, owners: dict) 
 
 def reconcile_check(batch: ImportBatch) -> ImportBatch:
     """Match the list and keep the counts per category, with the first rows of each for the page."""
-    _beat(batch, state=ImportBatch.State.CHECKING, error="", progress=0)
+    record_progress(batch, state=ImportBatch.State.CHECKING, error="", progress=0)
     try:
         table = load_table(batch)
         counts = dict.fromkeys(CATEGORIES, 0)
@@ -162,14 +162,14 @@ def reconcile_check(batch: ImportBatch) -> ImportBatch:
             if len(examples[found.category]) < EXAMPLES:
                 examples[found.category].append([found.row, mask_nik(found.nik), found.name, found.note])
             if done % CHUNK == 0:
-                _beat(batch, progress=done)
+                record_progress(batch, progress=done)
     except MissingColumns as problem:
-        _fail(batch, str(problem), ImportBatch.State.MAPPING)
+        record_failure(batch, str(problem), ImportBatch.State.MAPPING)
         return batch
     except ImportFileError as problem:
-        _fail(batch, str(problem))
+        record_failure(batch, str(problem))
         return batch
-    _beat(
+    record_progress(
         batch,
         state=ImportBatch.State.CHECKED,
         rows=len(table.rows),
@@ -183,16 +183,19 @@ def reconcile_check(batch: ImportBatch) -> ImportBatch:
 def reconcile_commit(batch: ImportBatch, *, by: User, coverage_starts: dt.date) -> ImportBatch:
     """Activate every ready row (KPJ and coverage start), all or nothing, and remember each one's status
     and KPJ before, for the same-day undo."""
-    if batch.state != ImportBatch.State.CHECKED or batch.uploaded_by_id != by.pk:
+    if (
+        batch.state not in (ImportBatch.State.CHECKED, ImportBatch.State.COMMITTING)
+        or batch.uploaded_by_id != by.pk
+    ):
         raise ImportRefused(_("This list is not waiting for your confirmation."))
-    _beat(batch, state=ImportBatch.State.COMMITTING, progress=0, error="")
+    record_progress(batch, state=ImportBatch.State.COMMITTING, progress=0, error="")
     try:
         before = _activate_ready(batch, by, coverage_starts)
     except ImportRefused as refused:
-        _fail(batch, str(refused))
+        record_failure(batch, str(refused))
         raise
     summary = {**batch.summary, "before": before}
-    _beat(
+    record_progress(
         batch,
         state=ImportBatch.State.DONE,
         committed_at=timezone.now(),

@@ -90,7 +90,7 @@ def save_mapping(*, batch: ImportBatch, fields: list[str | None], by: User) -> N
     )
 
 
-def _beat(batch: ImportBatch, **fields) -> None:
+def record_progress(batch: ImportBatch, **fields) -> None:
     """Progress, written at once (outside any transaction) for the page that polls it."""
     fields["heartbeat_at"] = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(**fields)
@@ -98,8 +98,8 @@ def _beat(batch: ImportBatch, **fields) -> None:
         setattr(batch, name, value)
 
 
-def _fail(batch: ImportBatch, message: str, state: str = State.FAILED) -> None:
-    _beat(batch, state=state, error=message)
+def record_failure(batch: ImportBatch, message: str, state: str = State.FAILED) -> None:
+    record_progress(batch, state=state, error=message)
 
 
 def _checker(batch: ImportBatch, table: Table) -> Checker:
@@ -109,15 +109,15 @@ def _checker(batch: ImportBatch, table: Table) -> Checker:
 def import_check(batch: ImportBatch) -> ImportBatch:
     """The dry run: every row checked, nothing saved. Problems and warnings are kept with the batch
     (row, column, message) for the preview and the errors download."""
-    _beat(batch, state=State.CHECKING, error="", progress=0)
+    record_progress(batch, state=State.CHECKING, error="", progress=0)
     try:
         table = load_table(batch)
         checker = _checker(batch, table)
     except MissingColumns as problem:  # the user maps the columns on the page, then it runs again
-        _fail(batch, str(problem), State.MAPPING)
+        record_failure(batch, str(problem), State.MAPPING)
         return batch
     except ImportFileError as problem:
-        _fail(batch, str(problem))
+        record_failure(batch, str(problem))
         return batch
     valid, problems, warnings, codes = 0, [], [], set()
     for chunk in checker.chunks():
@@ -125,8 +125,8 @@ def import_check(batch: ImportBatch) -> ImportBatch:
         codes.update(values["quota"].village.code for _, values in chunk.valid)
         problems += [[p.row, p.column, p.message] for p in chunk.problems]
         warnings += [[p.row, p.column, p.message] for p in chunk.warnings]
-        _beat(batch, progress=checker.done)
-    _beat(
+        record_progress(batch, progress=checker.done)
+    record_progress(
         batch,
         state=State.CHECKED,
         rows=len(table.rows),
@@ -149,17 +149,18 @@ def _common_code(codes: set[str]) -> str:
 def import_commit(batch: ImportBatch, *, by: User) -> ImportBatch:
     """Enroll the valid rows, all or nothing: rows beyond a village's slots go to the reserve list or
     are left out, as the uploader chose. One refusal, or a crash, rolls everything back."""
-    if batch.state != State.CHECKED or batch.undone_at:
+    # COMMITTING: queued by `tasks.start`, which marks it so that the page shows it being saved.
+    if batch.state not in (State.CHECKED, State.COMMITTING) or batch.undone_at:
         raise ImportRefused(_("This import is not waiting to be saved."))
     if batch.uploaded_by_id != by.pk:
         raise ImportRefused(_("Only the person who uploaded the file can save it."))
-    _beat(batch, state=State.COMMITTING, progress=0, error="")
+    record_progress(batch, state=State.COMMITTING, progress=0, error="")
     try:
         counts = _commit_rows(batch, by)
     except (ImportRefused, ImportFileError) as refused:
-        _fail(batch, str(refused))
+        record_failure(batch, str(refused))
         raise ImportRefused(str(refused)) from None
-    _beat(batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, **counts)
+    record_progress(batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, **counts)
     return batch
 
 
@@ -217,7 +218,7 @@ def import_discard(batch: ImportBatch, *, by: User) -> None:
     if batch.state not in (State.CHECKED, State.FAILED):
         raise ImportRefused(_("Only a checked import that was not saved can be discarded."))
     batch.file.delete(save=False)
-    _beat(batch, state=State.DISCARDED, file="")
+    record_progress(batch, state=State.DISCARDED, file="")
 
 
 @transaction.atomic

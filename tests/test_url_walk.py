@@ -28,6 +28,8 @@ from coverage.models import Claim
 from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
+from imports.models import ImportBatch
+from imports.services import import_check, import_upload
 from regions.models import Region
 from reports.models import SignoffStep
 from tests.factories import (
@@ -59,6 +61,7 @@ class World:
     agent: dict[str, User]
     signature: dict[str, SignoffStep]
     claim: dict[str, Claim]
+    batch: dict[str, ImportBatch]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -128,8 +131,26 @@ def world(purwakarta) -> World:
         )
         for side in (IN, OUT)
     }
+    batches = {}
+    for side, officer in ((IN, official), (OUT, other_official)):  # a checked sign-up file, not saved
+        data = f"nik;nama;kode_desa;pekerjaan\n{VILLAGE[side][:2]}{VILLAGE[side][3:5]}{VILLAGE[side][6:8]}1508950009;Walk;{VILLAGE[side]};petani\n"
+        batches[side] = import_check(
+            import_upload(
+                kind="signups", campaign=campaigns[side], data=data.encode(), file_name="walk.csv", by=officer
+            )
+        )
     return World(
-        users, campaigns, following, quotas, shared_quotas, enrollments, actives, agents, signatures, claims
+        users,
+        campaigns,
+        following,
+        quotas,
+        shared_quotas,
+        enrollments,
+        actives,
+        agents,
+        signatures,
+        claims,
+        batches,
     )
 
 
@@ -154,6 +175,10 @@ def _village_of_shared(w, side):
 
 def _village_list(w, side):
     return {"slug": w.campaign[side].slug, "code": VILLAGE[side]}
+
+
+def _batch(w, side):
+    return {"pk": w.batch[side].pk}
 
 
 OBJECTS = {
@@ -226,6 +251,16 @@ OBJECTS = {
     "reports:signoff_scan": lambda w, side: {"pk": w.signature[side].pk},
     "set_language": None,
     "healthz": None,
+    "imports:list": None,
+    "imports:new": None,
+    "imports:template": None,
+    "imports:detail": _batch,
+    "imports:mapping": _batch,
+    "imports:check_again": _batch,
+    "imports:commit": _batch,
+    "imports:discard": _batch,
+    "imports:undo": _batch,
+    "imports:errors": _batch,
 }
 PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz"}
 OFFICIALS_ONLY = {
@@ -283,6 +318,11 @@ POST_ONLY = {
     "enrollment:enrollment_renew",
     "reports:recap_sign_off",
     "reports:recap_reopen",
+    "imports:mapping",
+    "imports:check_again",
+    "imports:commit",
+    "imports:discard",
+    "imports:undo",
 }
 
 

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from campaigns.models import Campaign
+from enrollment.forms import DATE_INPUT
+from regions.forms import RegionCodeField
+from regions.models import Region
+
+from .models import ImportBatch
+from .reading import ALIASES, MAX_BYTES
+
+FIELD_LABELS = {
+    "nik": _("NIK"),
+    "full_name": _("Full name"),
+    "village_code": _("Village code"),
+    "occupation": _("Occupation"),
+    "birth_date": _("Birth date"),
+    "sex": _("Sex"),
+    "phone": _("Mobile phone"),
+    "address": _("Address"),
+    "monthly_income": _("Monthly income"),
+    "heir_name": _("Heir's name"),
+    "heir_relationship": _("Heir's relationship"),
+    "funding_source": _("Funding source"),
+    "kpj_number": _("KPJ number"),
+    "status": _("Status"),
+    "paid_until": _("Paid up to"),
+}
+KIND_FIELDS = {
+    ImportBatch.Kind.SIGNUPS: [
+        name for name in ALIASES if name not in ("kpj_number", "status", "paid_until")
+    ],
+    ImportBatch.Kind.BRANCH_LIST: ["nik", "full_name", "kpj_number", "birth_date", "status", "paid_until"],
+}
+
+
+class UploadForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or Excel (XLSX), with a header row. Download the template below."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xls,.ods,text/csv"}),
+    )
+    region = RegionCodeField(
+        Region.objects.none(),
+        label=_("Area of the list (code)"),
+        help_text=_("The area the branch's list covers, e.g. 32.14 for Kab. Purwakarta."),
+    )
+    reserve_if_full = forms.TypedChoiceField(
+        label=_("Rows beyond a village's slots"),
+        choices=[("1", _("go on the reserve list")), ("0", _("are left out"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user: User, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        campaigns = Campaign.objects.for_user(user)
+        if kind == ImportBatch.Kind.SIGNUPS:
+            self.fields["campaign"].queryset = campaigns.filter(status=Campaign.Status.ACTIVE)
+            del self.fields["region"]
+        else:
+            self.fields["campaign"].queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
+            self.fields["region"].queryset = Region.objects.for_user(user)
+            del self.fields["reserve_if_full"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB. Split it into smaller files."),
+                params={"mb": MAX_BYTES // 1_000_000},
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """Which of our fields each column of the file holds, one choice per column."""
+
+    def __init__(self, *args, headers: list[str], current: list[str | None], kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not used)")), *((name, FIELD_LABELS[name]) for name in KIND_FIELDS[kind])]
+        self.required = (
+            ("nik", "full_name")
+            if kind == ImportBatch.Kind.BRANCH_LIST
+            else ("nik", "full_name", "village_code", "occupation")
+        )
+        for index, header in enumerate(headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or _("(column %(number)s without a header)") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=(current[index] if index < len(current) else "") or "",
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        chosen = [value for value in data.values() if value]
+        if twice := sorted({name for name in chosen if chosen.count(name) > 1}):
+            raise forms.ValidationError(
+                _("Each field can be chosen for one column only: %(fields)s.")
+                % {"fields": ", ".join(str(FIELD_LABELS[name]) for name in twice)}
+            )
+        if missing := [name for name in self.required if name not in chosen]:
+            raise forms.ValidationError(
+                _("Choose a column for: %(fields)s.")
+                % {"fields": ", ".join(str(FIELD_LABELS[name]) for name in missing)}
+            )
+        return data
+
+    def fields_in_order(self) -> list[str]:
+        return [self.cleaned_data[f"column_{index}"] for index in range(len(self.fields))]
+
+
+class ConfirmListForm(forms.Form):
+    coverage_starts = forms.DateField(
+        label=_("Coverage starts"),
+        widget=DATE_INPUT,
+        help_text=_("For a worker enrolled later than this, coverage starts on the day of enrollment."),
+    )
+
+    def __init__(self, *args, batch: ImportBatch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+        self.initial.setdefault(
+            "coverage_starts", max(batch.campaign.starts_on, timezone.localdate().replace(day=1))
+        )
+
+    def clean_coverage_starts(self):
+        day = self.cleaned_data["coverage_starts"]
+        campaign = self.batch.campaign
+        if not campaign.starts_on <= day <= campaign.ends_on:
+            raise forms.ValidationError(_("Coverage must start within the campaign's period."))
+        return day
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=250, widget=forms.TextInput)
