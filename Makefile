@@ -28,7 +28,8 @@ run: $(VENV)/.installed-app
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_regions
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST)
+	@# The task worker (large imports) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-startup-delay & trap "kill $$!" EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(ARGS)

@@ -9,6 +9,7 @@ same rules as the entry form.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -106,7 +107,7 @@ def _checker(batch: ImportBatch, table: Table) -> Checker:
     return Checker(table, campaign=batch.campaign, user=batch.uploaded_by, today=timezone.localdate())
 
 
-def import_check(batch: ImportBatch) -> ImportBatch:
+def import_check(batch: ImportBatch, progress: Callable[[int, int], None] | None = None) -> ImportBatch:
     """The dry run: every row checked, nothing saved. Problems and warnings are kept with the batch
     (row, column, message) for the preview and the errors download."""
     record_progress(batch, state=State.CHECKING, error="", progress=0)
@@ -126,6 +127,8 @@ def import_check(batch: ImportBatch) -> ImportBatch:
         problems += [[p.row, p.column, p.message] for p in chunk.problems]
         warnings += [[p.row, p.column, p.message] for p in chunk.warnings]
         record_progress(batch, progress=checker.done)
+        if progress:
+            progress(checker.done, len(table.rows))
     record_progress(
         batch,
         state=State.CHECKED,
@@ -146,7 +149,9 @@ def _common_code(codes: set[str]) -> str:
     return ""
 
 
-def import_commit(batch: ImportBatch, *, by: User) -> ImportBatch:
+def import_commit(
+    batch: ImportBatch, *, by: User, progress: Callable[[int, int], None] | None = None
+) -> ImportBatch:
     """Enroll the valid rows, all or nothing: rows beyond a village's slots go to the reserve list or
     are left out, as the uploader chose. One refusal, or a crash, rolls everything back."""
     # COMMITTING: queued by `tasks.start`, which marks it so that the page shows it being saved.
@@ -156,7 +161,7 @@ def import_commit(batch: ImportBatch, *, by: User) -> ImportBatch:
         raise ImportRefused(_("Only the person who uploaded the file can save it."))
     record_progress(batch, state=State.COMMITTING, progress=0, error="")
     try:
-        counts = _commit_rows(batch, by)
+        counts = _commit_rows(batch, by, progress)
     except (ImportRefused, ImportFileError) as refused:
         record_failure(batch, str(refused))
         raise ImportRefused(str(refused)) from None
@@ -165,12 +170,15 @@ def import_commit(batch: ImportBatch, *, by: User) -> ImportBatch:
 
 
 @transaction.atomic
-def _commit_rows(batch: ImportBatch, by: User) -> dict:
+def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None) -> dict:
     table = load_table(batch)
     counts = {"enrolled": 0, "reserved": 0, "left_out": 0, "valid": 0}
     problems, links = [], []
     link = ImportBatch.enrollments.through
-    for chunk in _checker(batch, table).chunks():
+    checker = _checker(batch, table)
+    for chunk in checker.chunks():
+        if progress:
+            progress(checker.done, len(table.rows))
         problems += [[p.row, p.column, p.message] for p in chunk.problems]
         if not chunk.valid:
             continue

@@ -1,13 +1,17 @@
 """Committing an import: through the entry services, all or nothing, recorded, undone the same day."""
 
+import datetime as dt
+import os
 from unittest import mock
 
 import pytest
-from django.utils import translation
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from campaigns.models import Quota
 from enrollment.models import Enrollment
 from imports import services
+from imports.models import ImportBatch
 from tests.factories import enroll, nik_for
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +141,24 @@ def test_a_file_with_unknown_headers_waits_for_its_columns_to_be_mapped_once(cam
     assert services.import_check(batch).valid == 1
     again = _checked(campaign, agent, data.replace(nik_for(1).encode(), nik_for(2).encode()))
     assert again.state == "checked" and again.valid == 1  # the same shape is read the same way
+
+
+def test_the_command_checks_and_imports_a_file(campaign, official, tmp_path, capsys):
+    path = tmp_path / "musdes.csv"
+    path.write_bytes(_file(3) + b"\n1234;Salah;32.14.16.2005;petani\n")
+    call_command("import_enrollments", str(path), campaign="purwakarta", user=official.username, dry_run=True)
+    assert "4 rows: 3 valid, 1 problems." in capsys.readouterr().out and not Enrollment.objects.exists()
+    call_command("import_enrollments", str(path), campaign="purwakarta", user=official.username)
+    out = capsys.readouterr()
+    assert "3 enrolled" in out.out and "save [" in out.err
+    assert Enrollment.objects.count() == 3
+
+
+def test_old_import_files_are_pruned_and_the_record_kept(campaign, official):
+    batch = _checked(campaign, official, _file(1))
+    path = batch.file.path
+    ImportBatch.objects.filter(pk=batch.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+    call_command("prune_imports")
+    batch.refresh_from_db()
+    assert batch.file.name == "" and batch.checksum
+    assert not os.path.exists(path)

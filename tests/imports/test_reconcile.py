@@ -21,7 +21,7 @@ def indonesian():
 
 @pytest.fixture
 def enrolled(campaign, official):
-    """Workers 1–7 in Tanjungsari: 1 active (KPJ 111), 2–5 verified, 6 registered, 7 verified."""
+    """Workers 1 to 7 in Tanjungsari: 1 active (KPJ 111), 2 to 5 verified, 6 registered, 7 verified."""
     people = {n: enroll(campaign, official, n, full_name=f"Pekerja Nomor {n}") for n in range(1, 8)}
     for n in (1, 2, 3, 4, 5, 7):
         enrollment_verify(enrollment=people[n], by=official)
