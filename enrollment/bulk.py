@@ -15,12 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
+from config.fast_insert import insert, insert_history
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
@@ -81,15 +82,15 @@ def enrollment_register_many(
         )
         enrollments.append(enrollment)
         created.append(enrollment)
-    Enrollment.objects.bulk_create(created, batch_size=2000)
-    Enrollment.history.bulk_history_create(created, default_user=entered_by, default_date=now)
+    insert(Enrollment, created, now)
+    insert_history(Enrollment, created, by=entered_by, now=now)
     heirs = [
         Heir(enrollment=enrollment, position=1, **entry.heir)
         for entry, enrollment in zip(entries, enrollments, strict=True)
         if enrollment is not None and entry.heir
     ]
-    Heir.objects.bulk_create(heirs, batch_size=2000)
-    Heir.history.bulk_history_create(heirs, default_user=entered_by, default_date=now)
+    insert(Heir, heirs, now)
+    insert_history(Heir, heirs, by=entered_by, now=now)
     return enrollments
 
 
@@ -132,8 +133,9 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
         for nik, check in checks.items()
         if nik not in workers
     ]
-    Worker.objects.bulk_create(new, batch_size=2000)
-    Worker.history.bulk_history_create(new, default_user=by)
+    now = timezone.now()
+    insert(Worker, new, now)
+    insert_history(Worker, new, by=by, now=now)
     workers.update((worker.nik, worker) for worker in new)
     enrolled = set(
         Enrollment.objects.filter(
@@ -152,25 +154,30 @@ def _take_slots(
     campaign: Campaign, entries: list[Entry], quotas: dict[int, Quota], reserve_if_full: bool
 ) -> list[str | None]:
     """Each entry's status, in order: registered while its village has a free slot, then reserve (or
-    None). The quota rows are locked in a fixed order (no deadlock between two imports) and each is
-    moved by one UPDATE that can never pass the target (invariant 1)."""
+    None). The quota rows are locked in a fixed order (no deadlock between two imports) and all are
+    moved by one UPDATE that can never take one past its target (invariant 1)."""
     wanted: dict[int, int] = defaultdict(int)
     for entry in entries:
         wanted[entry.village.pk] += 1
-    taken: dict[int, int] = {}
     locked = Quota.objects.select_for_update().filter(pk__in=[quotas[v].pk for v in wanted]).order_by("pk")
+    taken, reserved, ids = {}, {}, {}
     for quota in locked.only("pk", "village_id", "filled", "target"):
         want = wanted[quota.village_id]
-        slots = max(0, min(want, quota.target - quota.filled))
-        reserve = want - slots if reserve_if_full else 0
-        moved = Quota.objects.filter(pk=quota.pk, filled__lte=F("target") - slots).update(
-            filled=F("filled") + slots,
-            registered_count=F("registered_count") + slots,
-            reserve_count=F("reserve_count") + reserve,
-        )
-        if not moved:  # SQLite has no row locks; another writer filled it between: refuse, retry later
-            raise EntryRefused(0, _("The slots changed while importing. Run the import again."))
-        taken[quota.village_id] = slots
+        taken[quota.village_id] = max(0, min(want, quota.target - quota.filled))
+        reserved[quota.village_id] = want - taken[quota.village_id] if reserve_if_full else 0
+        ids[quota.village_id] = quota.pk
+
+    def per_quota(counts: dict[int, int]) -> Case:
+        return Case(*(When(pk=ids[v], then=Value(n)) for v, n in counts.items()), default=Value(0))
+
+    # One UPDATE for every village of the chunk, each moved only while it stays within its target.
+    moved = Quota.objects.filter(pk__in=ids.values(), filled__lte=F("target") - per_quota(taken)).update(
+        filled=F("filled") + per_quota(taken),
+        registered_count=F("registered_count") + per_quota(taken),
+        reserve_count=F("reserve_count") + per_quota(reserved),
+    )
+    if moved != len(ids):  # SQLite has no row locks; another writer filled one between: refuse, retry
+        raise EntryRefused(0, _("The slots changed while importing. Run the import again."))
     statuses: list[str | None] = []
     for entry in entries:
         if taken[entry.village.pk] > 0:

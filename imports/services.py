@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign
+from config.fast_insert import insert
 from enrollment.bulk import Entry, EntryRefused, enrollment_register_many
 from enrollment.models import Enrollment
 from enrollment.services import EnrollmentError, enrollment_cancel
@@ -197,7 +198,7 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
                 continue
             counts["reserved" if enrollment.status == Enrollment.Status.RESERVE else "enrolled"] += 1
             links.append(link(importbatch_id=batch.pk, enrollment_id=enrollment.pk))
-    link.objects.bulk_create(links, batch_size=5000)
+    insert(link, links, timezone.now())
     # Rows that turned bad since the dry run (enrolled meanwhile by someone else) are not imported.
     ImportBatch.objects.filter(pk=batch.pk).update(problems=problems)
     batch.problems = problems
