@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Value, When
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,15 +167,18 @@ def _take_slots(
         reserved[quota.village_id] = want - taken[quota.village_id] if reserve_if_full else 0
         ids[quota.village_id] = quota.pk
 
-    def per_quota(counts: dict[int, int]) -> Case:
-        return Case(*(When(pk=ids[v], then=Value(n)) for v, n in counts.items()), default=Value(0))
-
     # One UPDATE for every village of the chunk, each moved only while it stays within its target.
-    moved = Quota.objects.filter(pk__in=ids.values(), filled__lte=F("target") - per_quota(taken)).update(
-        filled=F("filled") + per_quota(taken),
-        registered_count=F("registered_count") + per_quota(taken),
-        reserve_count=F("reserve_count") + per_quota(reserved),
-    )
+    # Raw SQL: the ORM's CASE over a chunk's 200 villages took longer to build than to run.
+    moves = [(ids[v], taken[v], reserved[v]) for v in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE campaigns_quota SET filled = filled + v.column2,"
+            " registered_count = registered_count + v.column2, reserve_count = reserve_count + v.column3"
+            f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(moves))}) AS v"
+            " WHERE campaigns_quota.id = v.column1 AND campaigns_quota.filled + v.column2 <= campaigns_quota.target",
+            [value for move in moves for value in move],
+        )
+        moved = cursor.rowcount
     if moved != len(ids):  # SQLite has no row locks; another writer filled one between: refuse, retry
         raise EntryRefused(0, _("The slots changed while importing. Run the import again."))
     statuses: list[str | None] = []
