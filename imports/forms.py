@@ -70,6 +70,9 @@ class UploadForm(forms.Form):
             self.fields["campaign"].queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
             self.fields["region"].queryset = Region.objects.for_user(user)
             del self.fields["reserve_if_full"]
+        only = list(self.fields["campaign"].queryset[:2])
+        if len(only) == 1:  # the usual case for an agent: one campaign open in their village
+            self.initial.setdefault("campaign", only[0].pk)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -129,7 +129,7 @@ def _text(cell: object) -> str:
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return str(cell).replace("\x00", "").strip()  # PostgreSQL refuses a NUL in text
 
 
 def _table(grid: list[list[object]]) -> Table:

@@ -17,12 +17,17 @@ from django.views.decorators.http import require_POST
 
 from . import reconcile, services, tasks
 from .blank import template_csv, template_xlsx
-from .forms import ConfirmListForm, MappingForm, UndoForm, UploadForm
+from .forms import FIELD_LABELS, ConfirmListForm, MappingForm, UndoForm, UploadForm
 from .models import ImportBatch
 from .reading import ImportFileError
 
 State = ImportBatch.State
 SHOWN_PROBLEMS = 200  # the page lists the first ones; the errors download has them all
+
+
+def _label(column: str) -> str:
+    """A column by the name the user knows (Tanggal lahir), not our field's (birth_date)."""
+    return str(FIELD_LABELS.get(column, column))
 
 
 def _may_import(user, kind: str) -> bool:
@@ -96,7 +101,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     made_today = batch.committed_at and timezone.localtime(batch.committed_at).date() == timezone.localdate()
     if batch.state == State.DONE and not batch.undone_at and own and made_today:
         context["undo"] = UndoForm()
-    context["problems"] = batch.problems[:SHOWN_PROBLEMS]
+    context["problems"] = [
+        (row, _label(column), message) for row, column, message in batch.problems[:SHOWN_PROBLEMS]
+    ]
     context["more_problems"] = max(0, len(batch.problems) - SHOWN_PROBLEMS)
     context["problem_rows"] = len({row for row, _column, _message in batch.problems})
     context["row_warnings"] = sum(1 for row, _column, _message in batch.warnings if row)
@@ -209,7 +216,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:detail", pk=batch.pk)
     why: dict[int, list[str]] = {}
     for row, column, message in batch.problems:
-        why.setdefault(row, []).append(f"{column}: {message}" if column else message)
+        why.setdefault(row, []).append(f"{_label(column)}: {message}" if column else message)
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens a UTF-8 CSV right only with a BOM
     writer = csv.writer(out, delimiter=";")

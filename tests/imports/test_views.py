@@ -51,7 +51,7 @@ def test_the_errors_download_is_the_original_rows_plus_what_is_wrong(client, cam
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["nik", "nama", "kode_desa", "pekerjaan", "masalah"]
     assert rows[1][:4] == ["'3214 1615 0895 0002", "", "32.14.16.2005", "astronot"]
-    assert "full_name: nama kosong" in rows[1][-1] and "occupation:" in rows[1][-1]
+    assert "Nama lengkap: nama kosong" in rows[1][-1] and "Pekerjaan:" in rows[1][-1]
     assert len(rows) == 2  # the valid row is not in it
 
 

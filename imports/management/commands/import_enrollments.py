@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="the username the rows are entered as")
         parser.add_argument("--dry-run", action="store_true", help="check every row, save nothing")
         parser.add_argument(
-            "--leave-out", action="store_true", help="rows beyond a village's slots are left out, not reserved"
+            "--leave-out",
+            action="store_true",
+            help="rows beyond a village's slots are left out, not reserved",
         )
 
     def handle(self, *args, file: Path, campaign: str, user: str, dry_run: bool, leave_out: bool, **options):
