@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -225,7 +226,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         if number in why:
             writer.writerow([*cells, "; ".join(why[number])])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = batch.file_name.rsplit(".", 1)[0][:60] or "import"
+    # The uploaded name is the user's: only safe characters go into the header (a newline would break it).
+    name = re.sub(r"[^\w.-]+", "_", batch.file_name.rsplit(".", 1)[0])[:60] or "import"
     response["Content-Disposition"] = f'attachment; filename="{_("errors")}-{name}.csv"'
     return response
 

@@ -178,3 +178,11 @@ def test_others_in_the_area_see_an_import_but_cannot_act_on_it(client, campaign,
     assert client.get(reverse("imports:detail", args=[batch.pk])).status_code == 200
     assert client.get(reverse("imports:errors", args=[batch.pk])).status_code == 403
     assert client.post(reverse("imports:commit", args=[batch.pk])).status_code == 403
+
+
+def test_a_file_name_with_quotes_and_a_newline_is_made_safe_for_the_download(client, campaign, agent):
+    client.force_login(agent)
+    _upload(client, campaign, HEADER + "1234;x;32.14.16.2005;petani\n", name='da"ftar\r\nX-Evil: 1.csv')
+    response = client.get(reverse("imports:errors", args=[ImportBatch.objects.get().pk]))
+    assert response.status_code == 200 and "\n" not in response["Content-Disposition"]
+    assert '"' not in response["Content-Disposition"].split('filename="')[1].rstrip('"')
