@@ -165,6 +165,8 @@ def test_old_import_files_are_pruned_and_the_record_kept(campaign, official):
 
 
 def test_a_nul_byte_inside_a_cell_is_dropped_not_an_error(campaign, official):
-    data = HEADER.encode() + b"x" * 5000 + b"\n" + f"{nik_for(1)};Asep\x00 Nul;32.14.16.2005;petani\n".encode()
+    data = (
+        HEADER.encode() + b"x" * 5000 + b"\n" + f"{nik_for(1)};Asep\x00 Nul;32.14.16.2005;petani\n".encode()
+    )
     batch = _commit(campaign, official, data)
     assert batch.enrollments.get().full_name == "Asep Nul"
