@@ -117,6 +117,9 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("contributions behind, lapsed", "/coverage/behind/?state=lapsed"),
         Page("payment page", "/coverage/payments/", None, OFFICIALS),
         Page("claims", "/coverage/claims/", None, OFFICIALS),
+        Page("imports", "/imports/"),
+        Page("import upload", "/imports/new/"),
+        Page("branch list upload", "/imports/new/?kind=branch_list", None, OFFICIALS),
         Page("admin: enrollments", "/admin/enrollment/enrollment/", None, ("admin",), True),
         Page(
             "admin: enrollments, NIK search",

@@ -42,4 +42,5 @@ MAX_ID = 2**63 - 1  # the largest primary key PostgreSQL's bigint holds
 def parse_ids(values: list[str]) -> list[int]:
     """Ids posted by a page (ticked rows, a chosen campaign), keeping only what can be one: a forged
     `abc`, `1.5` or 20-digit number is simply not an id, never a server error."""
-    return [int(v) for v in values if v.isdigit() and len(v) < 20 and int(v) <= MAX_ID]
+    # isascii: "¹" and "٣" are digits to str.isdigit but not to int().
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 20 and int(v) <= MAX_ID]

@@ -184,7 +184,7 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
         if line == 1 and cells[0].lower() == "nik":
             continue  # a header
         nik, month = nik_digits(cells[0]), _month_in(cells[1]) if len(cells) > 1 else None
-        if len(nik) != 16 or not nik.isdigit():
+        if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
             problems.add(line, _("%(value)s is not a NIK of 16 digits") % {"value": cells[0][:30]})
         elif month is None:
             problems.add(line, _("write the month as 2026-03"))

@@ -56,7 +56,7 @@ def workforce_import_csv(*, text: str, by: User) -> int:
         code, count, source = [*cells, "", ""][:3]
         if number == 1 and not count.isdigit():
             continue  # a header row
-        if not (count.isdigit() and len(count) <= 9 and int(count) <= MAX_WORKFORCE):
+        if not (count.isascii() and count.isdigit() and len(count) <= 9 and int(count) <= MAX_WORKFORCE):
             problems.add(number, _("the number of informal workers must be a whole number"))
             continue
         lines.append(_Line(number, code, int(count), source[:200]))

@@ -124,7 +124,7 @@ class DeclarationForm(forms.ModelForm):
 
     def clean_kk_number(self) -> str:
         kk = self.cleaned_data.get("kk_number", "")
-        if kk and (len(kk) != 16 or not kk.isdigit()):
+        if kk and (len(kk) != 16 or not (kk.isascii() and kk.isdigit())):
             raise forms.ValidationError(_("A family card (KK) number has 16 digits."))
         return kk
 
@@ -319,7 +319,7 @@ class KpjListForm(BootstrapWidgetsMixin, forms.Form):
             kpj = "".join(cells[1].split()) if len(cells) > 1 else ""
             if number == 1 and not nik.isdigit():
                 continue  # a header row
-            if len(nik) != 16 or not nik.isdigit() or not kpj:
+            if len(nik) != 16 or not (nik.isascii() and nik.isdigit()) or not kpj:
                 problems.add(number, _("expected a 16-digit NIK and a membership number"))
             else:
                 self.pairs[nik] = kpj

@@ -189,6 +189,6 @@ def parse_date(text: str) -> dt.date | None:
         if day.year < 100:
             continue
         return day
-    if text.isdigit() and 1 <= int(text) <= 80_000:  # an Excel date cell read as a number
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 80_000:  # an Excel date cell read as a number
         return EXCEL_EPOCH + dt.timedelta(days=int(text))
     return None

@@ -116,3 +116,7 @@ def test_the_reader_never_raises_anything_but_its_own_message(data):
 def test_nor_on_a_damaged_xlsx(data):
     with contextlib.suppress(ImportFileError):
         read_table(b"PK\x03\x04" + data)
+
+
+def test_digits_that_are_not_ascii_are_not_a_date():
+    assert parse_date("¹²³") is None and parse_date("١٢٣") is None

@@ -186,3 +186,23 @@ def test_a_file_name_with_quotes_and_a_newline_is_made_safe_for_the_download(cli
     response = client.get(reverse("imports:errors", args=[ImportBatch.objects.get().pk]))
     assert response.status_code == 200 and "\n" not in response["Content-Disposition"]
     assert '"' not in response["Content-Disposition"].split('filename="')[1].rstrip('"')
+
+
+def test_the_import_pages_read_a_fixed_number_of_queries(client, campaign, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(agent)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _upload(client, campaign, _sign_ups(2))
+    few = queries(reverse("imports:list"))
+    one = queries(reverse("imports:detail", args=[ImportBatch.objects.get().pk]))
+    for n in range(4):
+        _upload(client, campaign, _sign_ups(2, first=10 + 2 * n) + "1234;x;32.14.16.2005;petani\n")
+    assert queries(reverse("imports:list")) == few <= 8
+    assert queries(reverse("imports:detail", args=[ImportBatch.objects.first().pk])) == one <= 8
