@@ -152,7 +152,11 @@ def export_levels(region: Region | None) -> list[tuple[str, str]]:
 
 def _choice(raw: str | None, allowed: tuple[int, ...], default: int) -> int:
     """One of the allowed numbers; anything else (a typo, 5,000 digits) is the default."""
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 6 and int(raw) in allowed else default
+    return (
+        int(raw)
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 6 and int(raw) in allowed
+        else default
+    )
 
 
 def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
