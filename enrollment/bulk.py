@@ -26,7 +26,7 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik
-from .services import EnrollmentError, _already_enrolled, age_problem, no_quota, outside_area
+from .services import EnrollmentError, age_problem, already_enrolled, no_quota, outside_area
 
 
 @dataclass
@@ -146,7 +146,7 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
     )
     for index, entry in enumerate(entries):
         if entry.nik in enrolled:
-            raise EntryRefused(index, str(_already_enrolled(workers[entry.nik], campaign, by)))
+            raise EntryRefused(index, str(already_enrolled(workers[entry.nik], campaign, by)))
     return workers
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
@@ -206,12 +208,15 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
     consent = forms.BooleanField(
         label=_("The worker agrees that their data is processed for this enrollment (UU 27/2022).")
     )
+    # This entry's key (Enrollment.entry_key): the page's, sent again with every try of the same worker.
+    entry_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     field_order = ["quota", "nik", "full_name", "birth_date", "sex"]
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.initial.setdefault("entry_key", uuid.uuid4())
         quotas = open_quotas_for(user)
         self.fields["quota"].queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.

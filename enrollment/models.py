@@ -398,9 +398,13 @@ class Enrollment(models.Model):
     )
     closed_at = models.DateTimeField(_("rejected or cancelled at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
+    # Made in the agent's browser for one worker's entry and sent with every try (a double tap, a
+    # retry after a timeout, the offline queue): the same key twice is the same entry (invariant 6).
+    entry_key = models.UUIDField(_("entry key"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["entry_key"])
     objects = EnrollmentQuerySet.as_manager()
+    replayed = False  # set by enrollment_register when the entry key had been sent before
 
     class Meta:
         verbose_name = _("enrollment")
@@ -412,6 +416,11 @@ class Enrollment(models.Model):
                 fields=["worker", "campaign"],
                 condition=Q(status__in=["reserve", "registered", "verified", "active"]),
                 name="enrollment_enrollment_once_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["entered_by", "entry_key"],
+                condition=Q(entry_key__isnull=False),
+                name="enrollment_enrollment_entry_key_once",
             ),
             # The KPJ itself is the worker's (one number, one person); the services set it on activation.
             models.CheckConstraint(

@@ -9,6 +9,7 @@ give back one slot, not two.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -56,7 +57,7 @@ def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> b
     return _count_move(campaign.pk, village.pk, old, Enrollment.Status.REGISTERED)
 
 
-def _already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
+def already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
     existing = (
         Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN)
         .select_related("village")
@@ -122,7 +123,7 @@ def _enroll(
     so the slot and the row commit or roll back together, without a savepoint of their own."""
     quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate())
     if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
-        raise _already_enrolled(worker, campaign, entered_by)
+        raise already_enrolled(worker, campaign, entered_by)
     if _take_slot(campaign, village):
         status = Enrollment.Status.REGISTERED
     elif reserve_if_full:
@@ -180,6 +181,15 @@ def _save_heirs(enrollment: Enrollment, heirs: list[dict[str, str] | None], by: 
         heir.save()
 
 
+def _entry_of(user: User, entry_key: uuid.UUID) -> Enrollment | None:
+    earlier = (
+        Enrollment.objects.filter(entered_by=user, entry_key=entry_key).select_related("village").first()
+    )
+    if earlier:
+        earlier.replayed = True
+    return earlier
+
+
 def enrollment_register(
     *,
     campaign: Campaign,
@@ -190,6 +200,7 @@ def enrollment_register(
     funding_source: FundingSource | None,
     entered_by: User,
     reserve_if_full: bool = False,
+    entry_key: uuid.UUID | None = None,
 ) -> Enrollment:
     """Record a worker's sign-up: the worker by NIK, what they declared and their heirs, a slot.
 
@@ -198,8 +209,14 @@ def enrollment_register(
     village raises VillageFull unless `reserve_if_full`, in which case the worker goes on the reserve
     list without a slot. The same NIK entered twice at the same moment ends, through the unique
     constraints, as one enrollment and one AlreadyEnrolled.
+
+    `entry_key` makes the call idempotent (invariant 6): the key of an entry this user already made
+    answers with that enrollment, `replayed` set, and creates nothing, however often and however
+    concurrently it comes.
     """
-    consent = {"consent_given_at": timezone.now(), "consent_collected_by": entered_by}
+    if entry_key and (earlier := _entry_of(entered_by, entry_key)):
+        return earlier
+    consent = {"consent_given_at": timezone.now(), "consent_collected_by": entered_by, "entry_key": entry_key}
 
     def register_once() -> Enrollment:
         with transaction.atomic():
@@ -218,13 +235,15 @@ def enrollment_register(
     try:
         return register_once()
     except IntegrityError:
-        # Another request created this worker or enrolled this NIK between our check and our insert;
-        # everything, the slot included, was rolled back with the transaction.
+        # Another request created this worker or enrolled this NIK (or sent this very entry) between
+        # our check and our insert; everything, the slot included, was rolled back with the transaction.
+        if entry_key and (earlier := _entry_of(entered_by, entry_key)):
+            return earlier
         worker = Worker.objects.filter(nik=nik_digits(nik)).first()
         if worker is None:
             raise  # not a race on this NIK: a genuine bug, let it be seen
         if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
-            raise _already_enrolled(worker, campaign, entered_by) from None
+            raise already_enrolled(worker, campaign, entered_by) from None
         # The race was over creating the person (for another campaign): they exist now, enroll once more.
         return register_once()
 
@@ -465,4 +484,4 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
             _save_heirs(renewal, heirs, by)
             return renewal
     except IntegrityError:
-        raise _already_enrolled(enrollment.worker, campaign, by) from None
+        raise already_enrolled(enrollment.worker, campaign, by) from None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 
 from django import forms
@@ -38,7 +39,7 @@ from .forms import (
     ReasonForm,
     open_quotas_for,
 )
-from .models import CoverageState, Enrollment, Heir
+from .models import CoverageState, Enrollment, Heir, Worker
 from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
@@ -96,8 +97,10 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
             form.initial["quota"] = chosen
     enrollment = _register(request, form) if form.is_valid() else None
     if enrollment and "add_another" in request.POST:
-        if request.htmx:
-            return trigger_client_event(render(request, "includes/messages.html"), "enrollment-saved")
+        if request.htmx:  # the next worker's entry gets a key of its own
+            return trigger_client_event(
+                render(request, "includes/messages.html"), "enrollment-saved", {"key": str(uuid.uuid4())}
+            )
         return redirect(f"{reverse('enrollment:enrollment_create')}?quota={form.cleaned_data['quota'].pk}")
     if enrollment:
         detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
@@ -123,6 +126,7 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
             funding_source=form.cleaned_data["funding_source"],
             entered_by=request.user,
             reserve_if_full=request.POST.get("reserve_if_full") == "1",
+            entry_key=form.cleaned_data["entry_key"],
         )
     except services.EnrollmentError as refused:
         form.village_full = isinstance(refused, services.VillageFull)
@@ -163,8 +167,10 @@ def quota_picker(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def nik_check(request: HttpRequest) -> HttpResponse:
-    """As the agent types the NIK: what it says (birth date, sex) or what is wrong with it; htmx fills
-    the birth date and sex inputs out of band. A POST, so that no NIK lands in a web server's log."""
+    """As the agent types the NIK: what it says (birth date, sex, the district that issued it, by
+    name) or what is wrong with it; htmx fills the birth date and sex inputs out of band. With the
+    village chosen, it warns when the NIK is from another district and says "already enrolled in this
+    campaign" exactly as saving would, and nothing more. A POST, so that no NIK lands in a log."""
     check = check_nik(request.POST.get("nik", ""))
     context = {"check": check, "returning": None}
     if check.valid:
@@ -172,6 +178,19 @@ def nik_check(request: HttpRequest) -> HttpResponse:
         # only elsewhere says nothing at all (DESIGN.md invariant 4).
         returning = Enrollment.objects.for_user(request.user).latest_declaration_of(check.nik)
         context.update(returning=returning, prefill=_prefill(returning) if returning else None)
+        context["district"] = Region.objects.filter(code=check.district_code).select_related("parent").first()
+        ids = parse_ids(request.POST.getlist("quota")[:1])
+        quota = open_quotas_for(request.user).filter(pk=ids[0]).first() if ids else None
+        if quota:
+            context["other_district"] = quota.village.code[:8] != check.district_code
+            worker = Worker.objects.filter(nik=check.nik).first()
+            if (
+                worker
+                and Enrollment.objects.filter(
+                    worker=worker, campaign=quota.campaign, status__in=Enrollment.OPEN
+                ).exists()
+            ):
+                context["already"] = str(services.already_enrolled(worker, quota.campaign, request.user))
     return render(request, "enrollment/includes/nik_check.html", context)
 
 

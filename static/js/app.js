@@ -25,9 +25,11 @@ document.addEventListener("keydown", (event) => {
 
 // A saved "save and add another" answers with only its message (enrollment/views.py): empty the
 // inputs for the next worker, keeping the chosen campaign and village, and put the cursor on the NIK.
-document.addEventListener("enrollment-saved", () => {
+document.addEventListener("enrollment-saved", (event) => {
   const form = document.getElementById("entry-form");
   if (!form) return;
+  // The next worker is a new entry: a new key (Enrollment.entry_key), so it is not taken for this one.
+  if (event.detail && event.detail.key) form.querySelector("[name=entry_key]").value = event.detail.key;
   // The village stays chosen: its radio (and search box) when the user picks from many villages.
   form.querySelectorAll("input:not([type=hidden]):not([name=quota]):not(#quota-search), textarea").forEach((input) => {
     if (input.type === "checkbox") input.checked = false;

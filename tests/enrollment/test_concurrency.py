@@ -2,6 +2,7 @@
 serializes writers, so it cannot show a race either way."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, connections
@@ -133,3 +134,24 @@ def test_lowering_targets_while_agents_enroll_never_errors_nor_overfills(
         assert quota.filled == Enrollment.objects.filter(campaign=campaign, village=tanjungsari).count() + 4
         Enrollment.objects.all().delete()
         Quota.objects.filter(pk=quota.pk).update(target=10, filled=4, registered_count=4)
+
+
+def test_one_entry_key_sent_5_times_at_once_gives_one_enrollment_and_one_slot(campaign, tanjungsari, agent):
+    key = uuid.uuid4()
+    results = run_at_once(
+        5,
+        lambda i: enrollment_register(
+            campaign=campaign,
+            village=tanjungsari,
+            nik=nik_for(1),
+            declaration=declaration(),
+            heirs=[],
+            funding_source=None,
+            entered_by=agent,
+            entry_key=key,
+        ),
+    )
+    assert all(isinstance(r, Enrollment) for r in results), results
+    assert len({r.pk for r in results}) == 1 and sum(r.replayed for r in results) == 4
+    assert Enrollment.objects.filter(campaign=campaign).count() == 1
+    assert integrity_problems() == []

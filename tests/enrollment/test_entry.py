@@ -1,5 +1,8 @@
 """The agent's flow through the pages, as on the phone."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -289,3 +292,49 @@ def test_an_agent_with_a_few_villages_chooses_from_a_list(client, campaign):
     page = client.get(reverse("enrollment:enrollment_create")).content.decode()
 
     assert 'id="quota-search"' not in page and page.count("<option") >= 2
+
+
+def test_a_double_tap_sends_one_entry_twice_and_both_answers_say_saved(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    page = client.get(reverse("enrollment:enrollment_create")).content.decode()
+    key = re.search(r'name="entry_key" value="([0-9a-f-]{36})"', page).group(1)
+    data = {**entry(tanjungsari_quota), "add_another": "1", "entry_key": key}
+    answers = [
+        client.post(reverse("enrollment:enrollment_create"), data, headers={"HX-Request": "true"})
+        for _tap in range(2)
+    ]
+    assert Enrollment.objects.count() == 1
+    for answer in answers:  # the second tap answers as the first did, not with an empty form's errors
+        assert "Asep Saepudin terdaftar. Desa Tanjungsari: 1 dari 100 terisi." in answer.content.decode()
+        assert json.loads(answer["HX-Trigger"])["enrollment-saved"]["key"] != key  # the next one's
+
+
+def test_each_entry_form_carries_a_key_of_its_own(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    keys = {
+        re.search(
+            r'name="entry_key" value="([^"]+)"',
+            client.get(reverse("enrollment:enrollment_create")).content.decode(),
+        ).group(1)
+        for _visit in range(2)
+    }
+    assert len(keys) == 2
+
+
+def test_the_nik_check_names_the_district_and_warns_before_saving(client, agent, official, tanjungsari_quota):
+    from tests.factories import enroll
+
+    client.force_login(agent)
+    check = reverse("enrollment:nik_check")
+    html = client.post(check, {"nik": nik_for(1), "quota": tanjungsari_quota.pk}).content.decode()
+    assert "diterbitkan di Kec. Pondoksalam, Kabupaten Purwakarta" in html and "sudah terdaftar" not in html
+    assert "bukan di kecamatan desa" not in html
+    other = nik_for(2, district="321401")  # issued in Kec. Purwakarta, not Tanjungsari's Pondoksalam
+    html = client.post(check, {"nik": other, "quota": tanjungsari_quota.pk}).content.decode()
+    assert "bukan di kecamatan desa" in html
+    enroll(tanjungsari_quota.campaign, official, 1)
+    html = client.post(check, {"nik": nik_for(1), "quota": tanjungsari_quota.pk}).content.decode()
+    assert "Pekerja ini sudah terdaftar di kampanye ini, di Desa Tanjungsari." in html
+    # Without a village chosen (or one outside the agent's reach), nothing is said about the campaign.
+    assert "sudah terdaftar" not in client.post(check, {"nik": nik_for(1)}).content.decode()
+    assert "sudah terdaftar" not in client.post(check, {"nik": nik_for(1), "quota": "99999"}).content.decode()

@@ -122,7 +122,10 @@ def test_an_agent_re_entering_another_areas_nik_changes_and_sees_nothing_of_it(
         "Sijunjung",
     ]
     for secret in secrets:
-        assert secret not in check, secret
+        # The NIK's own digits name the district that issued it (Kec. Tanjung Gadang, Kab. Sijunjung):
+        # the check says that, as the issue asks, but nothing of what Sijunjung recorded.
+        if secret != "Sijunjung":
+            assert secret not in check, secret
         assert secret not in page, secret
     client.force_login(sijunjung["official"])
     their_page = client.get(reverse("enrollment:enrollment_detail", args=[theirs.pk])).content.decode()
