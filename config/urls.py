@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.offline import service_worker
 from dashboards.home import home
 
 admin.site.site_header = "Desa100"
@@ -10,6 +11,7 @@ admin.site.site_title = "Desa100"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),
     path("campaigns/", include("campaigns.urls")),

@@ -37,7 +37,7 @@ def open_quotas_for(user: User):
     return (
         Quota.objects.for_user(user)
         .filter(campaign__in=Campaign.objects.taking_entries())
-        .select_related("campaign", "village")
+        .select_related("campaign", "village__parent")
         .order_by("campaign__name", "village__code")
     )
 

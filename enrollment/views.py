@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,15 +92,17 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
         form = EnrollmentForm(request.POST, user=request.user)
     else:
         form = EnrollmentForm(user=request.user)
-        choices = list(form.fields["quota"].queryset.order_by()[:2])  # the only village is preselected
+        # The only village with a free slot is preselected; a full one never is.
+        choices = list(form.fields["quota"].queryset.order_by().filter(filled__lt=F("target"))[:2])
         if chosen := request.GET.get("quota") or (choices[0].pk if len(choices) == 1 else None):
             form.initial["quota"] = chosen
     enrollment = _register(request, form) if form.is_valid() else None
+    if request.headers.get("X-Desa100-Queue"):
+        return _queue_answer(request, form, enrollment)
     if enrollment and "add_another" in request.POST:
-        if request.htmx:  # the next worker's entry gets a key of its own
-            return trigger_client_event(
-                render(request, "includes/messages.html"), "enrollment-saved", {"key": str(uuid.uuid4())}
-            )
+        if request.htmx:  # the next worker's entry gets a key of its own; the village's slots move
+            detail = {"key": str(uuid.uuid4()), **_slots_left(form.cleaned_data["quota"])}
+            return trigger_client_event(render(request, "includes/messages.html"), "enrollment-saved", detail)
         return redirect(f"{reverse('enrollment:enrollment_create')}?quota={form.cleaned_data['quota'].pk}")
     if enrollment:
         detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
@@ -110,7 +112,56 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         response = render(request, "enrollment/includes/entry_form.html", context)
         return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")
-    return render(request, "enrollment/enrollment_form.html", context)
+    return render(request, "enrollment/enrollment_form.html", {**context, "queue_texts": _queue_texts()})
+
+
+def _queue_texts() -> dict[str, str]:
+    """What static/js/entry-queue.js says, in the user's language."""
+    return {
+        "required": _("This field is required."),
+        "nik": _("A NIK has 16 digits and holds a real birth date."),
+        "age": _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s."),
+        "queued": _("No connection: the entry is kept on this phone and sent when the connection returns."),
+        "signedOut": _("Your session has ended: the entry is kept on this phone. Sign in again to send it."),
+        "restored": _("What you were typing has been restored."),
+        "waiting": _("Waiting"),
+        "attention": _("Needs attention"),
+        "sent": _("Saved"),
+        "reserve": _("On the reserve list"),
+        "fix": _("Fix and send again"),
+    }
+
+
+def _slots_left(quota: Quota) -> dict:
+    quota.refresh_from_db(fields=["filled", "target"])
+    text = ngettext("%(count)s slot left", "%(count)s slots left", quota.left) % {"count": quota.left}
+    return {"quota": quota.pk, "left": quota.left, "slots": text}
+
+
+def _queue_answer(request: HttpRequest, form: EnrollmentForm, enrollment: Enrollment | None) -> JsonResponse:
+    """The phone's queue (static/js/entry-queue.js) sends entries typed offline one by one and keeps
+    what the server said for each: saved, on the reserve list, or refused with the reasons (the
+    entry stays on the phone to fix and send again). A few hundred bytes each way."""
+    said = [str(message) for message in messages.get_messages(request)]  # shown here, not on a later page
+    if enrollment is None:
+        errors = [str(error) for error in form.non_field_errors()]
+        errors += [
+            f"{form[name].label}: {error}"
+            for name in form.errors
+            if name != "__all__"
+            for error in form.errors[name]
+        ]
+        return JsonResponse(
+            {
+                "result": "refused",
+                "message": " ".join(errors),
+                "village_full": getattr(form, "village_full", False),
+            }
+        )
+    result = "reserve" if enrollment.status == Enrollment.Status.RESERVE else "saved"
+    return JsonResponse(
+        {"result": result, "message": " ".join(said), **_slots_left(form.cleaned_data["quota"])}
+    )
 
 
 def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:

@@ -251,6 +251,7 @@ OBJECTS = {
     "reports:signoff_scan": lambda w, side: {"pk": w.signature[side].pk},
     "set_language": None,
     "healthz": None,
+    "service_worker": None,
     "imports:list": None,
     "imports:new": None,
     "imports:template": None,
@@ -262,7 +263,7 @@ OBJECTS = {
     "imports:undo": _batch,
     "imports:errors": _batch,
 }
-PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz"}
+PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz", "service_worker"}
 OFFICIALS_ONLY = {
     "accounts:agent_list",
     "accounts:agent_create",

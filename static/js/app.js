@@ -1,6 +1,13 @@
 // Desa100's own scripts. No inline scripts: the content security policy allows only this origin.
 "use strict";
 
+// htmx sends the CSRF token of the moment: signing in again (in another tab, after a session ended)
+// rotates it, and the page's own copy would then be refused.
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = (document.cookie.split("; ").find((part) => part.startsWith("csrftoken=")) || "").split("=")[1];
+  if (token) event.detail.headers["X-CSRFToken"] = token;
+});
+
 // <form data-confirm="Are you sure?">: ask before submitting.
 document.addEventListener("submit", (event) => {
   const question = event.target.dataset.confirm;
@@ -37,6 +44,9 @@ document.addEventListener("enrollment-saved", (event) => {
   });
   form.querySelectorAll("select:not(#id_quota)").forEach((select) => { select.selectedIndex = 0; });
   document.getElementById("nik-check").replaceChildren();
+  // The village's slots left, as the server counted them after this save.
+  const slots = event.detail && document.getElementById(`slots-${event.detail.quota}`);
+  if (slots) slots.textContent = event.detail.slots;
   document.getElementById("id_nik").focus();
 });
 
