@@ -163,10 +163,12 @@
   });
   document.addEventListener("htmx:beforeSwap", (event) => {
     const form = entryForm();
-    if (event.detail.elt !== form) return;
+    if (!form || !(form === event.detail.target || form.contains(event.detail.target))) return;
     if ((event.detail.xhr.responseURL || "").includes(page.dataset.login)) {
       event.detail.shouldSwap = false; // never the sign-in page inside the form
-      enqueue(form, texts.signedOut);
+      // The entry itself was being sent: keep it. (The NIK check asking meanwhile changes nothing.)
+      const sender = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (sender === form) enqueue(form, texts.signedOut);
       signInNotice(true);
     }
   });
