@@ -8,6 +8,14 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token;
 });
 
+// Pages that leave Bootstrap's script out (the enrollment page, for its weight) still open the menu.
+document.addEventListener("click", (event) => {
+  const toggler = event.target.closest('[data-bs-toggle="collapse"]');
+  if (!toggler || window.bootstrap) return;
+  const open = document.querySelector(toggler.dataset.bsTarget).classList.toggle("show");
+  toggler.setAttribute("aria-expanded", String(open));
+});
+
 // <form data-confirm="Are you sure?">: ask before submitting.
 document.addEventListener("submit", (event) => {
   const question = event.target.dataset.confirm;
