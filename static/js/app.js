@@ -16,6 +16,12 @@ document.addEventListener("click", (event) => {
   toggler.setAttribute("aria-expanded", String(open));
 });
 
+// Signing out forgets the enrollment page kept for offline use (static/js/sw.js): on a shared phone
+// the next person must not open the previous one's page. Entries not yet sent stay, under their user.
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("[data-sign-out]") && window.caches) caches.delete("desa100-entry-v1");
+});
+
 // <form data-confirm="Are you sure?">: ask before submitting.
 document.addEventListener("submit", (event) => {
   const question = event.target.dataset.confirm;

@@ -154,3 +154,21 @@ def test_another_agents_queue_is_not_shown_on_the_same_phone(live_server, phone,
     phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
     expect(phone.locator("#entry-queue")).to_be_hidden()
     assert "Asep" not in phone.content()
+
+
+def test_the_page_opens_without_a_connection_once_opened_with_one(live_server, phone, agent, campaign):
+    _entry_page(phone, live_server, agent)
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()  # the worker now controls the page and keeps it
+    phone.wait_for_timeout(1000)
+    phone.context.set_offline(True)
+
+    phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
+
+    expect(phone.get_by_role("heading", name="Daftarkan pekerja")).to_be_visible()
+    _type_worker(phone, 1, "Asep")
+    phone.get_by_role("button", name="Simpan dan tambah lagi").click()
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-list li").filter(has_text="Asep")).to_contain_text("Tersimpan")
+    assert Enrollment.objects.get().full_name == "Asep"
