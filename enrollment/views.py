@@ -124,6 +124,7 @@ def _queue_texts() -> dict[str, str]:
         "queued": _("No connection: the entry is kept on this phone and sent when the connection returns."),
         "signedOut": _("Your session has ended: the entry is kept on this phone. Sign in again to send it."),
         "restored": _("What you were typing has been restored."),
+        "flushed": _("The entries kept on this phone have been sent: see below what the server said."),
         "waiting": _("Waiting"),
         "attention": _("Needs attention"),
         "sent": _("Saved"),

@@ -183,6 +183,7 @@
     const queue = load(QUEUE, []);
     if (!queue.some((entry) => entry.state === "waiting")) return;
     sending = true;
+    let accepted = 0;
     try {
       for (const entry of queue.filter((item) => item.state === "waiting")) {
         const body = new URLSearchParams(entry.fields);
@@ -210,6 +211,7 @@
           if (index >= 0) Object.assign(current[index], { state: "attention", message: answer.message });
         } else {
           if (index >= 0) current.splice(index, 1);
+          accepted += 1;
           sent.push({ name: entry.name, state: answer.result, message: answer.message });
           const slots = document.getElementById(`slots-${answer.quota}`);
           if (slots) slots.textContent = answer.slots;
@@ -220,6 +222,7 @@
       signInNotice(false);
     } finally {
       sending = false;
+      if (accepted) say(texts.flushed, "success");
     }
   };
 
