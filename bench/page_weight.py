@@ -60,7 +60,10 @@ class Transfers:
     def report(self, label: str, with_request: bool = False) -> int:
         received = sum(self.sizes.values())
         sent = sum(self.sent.values()) if with_request else 0
-        print(f"{label}: {(received + sent) / 1024:.1f} KB" + (f" ({sent} B sent, {received} B received)" if with_request else ""))
+        print(
+            f"{label}: {(received + sent) / 1024:.1f} KB"
+            + (f" ({sent} B sent, {received} B received)" if with_request else "")
+        )
         for request_id, size in sorted(self.sizes.items(), key=lambda item: -item[1]):
             print(f"    {size / 1024:6.1f} KB  {self.urls.get(request_id, '?')}")
         return received + sent
