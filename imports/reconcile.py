@@ -30,7 +30,7 @@ from enrollment.services import EnrollmentError, _count_move, enrollment_activat
 from .checks import MissingColumns
 from .models import ImportBatch
 from .reading import ImportFileError, Table, clean_nik, parse_date
-from .services import ImportRefused, load_table, record_failure, record_progress
+from .services import ImportRefused, load_table, locked_for_undo, record_failure, record_progress
 
 REQUIRED = ("nik", "full_name")
 CHUNK = 2000
@@ -236,13 +236,7 @@ def _activate_ready(batch: ImportBatch, by: User, coverage_starts: dt.date) -> l
 @transaction.atomic
 def reconcile_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
     """Put the enrollments a confirmed list activated back as they were: status, KPJ, coverage."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != ImportBatch.State.DONE or batch.undone_at is not None:
-        raise ImportRefused(_("Only a confirmed list that was not undone can be undone."))
-    if timezone.localtime(batch.committed_at).date() != timezone.localdate():
-        raise ImportRefused(_("An import can be undone only on the day it was made."))
-    if not reason.strip():
-        raise ImportRefused(_("Give a reason."))
+    batch = locked_for_undo(batch, reason)
     for pk, status, kpj in batch.summary.get("before", []):
         enrollment = Enrollment.objects.select_for_update().select_related("worker").get(pk=pk)
         if enrollment.status != Enrollment.Status.ACTIVE or enrollment.contributions.exists():

@@ -230,9 +230,9 @@ def import_discard(batch: ImportBatch, *, by: User) -> None:
     record_progress(batch, state=State.DISCARDED, file="")
 
 
-@transaction.atomic
-def import_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
-    """Cancel the enrollments of an import made today, with a reason; their slots are freed."""
+def locked_for_undo(batch: ImportBatch, reason: str) -> ImportBatch:
+    """The batch, locked, if it may be undone now: saved (or confirmed), not undone yet, today, with
+    a reason. An import and a confirmed branch list follow the same rule."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != State.DONE:
         raise ImportRefused(_("Only a saved import can be undone."))
@@ -242,6 +242,13 @@ def import_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
         raise ImportRefused(_("An import can be undone only on the day it was made."))
     if not reason.strip():
         raise ImportRefused(_("Give a reason."))
+    return batch
+
+
+@transaction.atomic
+def import_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
+    """Cancel the enrollments of an import made today, with a reason; their slots are freed."""
+    batch = locked_for_undo(batch, reason)
     cancelled = 0
     for enrollment in batch.enrollments.filter(status__in=Enrollment.OPEN).select_related("village"):
         try:
