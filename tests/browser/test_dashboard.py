@@ -41,3 +41,12 @@ def test_select_all_ticks_every_row_of_the_review_queue(live_server, phone, offi
     phone.get_by_role("button", name="Verifikasi yang dipilih").click()
 
     expect(phone.locator(".alert-success")).to_contain_text("3 pendaftaran diperbarui")
+
+
+def test_an_officials_long_menu_fits_a_desktop_screen(live_server, browser, official):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    page = context.new_page()
+    sign_in(page, live_server.url, official.username, PASSWORD)
+    page.goto(live_server.url + "/imports/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
