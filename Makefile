@@ -27,7 +27,7 @@ $(VENV)/.installed-test: pyproject.toml requirements/test.txt | $(PY)
 run: $(VENV)/.installed-app
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_regions
-	$(PY) manage.py seed_demo
+	$(PY) manage.py load_demo
 	@# The task worker (large imports) runs beside the server and stops with it.
 	$(PY) manage.py db_worker --no-startup-delay & trap "kill $$!" EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 

@@ -1,0 +1,88 @@
+"""The demo data: the stories of DOMAIN.md, consistent as the services keep them, loaded once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from campaigns.models import Campaign, Quota
+from coverage.models import Claim
+from dashboards.rollups import Row, with_workforce
+from enrollment.integrity import integrity_problems
+from enrollment.models import Enrollment
+from regions.models import Region
+from tests.conftest import load_regions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    load_regions("32.14", "13.03", "16.03", "33.11")
+    out = StringIO()
+    call_command("load_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def test_the_stories_are_there_and_add_up(demo):
+    assert "agen.krajan" in demo and "desa100-demo" in demo
+    assert integrity_problems() == []
+    west_java = Campaign.objects.get(slug="1-desa-100-perlindungan-2025-jawa-barat")
+    assert west_java.budget == 25_000_000_000 and west_java.quotas.count() == 192
+    assert {source.name for source in west_java.funding_sources.all()} >= {"CSR PT Taekwang"}
+    tanjungsari = Quota.objects.get(campaign=west_java, village__code="32.14.16.2005")
+    assert tanjungsari.baseline == 52 and tanjungsari.signoff == Quota.Signoff.REGENCY
+    launched = Enrollment.objects.filter(
+        campaign=west_java, village=tanjungsari.village, entered_at__date="2025-11-21"
+    )
+    assert launched.count() == 17
+    statuses = set(Enrollment.objects.filter(campaign=west_java).values_list("status", flat=True))
+    assert statuses == {"reserve", "registered", "verified", "active", "rejected", "cancelled"}
+    assert Enrollment.objects.filter(campaign=west_java).with_overlap().filter(overlap=True).exists()
+    sijunjung = Campaign.objects.get(slug="satu-nagari-100-pekerja-rentan-sijunjung")
+    assert sijunjung.quotas.count() == 61 and sijunjung.quotas.totals()["target"] == 30_000
+    assert Campaign.objects.get(slug="pekerja-rentan-muara-enim-2020").status == Campaign.Status.CLOSED
+    krajan = Campaign.objects.get(slug="desa-krajan-terlindungi")
+    assert krajan.quotas.get().target == 1_000 and krajan.quotas.get().filled == 350
+    occupations = set(Enrollment.objects.filter(campaign=krajan).values_list("occupation", flat=True))
+    assert {"rt_rw", "bpd", "bumdes", "linmas", "kader_posyandu", "kader_pkk"} <= occupations
+    paid = {
+        c.enrollment.campaign.slug: c.amount
+        for c in Claim.objects.filter(status="paid").select_related("enrollment__campaign")
+    }
+    assert paid["1-desa-100-perlindungan-2025-jawa-barat"] == 42_000_000
+    assert sum(c.amount for c in Claim.objects.filter(enrollment__campaign=krajan)) == 84_000_000
+    # Purwakarta's coverage of informal workers reads about 65% before and 70% after.
+    quotas = Quota.objects.filter(campaign__slug="1-desa-100-perlindungan-2025-jawa-barat")
+    row = Row(code="32.14", sums=quotas.within(Region.objects.get(code="32.14")).totals())
+    with_workforce([row], ["32.14"])
+    assert round(row.coverage_before) == 65 and round(row.coverage) == 70
+
+
+def test_each_demo_user_signs_in_and_a_second_run_changes_nothing(demo):
+    for username in (
+        "admin",
+        "pejabat.jabar",
+        "pejabat.purwakarta",
+        "pejabat.sijunjung",
+        "agen.tanjungsari",
+        "agen.krajan",
+    ):
+        client = Client()
+        signed_in = client.post(reverse("accounts:login"), {"username": username, "password": "desa100-demo"})
+        assert signed_in.status_code == 302, username
+        assert client.get(reverse("home")).status_code == 200, username
+    # A second run changes nothing but the passwords.
+    before = Enrollment.objects.count()
+    User.objects.filter(username="agen.krajan").update(password="")
+    call_command("load_demo", "--force", stdout=StringIO())
+    assert Enrollment.objects.count() == before
+    assert User.objects.get(username="agen.krajan").check_password("desa100-demo")
+
+
+def test_the_demo_refuses_to_run_without_debug():
+    with pytest.raises(CommandError, match="refusing"):
+        call_command("load_demo", stdout=StringIO())
