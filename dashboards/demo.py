@@ -372,7 +372,11 @@ def _sijunjung(users, rng) -> None:
         enrolled = _enroll(
             campaign, official, village, People(village.code[:8], "minang"), rng, 25, FARMING, source, entered
         )
-        _activate(enrolled[:20], official, add_months(month_of(entered), 1), 13_030_000_001 + 100 * n)
+        starts = add_months(month_of(entered), 1)
+        _activate(enrolled[:20], official, starts, 13_030_000_001 + 100 * n)
+        # Each nagari pays its own workers month by month; the last one stopped paying in the summer.
+        last = add_months(month_of(timezone.localdate()), -1 if n < 11 else -4)
+        _pay(campaign, village, official, starts, last)
 
 
 def _muara_enim(users, rng) -> None:
