@@ -1,6 +1,8 @@
 """The main journeys in a real browser (issue 14): the agent meets a full village; the official
 verifies, activates and exports; the language switch."""
 
+import io
+
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -82,7 +84,7 @@ def test_an_official_verifies_activates_and_exports_what_the_list_shows(
     page.get_by_label("Excel (XLSX)").check()
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh").click()
-    book = load_workbook(download.value.path(), read_only=True)
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)  # no .xlsx suffix
     cells = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     names = {cell for row in cells for cell in row if cell in ("Asep Saepudin", "Budi Santoso")}
     assert names == {"Asep Saepudin", "Budi Santoso"}
