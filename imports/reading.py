@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 MAX_BYTES = 20_000_000  # some 200,000 rows of sign-ups; a bigger file is a mistake or another table
 MAX_ROWS = 200_000
+HEADER_SEARCH = 10  # rows looked at for the header row
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX and ODS (zip), old XLS (OLE)
 
 # Our field: the headers it goes by, in English and Indonesian, compared lower-case without spaces,
@@ -140,7 +141,16 @@ def _table(grid: list[list[object]]) -> Table:
         raise ImportFileError(
             _("The file has more than %(rows)s rows. Split it.") % {"rows": f"{MAX_ROWS:,}".replace(",", ".")}
         )
-    (_number, header_row), *data = numbered
+
+    # The header row is the one naming the most of our fields among the first few: a title merged
+    # across the top ("DAFTAR PESERTA MUSDES DESA TANJUNGSARI") or a blank line may come first.
+    def known(row) -> int:
+        return len({FIELD_OF.get(header_key(_text(cell))) for cell in row} - {None})
+
+    first = max(
+        range(min(HEADER_SEARCH, len(numbered))), key=lambda index: (known(numbered[index][1]), -index)
+    )
+    (_number, header_row), *data = numbered[first:]
     headers = [_text(cell) for cell in header_row]
     fields = [FIELD_OF.get(header_key(header)) for header in headers]
     seen: set[str] = set()

@@ -120,3 +120,22 @@ def test_nor_on_a_damaged_xlsx(data):
 
 def test_digits_that_are_not_ascii_are_not_a_date():
     assert parse_date("¹²³") is None and parse_date("١٢٣") is None
+
+
+def test_a_title_merged_across_the_top_is_passed_over_for_the_header_row():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DAFTAR PESERTA MUSDES DESA TANJUNGSARI"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["NIK", "Nama", "Kode Desa", "Pekerjaan"])
+    sheet.append([NIK, "Asep", "32.14.16.2005", "Petani"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue())
+    assert table.fields == ["nik", "full_name", "village_code", "occupation"]
+    assert [number for number, _ in table.records()] == [3]
+
+
+def test_tab_separated_text_is_read_too():
+    table = read_table(f"nik\tnama\n{NIK}\tAsep\n".encode())
+    assert next(table.records())[1] == {"nik": NIK, "full_name": "Asep"}
