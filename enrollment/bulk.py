@@ -142,7 +142,9 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
             campaign=campaign,
             worker_id__in=[worker.pk for worker in workers.values()],
             status__in=Enrollment.OPEN,
-        ).values_list("worker__nik", flat=True)
+        )
+        .order_by()
+        .values_list("worker__nik", flat=True)
     )
     for index, entry in enumerate(entries):
         if entry.nik in enrolled:

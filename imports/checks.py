@@ -153,11 +153,14 @@ class Checker:
         enrolled = set(
             Enrollment.objects.filter(
                 campaign=self.campaign, worker__nik__in=niks, status__in=Enrollment.OPEN
-            ).values_list("worker__nik", flat=True)
+            )
+            .order_by()
+            .values_list("worker__nik", flat=True)
         )
         covered = set(
             Enrollment.objects.filter(worker__nik__in=niks - enrolled)
             .overlapping(self.campaign)
+            .order_by()
             .values_list("worker__nik", flat=True)
         )
         result = DryRun()
