@@ -283,13 +283,11 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
             district.code, last_month
         )
         _pay(campaign, district, regency, dt.date(2025, 12, 1), stop)
-    # Tanjungsari's list: signed by the village head, approved by the district and by the regency.
-    quota = Quota.objects.get(campaign=campaign, village=tanjungsari)
+    # The first village's list: signed by the village head, approved by the district and by the
+    # regency. (Not Tanjungsari's: a signed list is closed to its agent, who would find no way in.)
+    quota = Quota.objects.get(campaign=campaign, village=villages[0])
     signoff_advance(
-        quota=quota,
-        by=users["agen.tanjungsari"],
-        village_head="H. Dedi Supriadi",
-        signed_on=today - dt.timedelta(days=20),
+        quota=quota, by=regency, village_head="H. Dedi Supriadi", signed_on=today - dt.timedelta(days=20)
     )
     signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=regency)
     signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=regency)

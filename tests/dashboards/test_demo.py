@@ -34,7 +34,8 @@ def test_the_stories_are_there_and_add_up(demo):
     assert west_java.budget == 25_000_000_000 and west_java.quotas.count() == 192
     assert {source.name for source in west_java.funding_sources.all()} >= {"CSR PT Taekwang"}
     tanjungsari = Quota.objects.get(campaign=west_java, village__code="32.14.16.2005")
-    assert tanjungsari.baseline == 52 and tanjungsari.signoff == Quota.Signoff.REGENCY
+    assert tanjungsari.baseline == 52 and tanjungsari.signoff == Quota.Signoff.OPEN  # its agent still enrolls
+    assert Quota.objects.filter(campaign=west_java, signoff=Quota.Signoff.REGENCY).count() == 1
     launched = Enrollment.objects.filter(
         campaign=west_java, village=tanjungsari.village, entered_at__date="2025-11-21"
     )
