@@ -178,6 +178,25 @@ def _activate(enrollments, by, starts: dt.date, kpj_from: int) -> None:
         )
 
 
+def _jkm_paid(enrollment: Enrollment, died: dt.date, by: User) -> None:
+    """The JKM death benefit, Rp 42,000,000, claimed with the usual documents and paid to the heir."""
+    claim = claim_record(
+        enrollment=enrollment,
+        kind="jkm_death",
+        event_on=died,
+        amount=42_000_000,
+        heir=enrollment.heirs.first(),
+        documents=["death_certificate", "id_cards", "heir_letter", "membership_card"],
+        by=by,
+    )
+    claim_decide(claim=claim, paid=True, by=by, on=died + dt.timedelta(days=21))
+
+
+def open_a_year() -> dt.date:
+    """An end date that keeps a demo campaign taking entries whenever the demo is loaded."""
+    return max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=365))
+
+
 def _pay(campaign, region, by, first: dt.date, last: dt.date) -> None:
     month = month_of(first)
     while month <= last:
@@ -201,7 +220,7 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
         slug=PROVINCE_SLUG,
         description="Perlindungan JKK dan JKM bagi pekerja informal, 100 orang per desa.",
         starts_on=launch,
-        ends_on=max(dt.date(2026, 12, 31), today + dt.timedelta(days=365)),
+        ends_on=open_a_year(),
         budget=25_000_000_000,
     )
     apbd = FundingSource.objects.create(
@@ -293,11 +312,7 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=regency)
     # A JKM claim: a launch worker died in the spring; the heir was paid Rp 42,000,000.
     deceased = Enrollment.objects.get(pk=launched[0].pk)
-    claim = claim_record(
-        enrollment=deceased, kind="jkm_death", event_on=dt.date(2026, 4, 12), amount=42_000_000,
-        heir=deceased.heirs.first(), documents=["death_certificate", "id_cards", "heir_letter", "membership_card"], by=regency,
-    )  # fmt: skip
-    claim_decide(claim=claim, paid=True, by=regency, on=dt.date(2026, 5, 4))
+    _jkm_paid(deceased, dt.date(2026, 4, 12), regency)
     # An overlap: Purwakarta's own regency programme also covers one of the province's workers.
     _overlap(users, rng, active[0], campaign)
 
@@ -343,7 +358,7 @@ def _sijunjung(users, rng) -> None:
         slug="satu-nagari-100-pekerja-rentan-sijunjung",
         description="Iuran dibayar dari APB Nagari masing-masing.",
         starts_on=dt.date(2023, 1, 1),
-        ends_on=max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=365)),
+        ends_on=open_a_year(),
         budget=30_000 * 16_800 * 12,
     )
     source = FundingSource.objects.create(
@@ -450,7 +465,7 @@ def _krajan(users, rng) -> None:
         slug="desa-krajan-terlindungi",
         description="Program desa: perangkat, kader dan pekerja rentan Desa Krajan.",
         starts_on=dt.date(2025, 7, 1),
-        ends_on=max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=365)),
+        ends_on=open_a_year(),
         budget=1_000 * 16_800 * 12,
     )
     source = FundingSource.objects.create(
@@ -467,9 +482,4 @@ def _krajan(users, rng) -> None:
     _activate(enrolled[:300], official, dt.date(2026, 2, 1), 33_110_000_001)
     _pay(campaign, village, official, dt.date(2026, 2, 1), add_months(month_of(timezone.localdate()), -1))
     for enrollment, died in ((enrolled[3], dt.date(2026, 6, 2)), (enrolled[40], dt.date(2026, 9, 18))):
-        enrollment = Enrollment.objects.get(pk=enrollment.pk)
-        claim = claim_record(
-            enrollment=enrollment, kind="jkm_death", event_on=died, amount=42_000_000,
-            heir=enrollment.heirs.first(), documents=["death_certificate", "id_cards", "heir_letter"], by=official,
-        )  # fmt: skip
-        claim_decide(claim=claim, paid=True, by=official, on=died + dt.timedelta(days=21))
+        _jkm_paid(Enrollment.objects.get(pk=enrollment.pk), died, official)
