@@ -124,8 +124,7 @@ def _users() -> dict[str, User]:
 
 
 def _campaign(by: User, organizer: str, **fields) -> Campaign:
-    campaign = Campaign.objects.create(organizer=Region.objects.get(code=organizer), created_by=by, **fields)
-    return campaign
+    return Campaign.objects.create(organizer=Region.objects.get(code=organizer), created_by=by, **fields)
 
 
 def _enroll(campaign, by, village, people, rng, count, occupations, source=None, entered_on=None):
@@ -314,10 +313,10 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     deceased = Enrollment.objects.get(pk=launched[0].pk)
     _jkm_paid(deceased, dt.date(2026, 4, 12), regency)
     # An overlap: Purwakarta's own regency programme also covers one of the province's workers.
-    _overlap(users, rng, active[0], campaign)
+    _overlap(users, active[0])
 
 
-def _overlap(users, rng, worker_enrollment: Enrollment, province_campaign: Campaign) -> None:
+def _overlap(users, worker_enrollment: Enrollment) -> None:
     regency = users["pejabat.purwakarta"]
     today = timezone.localdate()
     campaign = _campaign(

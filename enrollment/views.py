@@ -72,7 +72,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 def _slots_message(quota: Quota) -> str:
-    quota.refresh_from_db(fields=["filled", "target"])
     return _("%(village)s: %(filled)s of %(target)s filled.") % {
         "village": quota.village.display_name,
         "filled": quota.filled,
@@ -134,7 +133,7 @@ def _queue_texts() -> dict[str, str]:
 
 
 def _slots_left(quota: Quota) -> dict:
-    quota.refresh_from_db(fields=["filled", "target"])
+    """The village's slots for the page to show; `_register` has just read them after the save."""
     text = ngettext("%(count)s slot left", "%(count)s slots left", quota.left) % {"count": quota.left}
     return {"quota": quota.pk, "left": quota.left, "slots": text}
 
@@ -184,6 +183,7 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
         form.village_full = isinstance(refused, services.VillageFull)
         form.add_error(None, str(refused))
         return None
+    quota.refresh_from_db(fields=["filled", "target"])  # once: the message and the page's count
     if enrollment.status == Enrollment.Status.RESERVE:
         messages.info(
             request,

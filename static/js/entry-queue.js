@@ -29,8 +29,16 @@
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, JSON.stringify(value));
   };
-  const newKey = () => (crypto.randomUUID ? crypto.randomUUID()
-    : ([1e7] + -1e3 + -4e3 + -8e3 + -1e11).replace(/[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
+  // crypto.randomUUID needs a secure context; over plain HTTP (a village office's LAN) build a v4
+  // UUID from random bytes instead.
+  const newKey = () => {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
   const cookie = (name) => (document.cookie.split("; ").find((part) => part.startsWith(`${name}=`)) || "").split("=")[1] || "";
   const say = (text, kind) => {
     const box = document.getElementById("entry-messages");
