@@ -62,7 +62,8 @@ def _check_month(campaign: Campaign, month: dt.date) -> dt.date:
         raise CoverageError(_("Record payments for months that have come, or the next one."))
     if month < month_of(campaign.starts_on):
         raise CoverageError(
-            _("The campaign starts in %(month)s.") % {"month": date_format(campaign.starts_on, "F Y")}
+            _("The campaign starts in %(month)s.")
+            % {"month": date_format(campaign.starts_on, "YEAR_MONTH_FORMAT")}
         )
     return month
 
@@ -216,7 +217,9 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
             problems.add(line, _("no active worker of this campaign in your area has this NIK"))
         elif not month_of(row["coverage_starts"]) <= month < month_of(row["coverage_ends"]):
             problems.add(
-                line, _("the worker is not covered in %(month)s") % {"month": date_format(month, "F Y")}
+                line,
+                _("the worker is not covered in %(month)s")
+                % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
             )
         elif (row["pk"], month) in paid:
             payment.already_paid += 1

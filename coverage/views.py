@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from lokal import format_rupiah
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
+from config.formatting import grouped, rupiah
 from config.pagination import CappedPaginator
 from enrollment.models import CoverageState, Enrollment
 from enrollment.views import COVERAGE_BADGE, renewal_targets
@@ -72,9 +72,9 @@ def payment_upload(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(count)s months recorded as paid: %(amount)s. %(already)s were paid already.")
                 % {
-                    "count": payment.to_pay,
-                    "amount": format_rupiah(payment.amount),
-                    "already": payment.already_paid,
+                    "count": grouped(payment.to_pay),
+                    "amount": rupiah(payment.amount),
+                    "already": grouped(payment.already_paid),
                 },
             )
             return redirect("coverage:payment_record")
@@ -95,11 +95,11 @@ def _payment_message(payment: services.Payment, region) -> str:
         "%(month)s recorded as paid for %(count)s workers in %(region)s: %(amount)s. "
         "%(already)s had paid it already."
     ) % {
-        "month": date_format(payment.month, "F Y"),
-        "count": payment.to_pay,
+        "month": date_format(payment.month, "YEAR_MONTH_FORMAT"),
+        "count": grouped(payment.to_pay),
         "region": region.display_name,
-        "amount": format_rupiah(payment.amount),
-        "already": payment.already_paid,
+        "amount": rupiah(payment.amount),
+        "already": grouped(payment.already_paid),
     }
 
 

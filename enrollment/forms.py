@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
@@ -97,8 +98,10 @@ class DeclarationForm(forms.ModelForm):
         field_classes = {"phone": PhoneField, "kk_number": NikField}
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812 3456 7890"}),
-            "monthly_income": forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1500000"}),
+            "monthly_income": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
+        # A placeholder of "1500000" read as a value already filled in; the example belongs below.
+        help_texts = {"monthly_income": _("Digits only: 1500000 for Rp1,500,000 a month.")}
 
     field_order = ["nik", "full_name", "birth_date", "sex"]
 
@@ -139,7 +142,7 @@ class DeclarationForm(forms.ModelForm):
                 self.add_error(
                     "birth_date",
                     _("The birth date does not match the NIK (%(date)s).")
-                    % {"date": check.birth_date.strftime("%d-%m-%Y")},
+                    % {"date": date_format(check.birth_date)},
                 )
             if data.get("sex") and data["sex"] != check.sex:
                 self.add_error("sex", _("The sex does not match the NIK."))

@@ -1,14 +1,14 @@
 from django import template
-from django.utils.formats import number_format
-from lokal import format_rupiah
+
+from config import formatting
 
 register = template.Library()
 
 
 @register.filter
 def rupiah(amount) -> str:
-    """Rp25.000.000.000, the way Indonesian budgets are written."""
-    return "" if amount is None else format_rupiah(amount)
+    """Rp25.000.000.000 in Indonesian, Rp25,000,000,000 in English."""
+    return "" if amount is None else formatting.rupiah(amount)
 
 
 @register.filter
@@ -19,4 +19,4 @@ def percent_of(part, whole) -> int:
 @register.filter
 def num(value) -> str:
     """12.345 in Indonesian, 12,345 in English: grouped digits in the active language."""
-    return "" if value is None else number_format(value, force_grouping=True)
+    return "" if value is None else formatting.grouped(value)

@@ -38,6 +38,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "heroicons",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -167,6 +168,8 @@ USE_I18N = True
 USE_TZ = True
 # 19.800 rather than 19800: Indonesian readers expect the dot as thousands separator.
 USE_THOUSAND_SEPARATOR = True
+# One date format and one datetime format per language (config/formats): "5 Des 2025 07.16".
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

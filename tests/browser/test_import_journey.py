@@ -47,5 +47,5 @@ def test_an_official_checks_a_spreadsheet_then_saves_its_valid_rows(live_server,
     assert Enrollment.objects.filter(entered_by=official).count() == 5
     assert Quota.objects.get(campaign=campaign).filled == 57
     page.goto(live_server.url + reverse("imports:list"))
-    expect(page.locator(".list-group-item").first).to_contain_text("musdes-tanjungsari.csv")
+    expect(page.locator("tbody tr").first).to_contain_text("musdes-tanjungsari.csv")
     context.close()

@@ -1,0 +1,71 @@
+"""The main pages of the demo, as each demo user sees them on a phone (360 px) and a desktop (1280 px).
+
+Each page must open without an error and fit the screen's width (nothing to scroll sideways on a phone).
+The screenshots go to $DESA100_SCREENSHOTS (build/screenshots by default); `make screenshots` writes
+them to docs/screenshots, where the README shows them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import sign_in
+from tests.conftest import load_regions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "desa100-demo"
+WEST_JAVA = "1-desa-100-perlindungan-2025-jawa-barat"
+TANJUNGSARI = "32.14.16.2005"
+# (demo user, page, file name, what the page shows of the demo's stories), in the README's order
+PAGES = [
+    ("agen.tanjungsari", "/", "agent-home", "Desa Tanjungsari"),
+    ("agen.tanjungsari", "/enrollments/new/", "agent-enroll", "slot tersisa"),
+    ("pejabat.purwakarta", "/", "official-home", "1 Desa 100 Perlindungan 2025 — Jawa Barat"),
+    (
+        "pejabat.purwakarta",
+        f"/dashboards/campaign/{WEST_JAVA}/32.14/",
+        "dashboard",
+        "Cakupan pekerja informal",
+    ),
+    ("pejabat.purwakarta", "/enrollments/", "enrollments", "Desa Tanjungsari"),
+    ("pejabat.purwakarta", "/enrollments/review/", "review", "Perlu verifikasi"),
+    ("pejabat.purwakarta", f"/dashboards/campaign/{WEST_JAVA}/money/", "money", "CSR PT Taekwang"),
+    ("pejabat.purwakarta", f"/reports/recap/{WEST_JAVA}/{TANJUNGSARI}/", "village-recap", "TANJUNGSARI"),
+    ("pejabat.sijunjung", "/", "sijunjung-home", "Satu Nagari 100 Pekerja Rentan — Sijunjung"),
+    ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
+]
+SCREENS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_regions("32.14", "13.03", "16.03", "33.11")
+    call_command("load_demo", "--force", verbosity=0)
+
+
+@pytest.fixture
+def shots_dir() -> Path:
+    folder = Path(os.environ.get("DESA100_SCREENSHOTS", "build/screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_main_pages_of_the_demo_open_and_fit_the_screen(live_server, browser, demo, shots_dir, screen):
+    too_wide = []
+    for user in dict.fromkeys(entry[0] for entry in PAGES):
+        context = browser.new_context(viewport=SCREENS[screen], locale="id-ID")
+        page = context.new_page()
+        sign_in(page, live_server.url, user, PASSWORD)
+        for _user, path, name, shows in (entry for entry in PAGES if entry[0] == user):
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, f"{user} {path}: {response.status}"
+            assert shows in page.locator("main").inner_text(), f"{user} {path} does not show {shows!r}"
+            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+                too_wide.append(f"{user} {path}")
+            page.screenshot(path=shots_dir / f"{name}-{screen}.jpg", type="jpeg", quality=75)
+        context.close()
+    assert too_wide == []
