@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint check messages lock bench-import clean
+.PHONY: run test lint check messages lock bench-import screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(VENV)/.installed-app
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(ARGS)
+
+# Refresh the README's screenshots: the demo's main pages on a phone and a desktop (Debian's chromium).
+screenshots: $(VENV)/.installed-test
+	DESA100_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -166,6 +166,10 @@ def _enroll(campaign, by, village, people, rng, count, occupations, source=None,
         Enrollment.objects.filter(pk__in=[e.pk for e in enrolled]).update(
             entered_at=moment, consent_given_at=moment
         )
+        # The entry's history says it was created when it was entered, not when the demo was loaded.
+        Enrollment.history.filter(id__in=[e.pk for e in enrolled], history_type="+").update(
+            history_date=moment, entered_at=moment, consent_given_at=moment
+        )
     return enrolled
 
 
@@ -282,17 +286,9 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
         if len(rest) > 4:
             enrollment_cancel(enrollment=rest[4], by=regency, reason="Pindah domisili")
     # Tanjungsari's own sign-ups since, and its reserve list once its 100 slots are taken.
-    _enroll(
-        campaign,
-        users["agen.tanjungsari"],
-        tanjungsari,
-        pondoksalam,
-        rng,
-        12,
-        FARMING,
-        apbd,
-        today - dt.timedelta(days=2),
-    )
+    agent = users["agen.tanjungsari"]
+    _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 8, FARMING, apbd, today - dt.timedelta(days=2))
+    _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 4, FARMING, apbd)  # this morning's
     # Contributions, month by month, paid by the province; Kec. Maniis (32.14.02) paid only until
     # four months ago (its workers have lapsed), Kec. Tegalwaru (32.14.03) until two months ago.
     last_month = add_months(month_of(today), -1)

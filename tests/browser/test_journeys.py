@@ -101,3 +101,16 @@ def test_the_language_switch_turns_the_page_to_english_and_back(live_server, pho
     phone.locator("button[name=language][value=id]").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Selamat datang")
     expect(phone.locator("html")).to_have_attribute("lang", "id")
+
+
+def test_on_a_phone_the_menu_is_a_drawer_that_marks_the_page_open(live_server, phone, official):
+    sign_in(phone, live_server.url, official.username, PASSWORD)
+    menu = phone.locator("#menu")
+    expect(menu).to_be_hidden()
+
+    phone.get_by_role("button", name="Menu").click()
+    menu.get_by_role("link", name="Klaim").click()
+
+    expect(phone.get_by_role("heading", name="Klaim")).to_be_visible()
+    phone.get_by_role("button", name="Menu").click()
+    expect(menu.locator("[aria-current=page]")).to_have_text("Klaim")

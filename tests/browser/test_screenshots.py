@@ -66,6 +66,6 @@ def test_the_main_pages_of_the_demo_open_and_fit_the_screen(live_server, browser
             assert shows in page.locator("main").inner_text(), f"{user} {path} does not show {shows!r}"
             if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
                 too_wide.append(f"{user} {path}")
-            page.screenshot(path=shots_dir / f"{name}-{screen}.jpg", type="jpeg", quality=75)
+            page.screenshot(path=shots_dir / f"{name}-{screen}.png")
         context.close()
     assert too_wide == []
