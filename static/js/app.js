@@ -8,12 +8,14 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (token) event.detail.headers["X-CSRFToken"] = token;
 });
 
-// Pages that leave Bootstrap's script out (the enrollment page, for its weight) still open the menu.
+// Pages that leave Bootstrap's script out (the enrollment page, for its weight) still open and close
+// the menu drawer (includes/menu.html): Bootstrap's CSS shows an .offcanvas-lg that has .show.
 document.addEventListener("click", (event) => {
-  const toggler = event.target.closest('[data-bs-toggle="collapse"]');
-  if (!toggler || window.bootstrap) return;
-  const open = document.querySelector(toggler.dataset.bsTarget).classList.toggle("show");
-  toggler.setAttribute("aria-expanded", String(open));
+  if (window.bootstrap) return;
+  const opener = event.target.closest('[data-bs-toggle="offcanvas"]');
+  const closer = event.target.closest('[data-bs-dismiss="offcanvas"]');
+  if (opener) document.querySelector(opener.dataset.bsTarget).classList.add("show");
+  if (closer) closer.closest(".offcanvas-lg").classList.remove("show");
 });
 
 // Signing out forgets the enrollment page kept for offline use (static/js/sw.js): on a shared phone

@@ -114,3 +114,14 @@ def test_on_a_phone_the_menu_is_a_drawer_that_marks_the_page_open(live_server, p
     expect(phone.get_by_role("heading", name="Klaim")).to_be_visible()
     phone.get_by_role("button", name="Menu").click()
     expect(menu.locator("[aria-current=page]")).to_have_text("Klaim")
+
+
+def test_the_menu_opens_on_the_enrollment_page_which_leaves_bootstraps_script_out(live_server, phone, agent):
+    sign_in(phone, live_server.url, agent.username, PASSWORD)
+    phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
+    assert phone.evaluate("window.bootstrap === undefined")  # the page stays light
+
+    phone.get_by_role("button", name="Menu").click()
+    expect(phone.locator("#menu").get_by_role("link", name="Pendaftaran")).to_be_visible()
+    phone.locator("#menu").get_by_role("button", name="Tutup").click()
+    expect(phone.locator("#menu")).to_be_hidden()
