@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -127,6 +128,13 @@ def _campaign(by: User, organizer: str, **fields) -> Campaign:
     return Campaign.objects.create(organizer=Region.objects.get(code=organizer), created_by=by, **fields)
 
 
+def _open(campaign: Campaign, *, by: User) -> None:
+    """Activated as the service does, dated a week before the campaign starts (not when the demo loads)."""
+    campaign.activate(by=by)
+    opened = timezone.make_aware(dt.datetime.combine(campaign.starts_on - dt.timedelta(days=7), dt.time(10)))
+    Campaign.objects.filter(pk=campaign.pk).update(activated_at=opened)
+
+
 def _enroll(campaign, by, village, people, rng, count, occupations, source=None, entered_on=None):
     """`count` workers signed up in `village` through the bulk entry service, entered on a day of the
     campaign (moved back after saving)."""
@@ -234,7 +242,7 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
         campaign=campaign, name="CSR PT Taekwang", kind=FundingSource.Kind.CSR, workers=300
     )
     quota_allocate(campaign=campaign, user=province, region=Region.objects.get(code="32.14"), target=100)
-    campaign.activate(by=province)
+    _open(campaign, by=province)
     # Workers already covered before the campaign: 40 a village, 52 in Tanjungsari.
     Quota.objects.filter(campaign=campaign).update(baseline=40)
     Quota.objects.filter(campaign=campaign, village__code="32.14.16.2005").update(baseline=52)
@@ -329,7 +337,7 @@ def _overlap(users, worker_enrollment: Enrollment) -> None:
     )
     village = worker_enrollment.village
     quota_allocate(campaign=campaign, user=regency, region=village, target=50)
-    campaign.activate(by=regency)
+    _open(campaign, by=regency)
     with transaction.atomic():
         enrollment_register_many(
             campaign=campaign,
@@ -368,7 +376,7 @@ def _sijunjung(users, rng) -> None:
             for n, village in enumerate(nagari)
         ]
     )  # 60 x 492 + 480 = 30,000
-    campaign.activate(by=official)
+    _open(campaign, by=official)
     workforce_estimate_set(
         region=Region.objects.get(code="13.03"),
         informal_workers=48_838,
@@ -412,7 +420,7 @@ def _muara_enim(users, rng) -> None:
     )
     for village in villages:
         Quota.objects.create(campaign=campaign, village=village, target=20)
-    campaign.activate(by=official)
+    _open(campaign, by=official)
     enrolled = []
     for village in villages:
         enrolled += _enroll(
@@ -422,7 +430,9 @@ def _muara_enim(users, rng) -> None:
     # The campaign ran in 2020: move its dates back, then close it.
     shift = today - dt.date(2020, 9, 21)
     started = dt.date(2020, 10, 1)
-    Campaign.objects.filter(pk=campaign.pk).update(starts_on=started, ends_on=dt.date(2020, 12, 31))
+    Campaign.objects.filter(pk=campaign.pk).update(
+        starts_on=started, ends_on=dt.date(2020, 12, 31), activated_at=F("activated_at") - shift
+    )
     months = [started, add_months(started, 1), add_months(started, 2)]
     for enrollment in Enrollment.objects.filter(campaign=campaign):
         Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -444,6 +454,8 @@ def _muara_enim(users, rng) -> None:
         for month in months
     )
     Campaign.objects.get(pk=campaign.pk).close(by=official)
+    closed = timezone.make_aware(dt.datetime(2021, 1, 5, 10))
+    Campaign.objects.filter(pk=campaign.pk).update(closed_at=closed)
 
 
 def _krajan(users, rng) -> None:
@@ -467,7 +479,7 @@ def _krajan(users, rng) -> None:
         campaign=campaign, name="APB Desa Krajan", kind=FundingSource.Kind.VILLAGE, workers=1_000
     )
     Quota.objects.create(campaign=campaign, village=village, target=1_000)
-    campaign.activate(by=official)
+    _open(campaign, by=official)
     people = People("33.11.11", "jawa")
     enrolled = []
     for month in range(7):

@@ -62,16 +62,21 @@ def _behind(user, today: dt.date) -> dict:
 
 
 def _official_numbers(user) -> dict:
-    """Open campaigns in reach with their progress there, what waits for review, the villages most
-    behind and coverage ending soon; every number from the quota counters but the last, which is
-    counted up to COUNT_CAP."""
+    """Open campaigns in reach with their progress there (and the last ones closed), what waits for
+    review in the open ones, the villages most behind and coverage ending soon; every number from the
+    quota counters but the last, which is counted up to COUNT_CAP."""
     campaigns = list(
         Campaign.objects.for_user(user).exclude(status=Campaign.Status.CLOSED).order_by("-starts_on", "name")
     )
-    quotas = Quota.objects.for_user(user).filter(campaign__in=[c.pk for c in campaigns])
+    # The last campaigns closed, with their final figures: what a regency accounts for afterwards.
+    closed = list(
+        Campaign.objects.for_user(user).filter(status=Campaign.Status.CLOSED).order_by("-ends_on", "name")[:3]
+    )
+    quotas = Quota.objects.for_user(user).filter(campaign__in=[c.pk for c in campaigns + closed])
     sums = quotas.sums_by_campaign()
-    for campaign in campaigns:
+    for campaign in campaigns + closed:
         campaign.progress = rollups.Row(code="", sums=sums.get(campaign.pk, {}))
+    waiting = [sums.get(campaign.pk, {}) for campaign in campaigns]
     today = timezone.localdate()
     ending = Enrollment.objects.for_user(user).filter(
         status=Enrollment.Status.ACTIVE,
@@ -79,8 +84,9 @@ def _official_numbers(user) -> dict:
     )
     return {
         "campaigns": campaigns,
-        "to_verify": sum(s["registered_count"] or 0 for s in sums.values()),
-        "to_activate": sum(s["verified_count"] or 0 for s in sums.values()),
+        "closed": closed,
+        "to_verify": sum(s.get("registered_count") or 0 for s in waiting),
+        "to_activate": sum(s.get("verified_count") or 0 for s in waiting),
         "lagging": quotas.filter(campaign__status=Campaign.Status.ACTIVE)
         .select_related("campaign")
         .lagging(50, limit=5),

@@ -30,10 +30,10 @@ def test_an_official_sees_what_waits_for_them_and_each_campaign_s_progress(
     client.force_login(official)
     client.get(reverse("home"))
 
-    # session, user, the user's region codes, campaigns, their sums, the villages most behind,
-    # coverage ending, the user's villages and those of their workers behind with contributions, the
-    # user's regions to name
-    with django_assert_num_queries(10):
+    # session, user, the user's region codes, open campaigns, the last closed ones, their sums, the
+    # villages most behind, coverage ending, the user's villages and those of their workers behind with
+    # contributions, the user's regions to name
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
 
     in_reach = Enrollment.objects.filter(village__code__startswith="32.14")
@@ -56,10 +56,23 @@ def test_the_official_s_home_costs_the_same_queries_with_more_campaigns(
     client.force_login(official)
     client.get(reverse("home"))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
 
     assert len(response.context["campaigns"]) == 4
+
+
+def test_a_closed_campaign_shows_its_final_figures_and_nothing_in_it_waits(client, busy, official, campaign):
+    campaign.close(by=official)
+    client.force_login(official)
+
+    response = client.get(reverse("home"))
+
+    assert response.context["campaigns"] == []
+    assert [c.slug for c in response.context["closed"]] == [campaign.slug]
+    assert response.context["to_verify"] == response.context["to_activate"] == 0
+    page = response.content.decode()
+    assert "Kampanye yang selesai" in page and "4 dari 200 terisi (2,0%), 1 aktif" in page
 
 
 def test_an_agent_sees_their_slots_their_entries_and_what_they_can_still_correct(client, busy, agent):
