@@ -297,8 +297,8 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     agent = users["agen.tanjungsari"]
     _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 8, FARMING, apbd, today - dt.timedelta(days=2))
     _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 4, FARMING, apbd)  # this morning's
-    # Contributions, month by month, paid by the province; Kec. Maniis (32.14.02) paid only until
-    # four months ago (its workers have lapsed), Kec. Tegalwaru (32.14.03) until two months ago.
+    # Contributions, month by month, paid by the province; Kec. Campaka (32.14.02) paid only until
+    # four months ago (its workers have lapsed), Kec. Jatiluhur (32.14.03) until two months ago.
     last_month = add_months(month_of(today), -1)
     for district in Region.objects.filter(code__startswith="32.14.", level=Region.Level.DISTRICT):
         stop = {"32.14.02": add_months(last_month, -4), "32.14.03": add_months(last_month, -2)}.get(
