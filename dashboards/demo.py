@@ -28,6 +28,8 @@ from dashboards.services import workforce_estimate_set
 from enrollment.bulk import Entry, enrollment_register_many
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_cancel, enrollment_reject, enrollment_verify
+from imports.models import ImportBatch
+from imports.services import import_check, import_commit, import_upload
 from regions.models import Region
 from reports.services import signoff_advance
 
@@ -297,6 +299,7 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     agent = users["agen.tanjungsari"]
     _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 8, FARMING, apbd, today - dt.timedelta(days=2))
     _enroll(campaign, agent, tanjungsari, pondoksalam, rng, 4, FARMING, apbd)  # this morning's
+    _musdes_import(campaign, regency)
     # Contributions, month by month, paid by the province; Kec. Campaka (32.14.02) paid only until
     # four months ago (its workers have lapsed), Kec. Jatiluhur (32.14.03) until two months ago.
     last_month = add_months(month_of(today), -1)
@@ -318,6 +321,27 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     _jkm_paid(deceased, dt.date(2026, 4, 12), regency)
     # An overlap: Purwakarta's own regency programme also covers one of the province's workers.
     _overlap(users, active[0])
+
+
+def _musdes_import(campaign: Campaign, regency: User) -> None:
+    """Desa Salammulya's village meeting list, imported by the regency: checked (a NIK typed twice, one
+    too short), then its ten good rows saved. Its problems stay on the import's page."""
+    people = People("32.14.16", "sunda", serial=500)  # serials clear of Tanjungsari's workers
+    rng = random.Random(500)  # its own draws: the stories after it keep theirs
+    rows = []
+    for _n in range(10):
+        nik, name, _sex = people.next(rng, timezone.localdate())
+        rows.append(f"{nik};{name};32.14.16.2006;{rng.choice(['Petani', 'Buruh tani', 'Pedagang'])}")
+    rows += [rows[0].replace(rows[0].split(";")[1], "Ganda"), "32141612345;Salah Ketik;32.14.16.2006;Petani"]
+    data = ("nik;nama;kode_desa;pekerjaan\n" + "\n".join(rows) + "\n").encode()
+    batch = import_upload(
+        kind=ImportBatch.Kind.SIGNUPS,
+        campaign=campaign,
+        data=data,
+        file_name="musdes-salammulya.csv",
+        by=regency,
+    )
+    import_commit(import_check(batch), by=regency)
 
 
 def _overlap(users, worker_enrollment: Enrollment) -> None:

@@ -13,6 +13,7 @@ from coverage.models import Claim
 from dashboards.rollups import Row, with_workforce
 from enrollment.integrity import integrity_problems
 from enrollment.models import Enrollment
+from imports.models import ImportBatch
 from regions.models import Region
 from tests.conftest import load_regions
 
@@ -56,6 +57,9 @@ def test_the_stories_are_there_and_add_up(demo):
     }
     assert paid["1-desa-100-perlindungan-2025-jawa-barat"] == 42_000_000
     assert sum(c.amount for c in Claim.objects.filter(enrollment__campaign=krajan)) == 84_000_000
+    # A village meeting's list imported by the regency: its ten good rows saved, its two problems kept.
+    imported = ImportBatch.objects.get()
+    assert (imported.state, imported.enrolled, len(imported.problems)) == ("done", 10, 2)
     # Purwakarta's coverage of informal workers reads about 65% before and 70% after.
     quotas = Quota.objects.filter(campaign__slug="1-desa-100-perlindungan-2025-jawa-barat")
     row = Row(code="32.14", sums=quotas.within(Region.objects.get(code="32.14")).totals())
