@@ -106,10 +106,13 @@ def load(stdout=None) -> dict[str, str]:
         say("The demo data is there already; the users' passwords are reset.\n")
         return users
     rng = random.Random(2025)
-    _west_java(users, rng)
-    _sijunjung(users, rng)
-    _muara_enim(users, rng)
-    _krajan(users, rng)
+    # One transaction for the whole demo: each service call's own becomes a savepoint, and SQLite
+    # writes its journal to disk once rather than at each of some 1,700 commits (31 s -> 24 s here).
+    with transaction.atomic():
+        _west_java(users, rng)
+        _sijunjung(users, rng)
+        _muara_enim(users, rng)
+        _krajan(users, rng)
     return users
 
 
@@ -184,8 +187,7 @@ def _enroll(campaign, by, village, people, rng, count, occupations, source=None,
 
 
 def _activate(enrollments, by, starts: dt.date, kpj_from: int) -> None:
-    for n, enrollment in enumerate(enrollments):
-        enrollment.refresh_from_db()
+    for n, enrollment in enumerate(enrollments):  # the service reads each afresh, under its lock
         enrollment_activate(
             enrollment=enrollment, by=by, kpj_number=f"{kpj_from + n:011d}", coverage_starts=starts
         )

@@ -34,6 +34,8 @@ PAGES = [
     ("pejabat.purwakarta", "/enrollments/review/", "review", "Perlu verifikasi"),
     ("pejabat.purwakarta", f"/dashboards/campaign/{WEST_JAVA}/money/", "money", "CSR PT Taekwang"),
     ("pejabat.purwakarta", f"/reports/recap/{WEST_JAVA}/{TANJUNGSARI}/", "village-recap", "TANJUNGSARI"),
+    ("pejabat.purwakarta", "/imports/", "imports", "musdes-salammulya.csv"),
+    ("pejabat.muaraenim", "/", "muaraenim-home", "Perlindungan Pekerja Rentan Muara Enim 2020"),
     ("pejabat.sijunjung", "/", "sijunjung-home", "Satu Nagari 100 Pekerja Rentan — Sijunjung"),
     ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
 ]
