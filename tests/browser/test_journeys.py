@@ -12,7 +12,7 @@ from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from regions.models import Region
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, CampaignFactory, enroll, nik_for, quota
+from tests.factories import PASSWORD, CampaignFactory, OfficialFactory, enroll, nik_for, quota
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +89,24 @@ def test_an_official_verifies_activates_and_exports_what_the_list_shows(
     names = {cell for row in cells for cell in row if cell in ("Asep Saepudin", "Budi Santoso")}
     assert names == {"Asep Saepudin", "Budi Santoso"}
     assert not any(nik_for(1) in str(cell) for row in cells for cell in row)  # NIKs masked by default
+    context.close()
+
+
+def test_a_province_official_drills_the_dashboard_from_the_province_to_a_village(
+    live_server, browser, agent, campaign
+):
+    province = OfficialFactory(username="pejabat.jabar", regions=["32"])
+    Campaign.objects.filter(pk=campaign.pk).update(organizer=Region.objects.get(code="32"))
+    enroll(campaign, agent, 1)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    sign_in(page, live_server.url, province.username, PASSWORD)
+    page.goto(live_server.url + reverse("dashboards:campaign_dashboard", args=[campaign.slug]))
+
+    for region in ("Kabupaten Purwakarta", "Kec. Pondoksalam", "Desa Tanjungsari"):
+        page.locator("main table").get_by_role("link", name=region).first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(region)
+    expect(page.locator(".dashboard-figures")).to_contain_text("53")  # 52 before the test, and this one
     context.close()
 
 
