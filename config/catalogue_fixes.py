@@ -1,4 +1,4 @@
-"""Django's own Indonesian strings that read wrong, listed here so that `make messages` keeps them in
+"""Django's own Indonesian strings that read wrong (and a library's that it has no Indonesian for), listed here so that `make messages` keeps them in
 our catalogue (locale/id), which Django reads before its own. Never imported: only read by makemessages.
 """
 
@@ -15,4 +15,7 @@ FIXED = [
     gettext_noop("Your password can’t be entirely numeric."),
     gettext_noop("Change or view list link"),  # "Rubah"
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    # django-tasks-db's models, which it ships without an Indonesian catalogue
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
 ]

@@ -37,7 +37,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.BackgroundJobsConfig",  # django_tasks_db, named in Indonesian in the admin
     "heroicons",
     "simple_history",
 ]
