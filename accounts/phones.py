@@ -9,6 +9,14 @@ def normalize_phone(raw: str) -> str | None:
     return info.e164 if info.valid else None
 
 
+def national_phone(e164: str) -> str:
+    """0812-3456-7890, as Indonesians write and dial a number; the stored value if lokal cannot read it."""
+    if not e164:
+        return ""
+    info = parse_phone(e164)
+    return info.national if info.valid and info.national else e164
+
+
 def mask_phone(e164: str) -> str:
     """0812****7890: enough to recognise a number, not enough to call it."""
     if not e164:

@@ -1,6 +1,7 @@
 from django import template
 
 from accounts.phones import mask_phone as _mask_phone
+from accounts.phones import national_phone as _national_phone
 from enrollment.nik import mask_nik as _mask_nik
 
 register = template.Library()
@@ -9,6 +10,11 @@ register = template.Library()
 @register.filter
 def mask_phone(e164: str) -> str:
     return _mask_phone(e164)
+
+
+@register.filter
+def national_phone(e164: str) -> str:
+    return _national_phone(e164)
 
 
 @register.filter
