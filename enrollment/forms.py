@@ -97,11 +97,15 @@ class DeclarationForm(forms.ModelForm):
         fields = Enrollment.TYPED
         field_classes = {"phone": PhoneField, "kk_number": NikField}
         widgets = {
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812 3456 7890"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "monthly_income": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
-        # A placeholder of "1500000" read as a value already filled in; the example belongs below.
-        help_texts = {"monthly_income": _("Digits only: 1500000 for Rp1,500,000 a month.")}
+        # Placeholders ("1500000", "0812 3456 7890") read as values already filled in: the examples
+        # belong below the fields.
+        help_texts = {
+            "phone": _("For example 0812 3456 7890."),
+            "monthly_income": _("Digits only: 1500000 for Rp1,500,000 a month."),
+        }
 
     field_order = ["nik", "full_name", "birth_date", "sex"]
 
