@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.templatetags.money import num, rupiah
+from campaigns.templatetags.money import capped, num, rupiah
 from enrollment.models import Enrollment
 from tests.factories import enroll
 
@@ -20,6 +20,11 @@ def test_numbers_and_rupiah_group_digits_the_way_the_language_does(language, num
     with translation.override(language):
         assert num(19115) == number
         assert rupiah(25_000_000_000) == money
+
+
+def test_a_count_past_its_cap_reads_as_the_cap_and_more():
+    with translation.override("id"):
+        assert (capped(1001, 1000), capped(1000, 1000), capped(7, 1000)) == ("1.000+", "1.000", "7")
 
 
 def test_a_budget_in_english_groups_with_commas_like_every_other_number(client, official, campaign):

@@ -20,3 +20,9 @@ def percent_of(part, whole) -> int:
 def num(value) -> str:
     """12.345 in Indonesian, 12,345 in English: grouped digits in the active language."""
     return "" if value is None else formatting.grouped(value)
+
+
+@register.filter
+def capped(value, cap) -> str:
+    """1.000+ past the cap a count stops at (dashboards.home.COUNT_CAP), else the grouped number."""
+    return f"{formatting.grouped(cap)}+" if value > cap else formatting.grouped(value)
