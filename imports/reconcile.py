@@ -105,7 +105,7 @@ def match(batch: ImportBatch, table: Table) -> Iterator[Match]:
             .order_by()
             .values_list("worker_id", "pk", "status", "full_name")
         }
-        kpjs = {re.sub(r"\s", "", record.get("kpj_number", "")) for _, record in chunk} - {""}
+        kpjs = {_kpj(record) for _, record in chunk} - {""}
         owners = dict(Worker.objects.filter(kpj_number__in=kpjs).values_list("kpj_number", "nik"))
         for number, record in chunk:
             yield _categorise(number, record, found, owners, today)
@@ -116,6 +116,11 @@ def match(batch: ImportBatch, table: Table) -> Iterator[Match]:
     ):
         if nik not in listed:
             yield Match(0, "missing", nik, name, _("verified or active here, not on the branch's list"), pk)
+
+
+def _kpj(record: dict[str, str]) -> str:
+    """The membership number as the branch typed it, spaces dropped ("2501 1000 001")."""
+    return "".join(record.get("kpj_number", "").split())
 
 
 @dataclass
@@ -130,7 +135,7 @@ class Ours:
 
 def _categorise(number: int, record: dict[str, str], found: dict, owners: dict, today: dt.date) -> Match:
     nik, name = clean_nik(record.get("nik", "")), record.get("full_name", "").strip()
-    kpj = "".join(record.get("kpj_number", "").split())
+    kpj = _kpj(record)
     check = check_nik(nik, today=today)
     if not check.valid:
         return Match(

@@ -4,6 +4,8 @@ import shutil
 import pytest
 from django.urls import reverse
 
+from tests.factories import nik_for
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls our fixtures make there
@@ -41,6 +43,17 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def type_worker(phone, n: int, name: str) -> None:
+    """Fill the entry form for worker n (tests.factories.nik_for), a farmer with one heir, consenting."""
+    phone.get_by_label("NIK").first.fill(nik_for(n))
+    phone.get_by_label("Nama lengkap").fill(name)
+    phone.locator("#id_occupation").select_option("petani")
+    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1000000")
+    phone.locator("#id_heir_name").fill("Euis")
+    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
+    phone.get_by_label("Pekerja setuju datanya diproses").check()
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from regions.models import Region
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, type_worker
 from tests.factories import PASSWORD, CampaignFactory, OfficialFactory, enroll, nik_for, quota
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,29 +28,19 @@ def campaign(purwakarta):
     return campaign
 
 
-def _type_worker(phone, n: int, name: str) -> None:
-    phone.get_by_label("NIK").first.fill(nik_for(n))
-    expect(phone.locator("#nik-check")).to_contain_text("Lahir 15 Agu 1995")
-    assert phone.locator("#id_sex").input_value() == "L"
-    phone.get_by_label("Nama lengkap").fill(name)
-    phone.locator("#id_occupation").select_option("petani")
-    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1000000")
-    phone.locator("#id_heir_name").fill("Euis")
-    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
-    phone.get_by_label("Pekerja setuju datanya diproses").check()
-
-
 def test_an_agent_takes_the_last_slot_then_meets_the_reserve_list(live_server, phone, agent, campaign):
     slots = f"#slots-{Quota.objects.get().pk}"
     sign_in(phone, live_server.url, agent.username, PASSWORD)
     phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
     expect(phone.locator(slots)).to_have_text("1 slot tersisa")
 
-    _type_worker(phone, 1, "Asep Saepudin")
+    type_worker(phone, 1, "Asep Saepudin")
+    expect(phone.locator("#nik-check")).to_contain_text("Lahir 15 Agu 1995")  # typing the NIK fills them
+    assert phone.locator("#id_sex").input_value() == "L"
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.locator(slots)).to_have_text("0 slot tersisa")  # the slots left drop by one
 
-    _type_worker(phone, 2, "Budi Santoso")
+    type_worker(phone, 2, "Budi Santoso")
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.locator("#entry-form")).to_contain_text("penuh")
     phone.get_by_role("button", name="Masukkan ke daftar cadangan").click()

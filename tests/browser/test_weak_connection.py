@@ -9,7 +9,7 @@ from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_register
 from regions.models import Region
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, type_worker
 from tests.factories import PASSWORD, AgentFactory, CampaignFactory, declaration, nik_for, quota
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,16 +22,6 @@ def campaign(purwakarta):
     return campaign
 
 
-def _type_worker(phone, n: int, name: str) -> None:
-    phone.get_by_label("NIK").first.fill(nik_for(n))
-    phone.get_by_label("Nama lengkap").fill(name)
-    phone.locator("#id_occupation").select_option("petani")
-    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1000000")
-    phone.locator("#id_heir_name").fill("Euis")
-    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
-    phone.get_by_label("Pekerja setuju datanya diproses").check()
-
-
 def _entry_page(phone, live_server, agent):
     sign_in(phone, live_server.url, agent.username, PASSWORD)
     phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
@@ -40,7 +30,7 @@ def _entry_page(phone, live_server, agent):
 
 def test_a_double_tap_saves_one_worker_and_says_saved(live_server, phone, agent, campaign):
     _entry_page(phone, live_server, agent)
-    _type_worker(phone, 1, "Asep Saepudin")
+    type_worker(phone, 1, "Asep Saepudin")
     phone.get_by_role("button", name="Simpan dan tambah lagi").dblclick()
     expect(phone.get_by_role("alert").first).to_contain_text("Asep Saepudin terdaftar")
     phone.wait_for_timeout(500)  # a second request, if one went, has had its answer
@@ -55,7 +45,7 @@ def test_three_workers_typed_offline_are_sent_in_order_when_the_network_returns(
     _entry_page(phone, live_server, agent)
     phone.context.set_offline(True)
     for n, name in ((1, "Asep"), (2, "Budi"), (3, "Cucu")):
-        _type_worker(phone, n, name)
+        type_worker(phone, n, name)
         phone.get_by_role("button", name="Simpan dan tambah lagi").click()
         expect(phone.locator("#queue-count")).to_have_text(str(n))
     assert phone.get_by_label("NIK").first.input_value() == ""  # ready for the next worker
@@ -90,7 +80,7 @@ def test_three_workers_typed_offline_are_sent_in_order_when_the_network_returns(
 
 def test_nothing_typed_is_lost_when_the_session_ends_mid_entry(live_server, phone, agent, campaign):
     _entry_page(phone, live_server, agent)
-    _type_worker(phone, 1, "Asep Saepudin")
+    type_worker(phone, 1, "Asep Saepudin")
     Session.objects.all().delete()  # the session ends while the agent is typing
 
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
@@ -115,7 +105,7 @@ def test_nothing_typed_is_lost_when_the_session_ends_mid_entry(live_server, phon
 def test_an_entry_the_phone_can_tell_is_wrong_is_not_queued(live_server, phone, agent, campaign):
     _entry_page(phone, live_server, agent)
     phone.context.set_offline(True)
-    _type_worker(phone, 1, "Asep")
+    type_worker(phone, 1, "Asep")
     phone.get_by_label("NIK").first.fill("3214169908950001")  # day 99: no birth date
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.locator("#entry-messages")).to_contain_text("NIK")
@@ -144,7 +134,7 @@ def test_the_village_choice_reads_fully_at_360_px_and_a_full_campaign_is_not_pre
 def test_another_agents_queue_is_not_shown_on_the_same_phone(live_server, phone, agent, campaign):
     _entry_page(phone, live_server, agent)
     phone.context.set_offline(True)
-    _type_worker(phone, 1, "Asep")
+    type_worker(phone, 1, "Asep")
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.locator("#queue-count")).to_have_text("1")
     phone.context.clear_cookies()  # signed out, the entry still on the phone
@@ -166,7 +156,7 @@ def test_the_page_opens_without_a_connection_once_opened_with_one(live_server, p
     phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
 
     expect(phone.get_by_role("heading", name="Daftarkan pekerja")).to_be_visible()
-    _type_worker(phone, 1, "Asep")
+    type_worker(phone, 1, "Asep")
     phone.get_by_role("button", name="Simpan dan tambah lagi").click()
     expect(phone.locator("#queue-count")).to_have_text("1")
     phone.context.set_offline(False)
