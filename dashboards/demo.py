@@ -91,11 +91,13 @@ class People:
         born = dt.date(rng.randint(today.year - 60, today.year - 20), rng.randint(1, 12), rng.randint(1, 28))
         day = born.day + (40 if woman else 0)
         nik = f"{self.district.replace('.', '')}{day:02d}{born:%m%y}{self.serial:04d}"
-        name = f"{rng.choice(FIRST[self.names])} {rng.choice(LAST[self.names])}"
-        return nik, name, "P" if woman else "L"
+        return nik, self.name(rng), "P" if woman else "L"
+
+    def name(self, rng: random.Random) -> str:
+        return f"{rng.choice(FIRST[self.names])} {rng.choice(LAST[self.names])}"
 
 
-def load(stdout=None) -> dict[str, str]:
+def load(stdout=None) -> dict[str, User]:
     """Create (or leave as they are) the users, campaigns and workers of the stories."""
     say = stdout.write if stdout else (lambda text: None)
     missing = [code for code in REGIONS if not Region.objects.filter(code=code).exists()]
@@ -159,10 +161,7 @@ def _enroll(campaign, by, village, people, rng, count, occupations, source=None,
                     "monthly_income": rng.choice([800_000, 1_000_000, 1_200_000, 1_500_000, 2_000_000]),
                     "declared_not_hospitalised": True,
                 },
-                heir={
-                    "name": f"{rng.choice(FIRST[people.names])} {rng.choice(LAST[people.names])}",
-                    "relationship": "spouse",
-                },
+                heir={"name": people.name(rng), "relationship": "spouse"},
                 funding_source=source,
             )
         )
@@ -447,11 +446,10 @@ def _muara_enim(users, rng) -> None:
     for village in villages:
         Quota.objects.create(campaign=campaign, village=village, target=20)
     _open(campaign, by=official)
+    people = People("16.03.02", "palembang")  # one for the district: its NIK serials run on
     enrolled = []
     for village in villages:
-        enrolled += _enroll(
-            campaign, official, village, People("16.03.02", "palembang"), rng, 20, FARMING, source
-        )
+        enrolled += _enroll(campaign, official, village, people, rng, 20, FARMING, source)
     _activate(enrolled, official, today, 16_030_000_001)
     # The campaign ran in 2020: move its dates back, then close it.
     shift = today - dt.date(2020, 9, 21)
@@ -460,12 +458,11 @@ def _muara_enim(users, rng) -> None:
         starts_on=started, ends_on=dt.date(2020, 12, 31), activated_at=F("activated_at") - shift
     )
     months = [started, add_months(started, 1), add_months(started, 2)]
-    for enrollment in Enrollment.objects.filter(campaign=campaign):
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            entered_at=enrollment.entered_at - shift, consent_given_at=enrollment.consent_given_at - shift,
-            verified_at=enrollment.verified_at - shift, activated_at=enrollment.activated_at - shift,
-            coverage_starts=started, coverage_ends=add_months(started, 3), paid_through=months[-1],
-        )  # fmt: skip
+    Enrollment.objects.filter(campaign=campaign).update(
+        entered_at=F("entered_at") - shift, consent_given_at=F("consent_given_at") - shift,
+        verified_at=F("verified_at") - shift, activated_at=F("activated_at") - shift,
+        coverage_starts=started, coverage_ends=add_months(started, 3), paid_through=months[-1],
+    )  # fmt: skip
     # The three months, paid by the regency each month (recorded as they were, in 2020).
     Contribution.objects.bulk_create(
         Contribution(
