@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from campaigns.models import Campaign, Quota
 from config.db_router import reads_from_replica
@@ -52,7 +54,9 @@ def _agent_numbers(user) -> dict:
             filter=Q(status=Enrollment.Status.REJECTED, closed_at__date__gte=today - dt.timedelta(days=30)),
         ),
     )
-    return {"quotas": quotas, "mine": mine, **_behind(user, today)}
+    # The agent's own entries in the list, to narrow by status ("&status=registered")
+    mine_url = f"{reverse('enrollment:enrollment_list')}?{urlencode({'entered_by': user.username})}"
+    return {"quotas": quotas, "mine": mine, "mine_url": mine_url, **_behind(user, today)}
 
 
 def _behind(user, today: dt.date) -> dict:

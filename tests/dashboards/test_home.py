@@ -84,4 +84,7 @@ def test_an_agent_sees_their_slots_their_entries_and_what_they_can_still_correct
     page = response.content.decode()
     assert "Desa Tanjungsari: 4 dari 100 terisi, 96 slot tersisa" in page  # 4 hold a slot
     assert "Daftarkan pekerja" in page
+    # the entries they can still correct, and those rejected, one tap away in the list
+    assert 'href="/enrollments/?entered_by=agen.tanjungsari&amp;status=registered"' in page
+    assert 'href="/enrollments/?entered_by=agen.tanjungsari&amp;status=rejected"' in page
     assert [q.village.code for q in response.context["quotas"]] == ["32.14.16.2005"]
