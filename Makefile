@@ -55,9 +55,9 @@ messages: $(VENV)/.installed-app
 # runtime lock holds only what the app runs on; test tools and the load generator (locust) have theirs.
 lock: | $(PY)
 	$(PY) -m pip install -q pip-tools
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --upgrade -o requirements/app.txt pyproject.toml
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -c requirements/app.txt --extra=test -o requirements/test.txt pyproject.toml
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -c requirements/test.txt --extra=test --extra=bench -o requirements/bench.txt pyproject.toml
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --generate-hashes --strip-extras --allow-unsafe --upgrade -o requirements/app.txt pyproject.toml
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --generate-hashes --strip-extras --allow-unsafe -c requirements/app.txt --extra=test -o requirements/test.txt pyproject.toml
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-find-links --generate-hashes --strip-extras --allow-unsafe -c requirements/test.txt --extra=test --extra=bench -o requirements/bench.txt pyproject.toml
 
 bench-import: $(VENV)/.installed-app
 	$(PY) bench/import_regions.py

@@ -48,7 +48,7 @@ class EntryRefused(EnrollmentError):
     message: str = field(default="")
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)  # a lazy translation from the rules (the campaign closed, say)
 
 
 def enrollment_register_many(
@@ -126,6 +126,8 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
             raise EntryRefused(index, _("This NIK is entered twice."))
         if problem := age_problem(campaign, check.birth_date, today):
             raise EntryRefused(index, problem)
+        if problems := Enrollment.declaration_problems(entry.declaration):
+            raise EntryRefused(index, "; ".join(message for _field, message in problems))
         checks[entry.nik] = check
     workers = {worker.nik: worker for worker in Worker.objects.filter(nik__in=checks)}
     new = [

@@ -17,6 +17,9 @@ from regions.models import Region, reach_q
 
 from .nik import FEMALE, MALE, mask_nik
 
+# A declared income the column holds (PositiveBigIntegerField); Rp 1 trillion a month is a typo anyway.
+MAX_INCOME = 999_999_999_999
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -458,6 +461,28 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} — {self.campaign}"
+
+    @classmethod
+    def declaration_problems(cls, declared: dict) -> list[tuple[str, str]]:
+        """What the database would refuse in a declaration, as (field, message) before anything is
+        written: the entry's form checks these through its fields; an import and the bulk register
+        call this, so a row the dry run accepts cannot fail on a constraint at commit (invariant 7)."""
+        problems = []
+        for name in ("full_name", "phone", "address", "occupation_other", "kk_number"):
+            limit = cls._meta.get_field(name).max_length
+            if len(declared.get(name) or "") > limit:
+                problems.append((name, gettext("longer than %(limit)s characters") % {"limit": limit}))
+        occupation = declared.get("occupation")
+        if occupation not in cls.Occupation.values:
+            problems.append(("occupation", gettext("not an occupation on the list")))
+        elif occupation == cls.Occupation.OTHER and not (declared.get("occupation_other") or "").strip():
+            problems.append(("occupation_other", gettext("name the occupation (it is “other”)")))
+        kk = declared.get("kk_number") or ""
+        if kk and not (len(kk) == 16 and kk.isascii() and kk.isdigit()):
+            problems.append(("kk_number", gettext("a family card (KK) number has 16 digits")))
+        if not 0 <= (declared.get("monthly_income") or 0) <= MAX_INCOME:
+            problems.append(("monthly_income", gettext("not an amount in rupiah")))
+        return problems
 
     @property
     def display_name(self) -> str:

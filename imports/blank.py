@@ -17,9 +17,11 @@ COLUMNS = {
         ("nama", "Asep Saepudin"),
         ("kode_desa", "32.14.16.2005"),
         ("pekerjaan", "Petani"),
+        ("pekerjaan_lainnya", ""),
         ("tanggal_lahir", "15/08/1995"),
         ("jenis_kelamin", "L"),
         ("no_hp", "0812 3456 7890"),
+        ("no_kk", "3214160101080001"),
         ("alamat", "Kp. Cibodas RT 02/RW 03"),
         ("penghasilan", "1500000"),
         ("ahli_waris", "Euis Sumiati"),
@@ -47,6 +49,7 @@ def _instructions(kind: str) -> list[str]:
         _("kode_desa: the village code of Kemendagri, e.g. 32.14.16.2005 (Desa Tanjungsari)."),
         _("tanggal_lahir and jenis_kelamin (L/P) may be left empty: they are read from the NIK."),
         _("pekerjaan: the occupation as the entry form names it, e.g. Petani, Pedagang, Tukang ojek."),
+        _("pekerjaan_lainnya: what the work is, when pekerjaan is Lainnya (Other)."),
         _("hubungan_ahli_waris: istri, suami, anak, ayah, ibu, saudara…"),
         _(
             "Upload it in Desa100: Imports, then New import. You will see every problem before anything is saved."
@@ -56,7 +59,7 @@ def _instructions(kind: str) -> list[str]:
         lines[2] = _(
             "Required: nik, nama. The KPJ number, status and month paid up to are used when present."
         )
-        del lines[3:7]
+        del lines[3:8]
     return lines
 
 
@@ -83,5 +86,25 @@ def template_xlsx(kind: str) -> bytes:
     help_sheet.set_column(0, 0, 110)
     for row, line in enumerate(_instructions(kind)):
         help_sheet.write_string(row, 0, line)
+    book.close()
+    return target.getvalue()
+
+
+def problem_rows_xlsx(headers: list[str], rows: list[list[str]]) -> bytes:
+    """Rows to fix, every cell text and every column formatted as text, so that what the user types
+    into it (a NIK, a KK, a phone number) stays as typed when Excel saves it."""
+    target = io.BytesIO()
+    book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False})
+    text = book.add_format({"num_format": "@"})
+    bold = book.add_format({"bold": True, "bg_color": "#DCEFE3", "num_format": "@"})
+    sheet = book.add_worksheet(_("Rows to fix"))
+    sheet.set_column(0, max(len(headers) - 1, 0), 18, text)
+    sheet.set_column(len(headers) - 1, len(headers) - 1, 60, text)  # the problem column
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, bold)
+    for row, cells in enumerate(rows, start=1):
+        for column, cell in enumerate(cells):
+            sheet.write_string(row, column, cell, text)
+    sheet.freeze_panes(1, 0)
     book.close()
     return target.getvalue()

@@ -14,6 +14,7 @@ from itertools import islice
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.phones import normalize_phone
@@ -22,9 +23,10 @@ from enrollment.models import Enrollment, Heir, Worker
 from enrollment.nik import check_nik
 from enrollment.services import age_problem
 
-from .reading import ImportFileError, Table, clean_nik, parse_date
+from .reading import FIELD_LABELS, ImportFileError, Table, clean_nik, parse_date
 
 REQUIRED = ("nik", "full_name", "village_code", "occupation")
+
 SEXES = {
     "l": Worker.Sex.MALE,
     "m": Worker.Sex.MALE,
@@ -61,6 +63,12 @@ RELATIONSHIP_WORDS = {
     "mertua": Heir.Relationship.IN_LAW,
     "ipar": Heir.Relationship.IN_LAW,
 }
+
+
+LOST_DIGITS = gettext_lazy(
+    "Excel stored this %(column)s as a number and lost its last digits, so it may be someone else's. "
+    "Format the %(column)s column as Text, type the numbers again, and save."
+)
 
 
 class MissingColumns(ImportFileError):
@@ -120,9 +128,10 @@ class Checker:
 
     def __init__(self, table: Table, *, campaign: Campaign, user: User, today: dt.date):
         if missing := table.missing(REQUIRED):
-            raise MissingColumns(
-                _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-            )
+            required = _("Required columns are missing: %(columns)s.") % {
+                "columns": ", ".join(str(FIELD_LABELS[name]) for name in missing)
+            }
+            raise MissingColumns(" ".join([required, *table.warnings]))  # and the headers not understood
         self.table, self.campaign, self.today = table, campaign, today
         column = table.fields.index("village_code")
         codes = {cells[column].strip() for _, cells in table.rows if column < len(cells)}
@@ -148,7 +157,7 @@ class Checker:
             yield self._check(chunk)
 
     def _check(self, chunk: list[tuple[int, dict[str, str]]]) -> DryRun:
-        checked = [(number, *self._check_row(record)) for number, record in chunk]
+        checked = [(number, *self._check_row(number, record)) for number, record in chunk]
         niks = {values["nik"] for _, _, values in checked if "nik" in values}
         enrolled = set(
             Enrollment.objects.filter(
@@ -184,11 +193,13 @@ class Checker:
                 )
         return result
 
-    def _check_row(self, record: dict[str, str]) -> tuple[list[tuple[str, str]], dict]:
+    def _check_row(self, number: int, record: dict[str, str]) -> tuple[list[tuple[str, str]], dict]:
         problems: list[tuple[str, str]] = []
         values: dict[str, object] = {"full_name": record.get("full_name", "").strip()[:150]}
         check = check_nik(clean_nik(record.get("nik", "")))
-        if not check.valid:
+        if self.table.lost_digits(number, "nik"):
+            problems.append(("nik", str(LOST_DIGITS) % {"column": "NIK"}))
+        elif not check.valid:
             problems.append(("nik", "; ".join(check.errors)))
         else:
             values["nik"] = check.nik
@@ -210,6 +221,12 @@ class Checker:
             problems.append(("monthly_income", _("not an amount in rupiah")))
         values["monthly_income"] = int(income[:12]) if income else 0
         values["address"] = record.get("address", "").strip()[:250]
+        values["occupation_other"] = record.get("occupation_other", "").strip()
+        values["kk_number"] = clean_nik(record.get("kk_number", ""))
+        if values["kk_number"] and self.table.lost_digits(number, "kk_number"):
+            problems.append(("kk_number", str(LOST_DIGITS) % {"column": "KK"}))
+        elif values["occupation"]:  # what the database would refuse, named by column
+            problems += Enrollment.declaration_problems(values)
         problems += self._heir(record, values)
         if source := record.get("funding_source", "").strip():
             values["funding_source"] = self.sources.get(source.lower())

@@ -12,25 +12,8 @@ from regions.forms import RegionCodeField
 from regions.models import Region
 
 from .models import ImportBatch
-from .reading import ALIASES, MAX_BYTES
+from .reading import ALIASES, FIELD_LABELS, MAX_BYTES
 
-FIELD_LABELS = {
-    "nik": _("NIK"),
-    "full_name": _("Full name"),
-    "village_code": _("Village code"),
-    "occupation": _("Occupation"),
-    "birth_date": _("Birth date"),
-    "sex": _("Sex"),
-    "phone": _("Mobile phone"),
-    "address": _("Address"),
-    "monthly_income": _("Monthly income"),
-    "heir_name": _("Heir's name"),
-    "heir_relationship": _("Heir's relationship"),
-    "funding_source": _("Funding source"),
-    "kpj_number": _("KPJ number"),
-    "status": _("Status"),
-    "paid_until": _("Paid up to"),
-}
 KIND_FIELDS = {
     ImportBatch.Kind.SIGNUPS: [
         name for name in ALIASES if name not in ("kpj_number", "status", "paid_until")

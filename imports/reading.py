@@ -13,13 +13,16 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_BYTES = 20_000_000  # some 200,000 rows of sign-ups; a bigger file is a mistake or another table
 MAX_ROWS = 200_000
+MAX_UNPACKED = 400_000_000  # a 200,000-row XLSX unpacks to some 100 MB
 HEADER_SEARCH = 10  # rows looked at for the header row
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX and ODS (zip), old XLS (OLE)
 
@@ -30,8 +33,10 @@ ALIASES = {
     "full_name": ("fullname", "name", "nama", "namalengkap"),
     "village_code": ("villagecode", "kodedesa", "kodekelurahan", "kodewilayah"),
     "occupation": ("occupation", "pekerjaan"),
+    "occupation_other": ("occupationother", "otheroccupation", "pekerjaanlainnya", "pekerjaanlain"),
+    "kk_number": ("kk", "kknumber", "nokk", "nomorkk", "nomorkartukeluarga", "kartukeluarga"),
     "birth_date": ("birthdate", "dateofbirth", "tanggallahir", "tgllahir"),
-    "sex": ("sex", "gender", "jeniskelamin", "jk"),
+    "sex": ("sex", "gender", "jeniskelamin", "jk", "lp", "jeniskelaminlp", "jklp"),
     "phone": ("phone", "mobile", "nohp", "nomorhp", "telepon", "hp"),
     "address": ("address", "alamat"),
     "monthly_income": ("monthlyincome", "income", "penghasilan", "penghasilanbulanan"),
@@ -41,6 +46,26 @@ ALIASES = {
     "kpj_number": ("kpj", "kpjnumber", "nokpj", "nomorkpj", "nomorkepesertaan"),
     "status": ("status", "statuskepesertaan"),
     "paid_until": ("paiduntil", "paidthrough", "lunassampai", "iuransampai", "bulanterakhir"),
+}
+# Each column by the name the user knows it by (Tanggal lahir), for the mapping form and messages.
+FIELD_LABELS = {
+    "nik": gettext_lazy("NIK"),
+    "full_name": gettext_lazy("Full name"),
+    "village_code": gettext_lazy("Village code"),
+    "occupation": gettext_lazy("Occupation"),
+    "occupation_other": gettext_lazy("Other occupation"),
+    "kk_number": gettext_lazy("Family card (KK) number"),
+    "birth_date": gettext_lazy("Birth date"),
+    "sex": gettext_lazy("Sex"),
+    "phone": gettext_lazy("Mobile phone"),
+    "address": gettext_lazy("Address"),
+    "monthly_income": gettext_lazy("Monthly income"),
+    "heir_name": gettext_lazy("Heir's name"),
+    "heir_relationship": gettext_lazy("Heir's relationship"),
+    "funding_source": gettext_lazy("Funding source"),
+    "kpj_number": gettext_lazy("KPJ number"),
+    "status": gettext_lazy("Status"),
+    "paid_until": gettext_lazy("Paid up to"),
 }
 FIELD_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 
@@ -58,11 +83,17 @@ class Table:
     fields: list[str | None]
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (row number, column index) of NIK and KK cells that Excel stored as numbers: never trusted.
+    numbers: set[tuple[int, int]] = field(default_factory=set)
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each row as {field: text}, known columns only; extra columns are left out."""
         for number, cells in self.rows:
             yield number, {name: cell for name, cell in zip(self.fields, cells, strict=False) if name}
+
+    def lost_digits(self, number: int, name: str) -> bool:
+        """Row `number`'s `name` (nik, kk_number) was a number in the file, so its digits are not sure."""
+        return name in self.fields and (number, self.fields.index(name)) in self.numbers
 
     def missing(self, required: tuple[str, ...]) -> list[str]:
         return [name for name in required if name not in self.fields]
@@ -81,8 +112,76 @@ def read_table(data: bytes, filename: str = "") -> Table:
             _("The file is larger than %(mb)s MB. Split it into smaller files.")
             % {"mb": MAX_BYTES // 1_000_000}
         )
-    grid = _xlsx_grid(data) if data.startswith(SPREADSHEET_MAGIC) else _csv_grid(data)
-    return _table(grid)
+    if data.startswith(SPREADSHEET_MAGIC):
+        size = spreadsheet_size(data)
+        if size.rows > MAX_ROWS + HEADER_SEARCH:
+            raise ImportFileError(
+                _(
+                    "The sheet has more than %(rows)s rows, counting empty rows formatted below the data. "
+                    "Delete the rows below the data, or split the file."
+                )
+                % {"rows": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+        if size.unpacked > MAX_UNPACKED:
+            raise ImportFileError(
+                _("The spreadsheet unpacks to more than %(mb)s MB. Split it into smaller files.")
+                % {"mb": MAX_UNPACKED // 1_000_000}
+            )
+        return _table(_xlsx_grid(data))
+    return _table(_csv_grid(data))
+
+
+ODS_ROW = re.compile(rb"<table:table-row[ >/]")
+ODS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+
+
+@dataclass(frozen=True)
+class Size:
+    """What a file will cost to read: its bytes once unzipped, and its rows (as the sheet declares them)."""
+
+    unpacked: int
+    rows: int
+
+
+def spreadsheet_size(data: bytes) -> Size:
+    """An XLSX or ODS is a zip: 140 KB of it may unzip to a million rows (an ODS says "this row, a
+    million times" in one attribute). Judged from the zip's directory and the sheet's own header before
+    anything is parsed, so the web worker never holds such a file; CSV is its own size."""
+    if not data.startswith(SPREADSHEET_MAGIC[0]):
+        return Size(len(data), data.count(b"\n"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = archive.namelist()
+            if "content.xml" in names:  # ODS: rows, and rows repeated, of every table
+                rows = _ods_rows(archive)
+            else:
+                sheet = next((n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")), "")
+                rows = _xlsx_rows(archive, sheet) if sheet else 0
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return Size(len(data), 0)  # calamine says what is wrong with it
+    return Size(unpacked, rows)
+
+
+def _xlsx_rows(archive: zipfile.ZipFile, name: str) -> int:
+    """The last row of the sheet's declared range (<dimension ref="A1:L1000001"/>), read from its head."""
+    with archive.open(name) as sheet:
+        head = sheet.read(4096)
+    found = re.search(rb'<dimension ref="[A-Z]*\d*:?[A-Z]+(\d+)"', head)
+    return int(found.group(1)) if found else 0
+
+
+def _ods_rows(archive: zipfile.ZipFile) -> int:
+    """Rows of every table in an ODS, a row repeated n times counting n, read in pieces cut after a tag."""
+    rows, carry = 0, b""
+    with archive.open("content.xml") as content:
+        while chunk := content.read(1 << 20):
+            text = carry + chunk
+            cut = text.rfind(b">") + 1
+            whole, carry = text[:cut], text[cut:]
+            rows += len(ODS_ROW.findall(whole))
+            rows += sum(int(n) - 1 for n in ODS_REPEATED.findall(whole))
+    return rows
 
 
 def _csv_grid(data: bytes) -> list[list[str]]:
@@ -160,22 +259,23 @@ def _table(grid: list[list[object]]) -> Table:
         elif name:
             seen.add(name)
     table = Table(headers=headers, fields=fields, rows=[(n, [_text(c) for c in row]) for n, row in data])
-    if "nik" in fields:
-        column = fields.index("nik")
-        if any(column < len(row) and _nik_lost_to_a_number(row[column]) for _, row in data):
-            table.warnings.append(
-                _(
-                    "Some NIKs were stored by Excel as numbers (like 3.21416E+15), which keeps only 15 "
-                    "digits. Format the NIK column as Text, type the NIKs again, and save."
-                )
-            )
+    if unread := [header for header, name in zip(headers, fields, strict=True) if header and not name]:
+        table.warnings.append(
+            _("These columns are not read: %(columns)s.") % {"columns": ", ".join(f"“{h}”" for h in unread)}
+        )
+    # Recorded for every column, not only those read as NIK or KK: the user may map the columns later.
+    table.numbers = {
+        (number, column) for number, row in data for column, cell in enumerate(row) if _long_number(cell)
+    }
     return table
 
 
-def _nik_lost_to_a_number(cell: object) -> bool:
-    """A NIK cell Excel made a number: a number cell in XLSX, or "3.21416E+15" in its CSV."""
+def _long_number(cell: object) -> bool:
+    """A long number Excel made of a cell: a number cell of 12 digits or more in XLSX, or "3.21416E+15"
+    in its CSV. A 16-digit NIK or KK as a number keeps only 15 significant digits, so what is left may
+    be another person's number."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return True
+        return abs(cell) >= 1e11
     return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", cell))
 
 

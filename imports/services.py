@@ -9,10 +9,11 @@ same rules as the entry form.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from .models import ColumnMapping, ImportBatch
 from .reading import ImportFileError, Table, read_table
 
 State = ImportBatch.State
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(Exception):
@@ -150,28 +152,57 @@ def _common_code(codes: set[str]) -> str:
     return ""
 
 
+def claim_for_saving(batch: ImportBatch, *, queued: bool = False) -> None:
+    """Mark the batch as being saved, or refuse: of a double click, two tabs or two officials' clicks,
+    one save wins and the others are told, and no batch is saved twice. A click claims a checked
+    batch; the job it queued (`queued`) then finds it claimed."""
+    waiting = (State.CHECKED, State.COMMITTING) if queued else (State.CHECKED,)
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, state__in=waiting, committed_at__isnull=True, undone_at__isnull=True
+    ).update(state=State.COMMITTING, progress=0, error="", heartbeat_at=timezone.now())
+    if not claimed:
+        batch.refresh_from_db()
+        if batch.state in (State.COMMITTING, State.DONE):
+            raise AlreadySaved(_("This import has been saved already."))
+        raise ImportRefused(_("This import is not waiting to be saved."))
+    batch.state = State.COMMITTING
+
+
 def import_commit(
     batch: ImportBatch, *, by: User, progress: Callable[[int, int], None] | None = None
 ) -> ImportBatch:
     """Enroll the valid rows, all or nothing: rows beyond a village's slots go to the reserve list or
     are left out, as the uploader chose. One refusal, or a crash, rolls everything back."""
-    # COMMITTING: queued by `tasks.start`, which marks it so that the page shows it being saved.
-    if batch.state not in (State.CHECKED, State.COMMITTING) or batch.undone_at:
-        raise ImportRefused(_("This import is not waiting to be saved."))
     if batch.uploaded_by_id != by.pk:
         raise ImportRefused(_("Only the person who uploaded the file can save it."))
-    record_progress(batch, state=State.COMMITTING, progress=0, error="")
+    claim_for_saving(batch, queued=True)
     try:
-        counts = _commit_rows(batch, by, progress)
+        _commit_rows(batch, by, progress)
+    except AlreadySaved:
+        batch.refresh_from_db()
+        raise
     except (ImportRefused, ImportFileError) as refused:
         record_failure(batch, str(refused))
         raise ImportRefused(str(refused)) from None
-    record_progress(batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, **counts)
+    except DatabaseError:
+        # The dry run mirrors every constraint, so this is a bug; the user still learns that nothing
+        # was saved and what to do (the exception, with whatever NIK it names, goes to the log).
+        logger.exception("import %s: the database refused the commit", batch.pk)
+        record_failure(batch, _("The database refused a row; nothing was saved. Check the file again."))
+        raise ImportRefused(batch.error) from None
     return batch
 
 
+class AlreadySaved(ImportRefused):
+    """Another save of the same batch got there first."""
+
+
 @transaction.atomic
-def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None) -> dict:
+def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None) -> None:
+    """Every valid row enrolled and the batch marked saved in one transaction, the batch's row locked
+    first: a second save of the same batch waits here, then finds it saved."""
+    if ImportBatch.objects.select_for_update().filter(pk=batch.pk, committed_at__isnull=False).exists():
+        raise AlreadySaved(_("This import has been saved already."))
     table = load_table(batch)
     counts = {"enrolled": 0, "reserved": 0, "left_out": 0, "valid": 0}
     problems, links = [], []
@@ -200,9 +231,9 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
             links.append(link(importbatch_id=batch.pk, enrollment_id=enrollment.pk))
     insert(link, links, timezone.now())
     # Rows that turned bad since the dry run (enrolled meanwhile by someone else) are not imported.
-    ImportBatch.objects.filter(pk=batch.pk).update(problems=problems)
-    batch.problems = problems
-    return counts
+    record_progress(
+        batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, problems=problems, **counts
+    )
 
 
 def _entry(values: dict) -> Entry:
@@ -214,7 +245,9 @@ def _entry(values: dict) -> Entry:
             "phone": values.get("phone") or "",
             "address": values.get("address", ""),
             "occupation": values["occupation"],
+            "occupation_other": values.get("occupation_other", ""),
             "monthly_income": values["monthly_income"],
+            "kk_number": values.get("kk_number", ""),
             # The village meeting's paper form carries the worker's declaration and signature.
             "declared_not_hospitalised": True,
         },

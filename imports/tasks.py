@@ -17,6 +17,7 @@ from django_tasks import task
 
 from . import reconcile, services
 from .models import ImportBatch
+from .reading import spreadsheet_size
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +51,17 @@ def run_import(batch_id: int, step: str, coverage_starts: str = "") -> None:
 
 
 def start(batch: ImportBatch, step: str, coverage_starts: str = "") -> bool:
-    """Run the step now for a small file, or queue it; True when queued."""
-    if batch.file.size <= settings.IMPORT_INLINE_BYTES:
+    """Run the step now for a small file, or queue it; True when queued. A commit is claimed first
+    (services.claim_for_saving): a second click is refused with ImportRefused."""
+    if step == "commit":
+        services.claim_for_saving(batch)
+    # Judged by what it unpacks to: a small XLSX may hold many rows (reading.spreadsheet_size).
+    with batch.file.open("rb") as stored:
+        size = spreadsheet_size(stored.read())
+    if size.unpacked <= settings.IMPORT_INLINE_BYTES:
         run_step(batch, step, coverage_starts)
         return False
-    services.record_progress(
-        batch, state=ImportBatch.State.CHECKING if step == "check" else ImportBatch.State.COMMITTING
-    )
+    if step == "check":
+        services.record_progress(batch, state=ImportBatch.State.CHECKING)
     run_import.enqueue(batch.pk, step, coverage_starts)
     return True

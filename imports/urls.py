@@ -14,5 +14,5 @@ urlpatterns = [
     path("<int:pk>/commit/", views.import_commit, name="commit"),
     path("<int:pk>/discard/", views.import_discard, name="discard"),
     path("<int:pk>/undo/", views.import_undo, name="undo"),
-    path("<int:pk>/errors.csv", views.import_errors, name="errors"),
+    path("<int:pk>/errors.xlsx", views.import_errors, name="errors"),
 ]

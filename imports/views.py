@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django.contrib import messages
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import reconcile, services, tasks
-from .blank import template_csv, template_xlsx
+from .blank import problem_rows_xlsx, template_csv, template_xlsx
 from .forms import FIELD_LABELS, ConfirmListForm, MappingForm, UndoForm, UploadForm
 from .models import ImportBatch
 from .reading import ImportFileError
@@ -167,9 +165,12 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(form.errors.get("coverage_starts", [])))
             return redirect("imports:detail", pk=batch.pk)
         coverage_starts = form.cleaned_data["coverage_starts"].isoformat()
-    if batch.state != State.CHECKED:
-        messages.error(request, _("This import is not waiting to be saved."))
-    elif not tasks.start(batch, "commit", coverage_starts):
+    try:
+        queued = tasks.start(batch, "commit", coverage_starts)
+    except services.ImportRefused as refused:
+        messages.info(request, str(refused))
+        return redirect("imports:detail", pk=batch.pk)
+    if not queued:
         batch.refresh_from_db()
         if batch.state == State.DONE:
             messages.success(request, _("Saved."))
@@ -208,7 +209,9 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows with problems as they were in the file, plus a column saying what is wrong: fix them
-    and upload this file again. Only the uploader gets it: it is their file, NIKs whole."""
+    and upload this file again. Only the uploader gets it: it is their file, NIKs whole. An XLSX with
+    every cell text: fixed in Excel and saved, a NIK keeps its 16 digits and a phone its leading 0
+    (a CSV would be turned into numbers again when Excel opens it)."""
     batch = _own(request, pk)
     try:
         table = services.load_table(batch)
@@ -218,17 +221,17 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     why: dict[int, list[str]] = {}
     for row, column, message in batch.problems:
         why.setdefault(row, []).append(f"{_label(column)}: {message}" if column else message)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens a UTF-8 CSV right only with a BOM
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([*table.headers, _("problem")])
-    for number, cells in table.rows:
-        if number in why:
-            writer.writerow([*cells, "; ".join(why[number])])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    kept = [(cells, "; ".join(why[number])) for number, cells in table.rows if number in why]
+    width = max([len(table.headers), *(len(cells) for cells, _why in kept)])  # cells beyond the headers too
+    pad = [""] * width
+    rows = [[*(cells + pad)[:width], problem] for cells, problem in kept]
+    response = HttpResponse(
+        problem_rows_xlsx([*(table.headers + pad)[:width], _("problem")], rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     # The uploaded name is the user's: only safe characters go into the header (a newline would break it).
     name = re.sub(r"[^\w.-]+", "_", batch.file_name.rsplit(".", 1)[0])[:60] or "import"
-    response["Content-Disposition"] = f'attachment; filename="{_("errors")}-{name}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{_("errors")}-{name}.xlsx"'
     return response
 
 

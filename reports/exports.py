@@ -47,13 +47,26 @@ def _localized(value: object, cell: Cell) -> object:
     return value
 
 
+# A text cell a spreadsheet would run as a formula (CSV injection): a name typed as
+# "=cmd|' /C calc'!A0" must reach the official's Excel as text. Numbers and dates are ours, not typed.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet shows as written: a leading apostrophe before what would start a formula
+    (OWASP's advice; Excel hides the apostrophe)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_text(value: object, cell: Cell) -> str:
     value = _localized(value, cell)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralised(str(value)) if cell == Cell.TEXT else str(value)
 
 
 class _Echo:

@@ -1,3 +1,24 @@
+"""Fixtures shared by the whole suite, and its clock.
+
+The clock: every date a test needs comes from today (`tests.factories.TODAY`, what the services call
+today). `DESA100_TEST_TODAY=2028-12-31 make test` runs the suite on that day instead: time-machine
+moves the clock here, before anything computes today, so the suite proves it is green on any date.
+CI runs the date-sensitive tests (marked `dated`) again two years ahead and on a month's last day.
+"""
+
+import datetime as dt
+import os
+import zoneinfo
+
+import time_machine
+
+if _today := os.environ.get("DESA100_TEST_TODAY"):
+    # 09:00 in Jakarta, the ticking clock of a working morning on that day.
+    time_machine.travel(
+        dt.datetime.combine(dt.date.fromisoformat(_today), dt.time(9), zoneinfo.ZoneInfo("Asia/Jakarta")),
+        tick=True,
+    ).start()
+
 from functools import cache
 
 import pytest
@@ -15,9 +36,28 @@ def national_rows() -> tuple[RegionRow, ...]:
     return tuple(rows_from_lokal())
 
 
+@cache
+def subtree(code: str) -> tuple[RegionRow, ...]:
+    return tuple(only_subtree(national_rows(), code))
+
+
 def load_regions(*codes: str) -> None:
+    """These regions with everything below and above them, unless the database has them already."""
     for code in codes:
-        import_regions(only_subtree(national_rows(), code))
+        rows = subtree(code)
+        if Region.objects.filter(code__startswith=code).count() < sum(r.code.startswith(code) for r in rows):
+            import_regions(rows)
+
+
+# The regencies most tests and the demo use: imported once per test database (committed), not once per
+# test. A transactional test empties the database after itself; `load_regions` puts them back when asked.
+SESSION_REGIONS = ("32.14", "32.15", "13.03", "16.03", "33.11")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_regions(*SESSION_REGIONS)
 
 
 @pytest.fixture

@@ -205,7 +205,7 @@ X_FRAME_OPTIONS = "DENY"  # with CSP frame-ancestors 'none': never inside someon
 # database backend keeps the queue in PostgreSQL, so any number of `manage.py db_worker` processes on
 # any number of machines share it. `make run` starts one beside the development server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# A file this big (bytes) is checked and saved by a background job; a smaller one in the request.
+# A file this big (bytes, unzipped for XLSX and ODS) is checked and saved by a background job; a smaller one in the request.
 IMPORT_INLINE_BYTES = env.int("DESA100_IMPORT_INLINE_BYTES", default=200_000)
 # Uploaded import files (they hold NIKs) are deleted this many days after upload by `prune_imports`.
 IMPORT_FILE_DAYS = env.int("DESA100_IMPORT_FILE_DAYS", default=7)

@@ -19,3 +19,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="desa100-media-")
 
 # Jobs run at once, in the test's own transaction; a test of the job itself calls it directly.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# SQLite's test database in a file, so that `--reuse-db` (on by default, see pyproject.toml) keeps it
+# between runs: migrations and the session's regions are not redone each time. CI passes --create-db.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, Quota
+from campaigns.models import Campaign, Quota, add_months
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
@@ -69,7 +69,7 @@ def test_bulk_verify_then_bulk_activate(client, official, agent, campaign):
             "action": "activate",
             "selected": [enrollments[0].pk],
             f"kpj_{enrollments[0].pk}": "25010000001",
-            "coverage_starts": "2026-12-01",
+            "coverage_starts": TODAY.isoformat(),
         },
     )
 
@@ -78,7 +78,7 @@ def test_bulk_verify_then_bulk_activate(client, official, agent, campaign):
     active = Enrollment.objects.get(pk=enrollments[0].pk)
     assert (active.worker.kpj_number, active.coverage_ends, active.activated_by) == (
         "25010000001",
-        dt.date(2027, 12, 1),
+        add_months(TODAY, 12),
         official,
     )
 
@@ -115,13 +115,15 @@ def test_activation_and_card_hand_over_from_the_detail_page(client, official, ag
 
     client.post(
         reverse("enrollment:enrollment_activate", args=[enrollment.pk]),
-        {"kpj_number": "25010000001", "coverage_starts": "2026-12-01"},
+        {"kpj_number": "25010000001", "coverage_starts": TODAY.isoformat()},
     )
-    client.post(reverse("enrollment:enrollment_card", args=[enrollment.pk]), {"handed_over_on": "2026-12-05"})
+    client.post(
+        reverse("enrollment:enrollment_card", args=[enrollment.pk]), {"handed_over_on": TODAY.isoformat()}
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.status == "active"
-    assert enrollment.card_handed_over_on == dt.date(2026, 12, 5)
+    assert enrollment.card_handed_over_on == TODAY
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_each_rule_is_checked_per_row_and_column(campaign, official, agent):
 
 
 def test_missing_required_columns_are_named(campaign, official):
-    with pytest.raises(ImportFileError, match="nik, village_code"):
+    with pytest.raises(ImportFileError, match="Kolom wajib tidak ada: NIK, Kode desa"):
         check_rows(
             read_table(b"nama;pekerjaan\nAsep;petani\n"), campaign=campaign, user=official, today=TODAY
         )

@@ -136,7 +136,11 @@ def test_undo_on_the_same_day_cancels_and_frees_the_slots(campaign, official):
 def test_a_file_with_unknown_headers_waits_for_its_columns_to_be_mapped_once(campaign, official, agent):
     data = f"No. Induk;Nama Peserta;Desa;Kerja\n{nik_for(1)};Asep;32.14.16.2005;petani\n".encode()
     batch = _checked(campaign, official, data)
-    assert batch.state == "mapping" and "nik" in batch.error
+    assert batch.state == "mapping"
+    assert batch.error == (
+        "Kolom wajib tidak ada: NIK, Nama lengkap, Kode desa, Pekerjaan. "
+        "Kolom ini tidak dibaca: “No. Induk”, “Nama Peserta”, “Desa”, “Kerja”."
+    )
     services.save_mapping(batch=batch, fields=["nik", "full_name", "village_code", "occupation"], by=official)
     assert services.import_check(batch).valid == 1
     again = _checked(campaign, agent, data.replace(nik_for(1).encode(), nik_for(2).encode()))

@@ -56,10 +56,11 @@ def test_empty_rows_and_extra_columns_are_skipped_and_rows_keep_their_numbers():
     assert [number for number, _ in table.records()] == [4]
 
 
-def test_a_nik_excel_turned_into_a_number_is_named():
-    table = read_table(_xlsx([["NIK", "Nama"], [3214161508950000, "Asep"]]))
-    assert "3.21416E+15" in table.warnings[0]
-    assert read_table(b"nik,nama\n3.21416E+15,Asep\n").warnings
+def test_a_nik_excel_turned_into_a_number_is_marked_as_not_sure():
+    table = read_table(_xlsx([["NIK", "Nama", "Penghasilan"], [3214161508950000, "Asep", 1500000]]))
+    assert table.lost_digits(2, "nik") and not table.lost_digits(2, "monthly_income")
+    assert read_table(b"nik,nama\n3.21416E+15,Asep\n").lost_digits(2, "nik")
+    assert not read_table(b"nik,nama\n3214161508950001,Asep\n").lost_digits(2, "nik")
 
 
 def test_excel_date_cells_become_dates():

@@ -8,6 +8,13 @@ from regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_regions(db):
+    """Each test starts from an empty region table (the suite's usual regencies are loaded once per
+    session, outside the tests' transactions)."""
+    Region.objects.all().delete()
+
+
 def run(*args: str) -> str:
     out = StringIO()
     call_command("import_regions", *args, stdout=out)
