@@ -109,7 +109,10 @@ def test_a_campaign_closed_after_the_check_gives_a_message_not_an_error_page(cli
 
     assert response.status_code == 200
     batch.refresh_from_db()
-    assert batch.state == "failed" and batch.error == "Baris 2: Kampanye tidak aktif: pendaftaran tidak dapat diinput."
+    assert (
+        batch.state == "failed"
+        and batch.error == "Baris 2: Kampanye tidak aktif: pendaftaran tidak dapat diinput."
+    )
     assert Enrollment.objects.count() == 0
 
 
