@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -84,16 +85,44 @@ def claim_record(
     amount = amount or suggested_amount(enrollment, kind)
     if not amount:
         raise CoverageError(_("Enter the amount claimed."))
-    return Claim.objects.create(
-        enrollment=enrollment,
-        kind=kind,
-        event_on=event_on,
-        amount=amount,
-        heir=heir,
-        documents=documents,
-        outside_cover=outside_cover(enrollment, event_on),
-        recorded_by=by,
+    if kind in Claim.ONCE_ONLY and (standing := _standing_claim(enrollment, kind)):
+        raise CoverageError(already_claimed(standing))
+    try:
+        with transaction.atomic():  # a savepoint: two officials recording the same death at once
+            return Claim.objects.create(
+                enrollment=enrollment,
+                worker_id=enrollment.worker_id,
+                kind=kind,
+                event_on=event_on,
+                amount=amount,
+                heir=heir,
+                documents=documents,
+                outside_cover=outside_cover(enrollment, event_on),
+                recorded_by=by,
+            )
+    except IntegrityError:  # the other one got there first (coverage_claim_death_once_per_worker)
+        raise CoverageError(already_claimed(_standing_claim(enrollment, kind))) from None
+
+
+def _standing_claim(enrollment: Enrollment, kind: str) -> Claim | None:
+    """The worker's claim of this kind that is not refused, through any of their enrollments."""
+    return (
+        Claim.objects.filter(worker_id=enrollment.worker_id, kind=kind)
+        .exclude(status=Claim.Status.REFUSED)
+        .first()
     )
+
+
+def already_claimed(claim: Claim | None) -> str:
+    if claim is None:
+        return _("This benefit has been claimed for this worker already.")
+    return _(
+        "This benefit is paid once per worker, and it was recorded on %(date)s (%(status)s). "
+        "Refuse that claim first if it was wrong."
+    ) % {
+        "date": date_format(claim.recorded_at.date() if claim.recorded_at else claim.event_on),
+        "status": claim.get_status_display(),
+    }
 
 
 @transaction.atomic

@@ -74,8 +74,15 @@ class Claim(models.Model):
         PAID = "paid", _("Paid")
         REFUSED = "refused", _("Refused")
 
+    # A person dies once: these are paid once per worker, whichever enrollment they are claimed through.
+    ONCE_ONLY = (Kind.JKM_DEATH, Kind.JKK_DEATH)
+
     enrollment = models.ForeignKey(
         Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="claims"
+    )
+    # The enrollment's worker, kept here so that the database can hold "once per worker" (invariant 8).
+    worker = models.ForeignKey(
+        "enrollment.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="claims"
     )
     kind = models.CharField(_("benefit"), max_length=12, choices=Kind.choices)
     event_on = models.DateField(
@@ -108,6 +115,12 @@ class Claim(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(reason=""), name="coverage_claim_refusal_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["worker", "kind"],
+                condition=Q(kind__in=["jkm_death", "jkk_death"]) & ~Q(status="refused"),
+                name="coverage_claim_death_once_per_worker",
+                violation_error_message=_("This benefit has been claimed for this worker already."),
             ),
         ]
 

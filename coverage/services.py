@@ -7,9 +7,11 @@ statement per 5,000) and the workers' `paid_through` moves with a few UPDATEs, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -91,7 +93,23 @@ def _due_by_kind(enrollments: QuerySet[Enrollment]) -> list[tuple[str | None, in
     return list(enrollments.order_by().values_list("funding_source__kind").annotate(n=Count("pk")))
 
 
-@transaction.atomic
+@contextmanager
+def _recorded_once() -> Iterator[None]:
+    """All or nothing, and a month recorded by someone else at the same moment (three officials
+    clicking at once) is a message, not an error page: the database kept it once
+    (coverage_contribution_once_a_month) and this recording is rolled back whole."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise CoverageError(
+            _(
+                "Someone recorded these payments at the same moment; they are recorded once. Look at the list again."
+            )
+        ) from None
+
+
+@_recorded_once()
 def contributions_record_month(
     *,
     campaign: Campaign,
@@ -169,7 +187,7 @@ def _month_in(text: str) -> dt.date | None:
     return None
 
 
-@transaction.atomic
+@_recorded_once()
 def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date, by: User) -> Payment:
     """Record the months of a CSV of `NIK,month` lines (2026-03 or 03/2026), as a branch office or a
     village treasurer sends them: every line is checked first, and one bad line records nothing.

@@ -18,7 +18,6 @@ from enrollment.models import Enrollment
 
 from . import rollups
 
-ENDING_WITHIN_DAYS = 30  # as the coverage-ending list (enrollment.views.EXPIRING_WITHIN_DAYS)
 COUNT_CAP = 1000  # "1,000+": a count beyond which the number no longer changes what one does
 
 
@@ -82,10 +81,7 @@ def _official_numbers(user) -> dict:
         campaign.progress = rollups.Row(code="", sums=sums.get(campaign.pk, {}))
     waiting = [sums.get(campaign.pk, {}) for campaign in campaigns]
     today = timezone.localdate()
-    ending = Enrollment.objects.for_user(user).filter(
-        status=Enrollment.Status.ACTIVE,
-        coverage_ends__range=(today, today + dt.timedelta(days=ENDING_WITHIN_DAYS)),
-    )
+    ending = Enrollment.objects.for_user(user).due_for_renewal(today)
     return {
         "campaigns": campaigns,
         "closed": closed,

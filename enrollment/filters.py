@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Campaign
 from config.forms import BootstrapForm
 
-from .models import Enrollment
+from .models import Enrollment, shown_status_choices
 
 
 class EnrollmentFilter(django_filters.FilterSet):
@@ -17,7 +18,10 @@ class EnrollmentFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     # A NIK searched for arrives as the worker's id (enrollment/views.py), never in the address itself.
     worker = django_filters.NumberFilter(field_name="worker_id", widget=forms.HiddenInput)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Enrollment.Status.choices)
+    # "Active" and "cover ended" as the lists show them (Enrollment.shown_status).
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=shown_status_choices, method="filter_status"
+    )
     occupation = django_filters.ChoiceFilter(
         label=_("Occupation"), field_name="occupation", choices=Enrollment.Occupation.choices
     )
@@ -44,6 +48,9 @@ class EnrollmentFilter(django_filters.FilterSet):
         value = value.strip()
         # Names only: a NIK is posted and arrives as `worker` (enrollment/views.py), never in an address.
         return queryset.filter(full_name__icontains=value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.in_shown_status(value, timezone.localdate())
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=value.strip())

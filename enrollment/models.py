@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Left, Replace, Substr
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -166,6 +167,28 @@ def unpaid_months(paid_through: dt.date, today: dt.date) -> int:
     return max(0, (last.year - paid_through.year) * 12 + last.month - paid_through.month)
 
 
+RENEW_WITHIN_DAYS = 30  # cover ending this soon is listed for renewal
+
+# An active enrollment whose cover has ended is shown as such, never as "Active": a claim for an
+# accident after that day is refused. Not a stored status: nothing has to run on the day it ends.
+COVER_ENDED = "ended"
+
+
+def shown_status(status: str, coverage_ends: dt.date | None, today: dt.date) -> str:
+    """The status users see: the stored one, or COVER_ENDED once an active enrollment's cover is over
+    (`coverage_ends` is the first day no longer covered)."""
+    if status == Enrollment.Status.ACTIVE and coverage_ends is not None and coverage_ends <= today:
+        return COVER_ENDED
+    return status
+
+
+def shown_status_choices() -> list[tuple[str, str]]:
+    """Every status a list can show and be filtered by, "cover ended" after "active"."""
+    choices = list(Enrollment.Status.choices)
+    at = [value for value, _label in choices].index(Enrollment.Status.ACTIVE) + 1
+    return [*choices[:at], (COVER_ENDED, _("Cover ended")), *choices[at:]]
+
+
 def overlap_q(starts_on, ends_on) -> Q:
     """Enrollments whose cover overlaps the period from `starts_on` to `ends_on` (dates or OuterRefs)."""
     return Q(status=Enrollment.Status.ACTIVE, coverage_starts__lte=ends_on, coverage_ends__gt=starts_on) | Q(
@@ -200,6 +223,30 @@ class EnrollmentQuerySet(models.QuerySet):
             return self.all()
         villages = Region.objects.for_user(user).filter(level=Region.Level.VILLAGE)
         return self.filter(village_id__in=list(villages.values_list("id", flat=True)))
+
+    def in_shown_status(self, status: str, today: dt.date) -> EnrollmentQuerySet:
+        """Those shown with this status today (shown_status): "active" leaves out ended cover."""
+        active = Enrollment.Status.ACTIVE
+        if status == COVER_ENDED:
+            return self.filter(status=active, coverage_ends__lte=today)
+        if status == active:
+            return self.filter(Q(coverage_ends__gt=today) | Q(coverage_ends__isnull=True), status=active)
+        return self.filter(status=status)
+
+    def due_for_renewal(self, today: dt.date) -> EnrollmentQuerySet:
+        """Active cover that ends within RENEW_WITHIN_DAYS or has ended, in a campaign not closed, each
+        with `renewed` (renewed into another campaign already). Ended cover stays until it is renewed
+        or its campaign is closed: the day it ends is when a village needs the list most."""
+        renewed = Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN)
+        return (
+            self.filter(
+                status=Enrollment.Status.ACTIVE,
+                coverage_ends__lte=today + dt.timedelta(days=RENEW_WITHIN_DAYS),
+            )
+            .exclude(campaign__status=Campaign.Status.CLOSED)
+            .annotate(renewed=Exists(renewed))
+            .filter(Q(coverage_ends__gt=today) | Q(renewed=False))
+        )
 
     def holding_slots(self) -> EnrollmentQuerySet:
         return self.filter(status__in=Enrollment.SLOT_HOLDING)
@@ -501,6 +548,27 @@ class Enrollment(models.Model):
         """The NIK was issued outside the village's district: worth a look before verifying."""
         nik = self.worker.nik
         return bool(nik) and nik[:6] != self.village.code[:8].replace(".", "")
+
+    BADGES = {
+        Status.ACTIVE: "text-bg-success",
+        Status.VERIFIED: "text-bg-info",
+        Status.REGISTERED: "text-bg-light border",
+        Status.RESERVE: "text-bg-warning",
+        COVER_ENDED: "text-bg-danger",
+    }
+
+    @property
+    def shown_status(self) -> str:
+        return shown_status(self.status, self.coverage_ends, timezone.localdate())
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(dict(shown_status_choices())[self.shown_status])
+
+    @property
+    def badge(self) -> str:
+        """The colour of its status badge."""
+        return self.BADGES.get(self.shown_status, "text-bg-secondary")
 
     def coverage_state(self, today: dt.date) -> str | None:
         """Paid up, lapsing, at risk or lapsed, for an active enrollment still covering; else None."""

@@ -70,6 +70,12 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def mask_kpj(kpj: str) -> str:
+    """25*******001: a membership number is a JMO login (the branch treats it as a credential), so only
+    enough of it shows to tell two apart."""
+    return f"{kpj[:2]}{'*' * (len(kpj) - 5)}{kpj[-3:]}" if kpj and len(kpj) > 6 else "*" * len(kpj or "")
+
+
 def mask_nik(nik: str) -> str:
     """3214********0001: region and serial stay readable, the birth date does not."""
     return f"{nik[:4]}{'*' * 8}{nik[12:]}" if nik and len(nik) == 16 else nik

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import defaultdict
 
@@ -8,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,13 +38,12 @@ from .forms import (
     ReasonForm,
     open_quotas_for,
 )
-from .models import CoverageState, Enrollment, Heir, Worker
+from .models import COVER_ENDED, RENEW_WITHIN_DAYS, CoverageState, Enrollment, Heir, Worker
 from .nik import check_nik, nik_digits
 
 PER_PAGE = 25
 QUOTA_PICKER_LIMIT = 20
 REVIEW_PAGE_SIZES = (50, 100, 200)
-EXPIRING_WITHIN_DAYS = 30
 
 
 def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
@@ -635,17 +633,10 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 @official_required
 @reads_from_replica
 def expiring_list(request: HttpRequest) -> HttpResponse:
-    """Active coverage that ends in the next 30 days, to renew into a later campaign."""
-    today = timezone.localdate()
+    """Active coverage that ends in the next 30 days or has ended, to renew into a later campaign."""
     enrollments = (
         Enrollment.objects.for_user(request.user)
-        .filter(
-            status=Enrollment.Status.ACTIVE,
-            coverage_ends__range=(today, today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)),
-        )
-        .annotate(
-            renewed=Exists(Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN))
-        )
+        .due_for_renewal(timezone.localdate())
         .select_related("worker", "village", "campaign")
         .order_by("coverage_ends", "pk")
     )
@@ -657,7 +648,8 @@ def expiring_list(request: HttpRequest) -> HttpResponse:
     # The campaigns each row can renew into, for the whole page in one query.
     context = {
         "page": page,
-        "days": EXPIRING_WITHIN_DAYS,
+        "days": RENEW_WITHIN_DAYS,
+        "ended": COVER_ENDED,
         "targets": renewal_targets(request.user, page),
         "region": region,
     }
@@ -670,10 +662,15 @@ def renewal_targets(user, enrollments) -> list[Campaign]:
     renewable = defaultdict(list)
     for quota in open_quotas_for(user).filter(village_id__in={e.village_id for e in enrollments}):
         renewable[quota.village_id].append(quota.campaign)
+    already_in = set(  # the campaigns each worker is in already: never offered to them
+        Enrollment.objects.filter(
+            worker_id__in={e.worker_id for e in enrollments}, status__in=Enrollment.OPEN
+        ).values_list("worker_id", "campaign_id")
+    )
     targets = {}
     for enrollment in enrollments:
         enrollment.renew_options = [
-            c for c in renewable[enrollment.village_id] if c.pk != enrollment.campaign_id
+            c for c in renewable[enrollment.village_id] if (enrollment.worker_id, c.pk) not in already_in
         ]
         targets.update((c.pk, c) for c in enrollment.renew_options)
     return sorted(targets.values(), key=lambda campaign: campaign.name)
@@ -722,11 +719,10 @@ def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
     if campaign is None:
         messages.error(request, _("Choose an active campaign with a quota in this village."))
     else:
-        _run(
-            request,
-            services.enrollment_renew,
-            _("Renewed: a new enrollment is registered."),
-            enrollment=enrollment,
-            campaign=campaign,
-        )
+        try:
+            services.enrollment_renew(enrollment=enrollment, campaign=campaign, by=request.user)
+        except services.EnrollmentError as refused:
+            messages.error(request, f"{enrollment.display_name}: {refused}")  # named, as in the bulk renewal
+        else:
+            messages.success(request, _("Renewed: a new enrollment is registered."))
     return redirect("enrollment:expiring_list")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -52,10 +53,15 @@ def _localized(value: object, cell: Cell) -> object:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?[\d.,]+")  # "+6281234567890": a sign before digits runs nothing
+
+
 def neutralised(text: str) -> str:
     """Text a spreadsheet shows as written: a leading apostrophe before what would start a formula
-    (OWASP's advice; Excel hides the apostrophe)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    (OWASP's advice; Excel hides the apostrophe). A phone number in E.164 is left as it is."""
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _csv_text(value: object, cell: Cell) -> str:

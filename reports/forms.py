@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from campaigns.models import Quota
 from enrollment.forms import DATE_INPUT
 
 from .exports import Column
@@ -101,7 +102,18 @@ class SignForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """Reopen the list, to the stage chosen (one reason for every step undone on the way)."""
+
+    to = forms.TypedChoiceField(label=_("Reopen to"), coerce=int)
     reason = forms.CharField(label=_("Reason for reopening"), max_length=250)
+
+    def __init__(self, *args, stages: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(stage, Quota.Signoff(stage).label) for stage in stages]
+        if stages:
+            self.fields["to"].initial = stages[0]
+        if len(stages) < 2:  # one step back is the only choice: no need to ask
+            self.fields["to"].widget = forms.HiddenInput()
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

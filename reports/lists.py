@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import mask_phone
-from enrollment.models import Enrollment, Worker
-from enrollment.nik import mask_nik
+from enrollment.models import Enrollment, Worker, shown_status, shown_status_choices
+from enrollment.nik import mask_kpj, mask_nik
 
 from .exports import Cell, Column
 
@@ -44,15 +45,21 @@ FIELDS = (
     "coverage_ends",
     "card_handed_over_on",
 )
-PERSONAL = ("nik", "phone")  # masked unless an official asks for them whole, with a purpose
+PERSONAL = ("nik", "phone", "kpj")  # masked unless an official asks for them whole, with a purpose
 
-STATUS = dict(Enrollment.Status.choices)
+STATUS = dict(shown_status_choices())
 OCCUPATION = dict(Enrollment.Occupation.choices)
 SEX = dict(Worker.Sex.choices)
 
 
 def _name(row: dict) -> str:
     return gettext("(personal data erased)") if row["erasure_id"] else row["full_name"]
+
+
+def _status(row: dict) -> str:
+    """As the lists show it: ended cover is "Cover ended", not "Active" (as of the day of the export)."""
+    status = shown_status(row["status"], row["coverage_ends"], timezone.localdate())
+    return str(STATUS.get(status, status))
 
 
 def _occupation(row: dict) -> str:
@@ -67,6 +74,11 @@ def enrollment_columns(*, whole: bool) -> list[Column]:
         (lambda row: row["worker__nik"] or "") if whole else (lambda row: mask_nik(row["worker__nik"] or ""))
     )
     phone = (lambda row: row["phone"]) if whole else (lambda row: mask_phone(row["phone"]))
+    kpj = (
+        (lambda row: row["worker__kpj_number"] or "")
+        if whole
+        else (lambda row: mask_kpj(row["worker__kpj_number"] or ""))
+    )
     return [
         Column("nik", _("NIK"), nik, width=19),
         Column("name", _("Full name"), _name, width=28),
@@ -80,11 +92,11 @@ def enrollment_columns(*, whole: bool) -> list[Column]:
         Column("district", _("District"), lambda row: row["village__parent__name"], width=20),
         Column("regency", _("Regency/city"), lambda row: row["village__parent__parent__name"], width=20),
         Column("campaign", _("Campaign"), lambda row: row["campaign__name"], width=30),
-        Column("status", _("Status"), lambda row: str(STATUS.get(row["status"], row["status"]))),
+        Column("status", _("Status"), _status),
         Column(
             "funding_source", _("Funding source"), lambda row: row["funding_source__name"] or "", width=20
         ),
-        Column("kpj", _("Membership number (KPJ)"), lambda row: row["worker__kpj_number"] or "", width=16),
+        Column("kpj", _("Membership number (KPJ)"), kpj, width=16),
         Column("coverage_starts", _("Coverage starts"), lambda row: row["coverage_starts"], Cell.DATE, 12),
         Column("coverage_ends", _("Coverage ends"), lambda row: row["coverage_ends"], Cell.DATE, 12),
         Column("card", _("Card handed over on"), lambda row: row["card_handed_over_on"], Cell.DATE, 12),

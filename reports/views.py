@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
 from config.db_router import reads_from_replica
+from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from enrollment.filters import EnrollmentFilter
 from enrollment.models import Enrollment
@@ -49,6 +50,13 @@ def enrollment_export(request: HttpRequest) -> HttpResponse:
     enrollments = Enrollment.objects.for_user(request.user)
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
     form = ExportForm(request.POST or None, user=request.user, columns=enrollment_columns(whole=False))
+    if unknown := unknown_filters(filterset, request.GET):
+        messages.error(
+            request,
+            _("The export does not know these filters, so it would not apply them: %(names)s.")
+            % {"names": ", ".join(unknown)},
+        )
+        return redirect("enrollment:enrollment_list")
     if request.method == "POST" and form.is_valid() and filterset.is_valid():
         whole = form.cleaned_data.get("whole", False)
         chosen = form.cleaned_data["columns"]
@@ -61,7 +69,7 @@ def enrollment_export(request: HttpRequest) -> HttpResponse:
             file_format=form.cleaned_data["file_format"],
             area=services.export_area(request.user, region),
             campaign=filterset.form.cleaned_data.get("campaign"),
-            filters=dict(request.GET.lists()),
+            filters=applied_parameters(filterset),
             columns=chosen,
             whole=whole,
             purpose=form.cleaned_data.get("purpose", ""),
@@ -73,6 +81,38 @@ def enrollment_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The list's filters are not valid; go back to the list and correct them."))
     context = {"form": form, "filter": filterset, "applied": applied_filters(filterset)}
     return render(request, "reports/enrollment_export.html", context)
+
+
+NOT_FILTERS = {"page", "after", "before"}  # the list's paging, which the export has no use for
+
+
+def _parameter_names(filterset) -> set[str]:
+    """The query parameters the filterset reads: a field's name, or its widget's (entered_after)."""
+    names = set()
+    for name, field in filterset.form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return names
+
+
+def unknown_filters(filterset, query) -> list[str]:
+    """Parameters of the address that no filter reads (`?village=…`): refused, because an export that
+    ignored them would hand out more than the user asked for, and its log would say otherwise."""
+    known = _parameter_names(filterset) | NOT_FILTERS
+    return sorted(name[:50] for name in query if name not in known)
+
+
+def applied_parameters(filterset) -> dict[str, list[str]]:
+    """The filters the export applied, as their parameters (for the log): only those with a valid
+    value, which are the ones the queryset used."""
+    data = filterset.form.data
+    applied = set()
+    for name, field in filterset.form.fields.items():
+        if filterset.form.cleaned_data.get(name) in (None, "", [], False):
+            continue
+        suffixes = getattr(field.widget, "suffixes", None)
+        applied |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return {name: data.getlist(name) for name in sorted(applied) if any(data.getlist(name))}
 
 
 def applied_filters(filterset) -> list[tuple[str, str]]:
@@ -155,7 +195,7 @@ def village_recap(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "purpose_form": purpose_form,
         "steps": steps,
         "sign_form": SignForm(initial={"signed_on": timezone.localdate()}),
-        "reopen_form": ReopenForm(),
+        "reopen_form": ReopenForm(stages=services.reopen_stages(quota, request.user)),
         "can_sign_off": quota.can_sign_off(request.user),
         "can_reopen": quota.can_reopen(request.user),
         "today": timezone.localdate(),
@@ -179,7 +219,10 @@ def recap_sign_off(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             return redirect("reports:village_recap", slug, code)
         signature = form.cleaned_data
     try:
-        step = services.signoff_advance(quota=quota, by=request.user, **signature)
+        expected = parse_ids([request.POST.get("stage", "")])  # the step the page offered
+        step = services.signoff_advance(
+            quota=quota, by=request.user, expected=expected[0] if expected else -1, **signature
+        )
     except services.ReportError as refused:
         messages.error(request, str(refused))
     else:
@@ -197,12 +240,19 @@ def recap_reopen(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     quota = _get_quota_for_user(request, slug, code)
     if not quota.can_reopen(request.user):
         raise PermissionDenied
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, stages=services.reopen_stages(quota, request.user))
     if not form.is_valid():
-        messages.error(request, _("Give a reason."))
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
+        expected = parse_ids([request.POST.get("stage", "")])  # the stage the page showed
         try:
-            services.signoff_reopen(quota=quota, by=request.user, reason=form.cleaned_data["reason"])
+            services.signoff_reopen(
+                quota=quota,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected=expected[0] if expected else -1,
+                to=form.cleaned_data["to"],
+            )
         except services.ReportError as refused:
             messages.error(request, str(refused))
         else:

@@ -127,7 +127,12 @@ def world(purwakarta) -> World:
     agents = {IN: agent, OUT: other_agent}
     claims = {
         side: Claim.objects.create(
-            enrollment=actives[side], kind="jkm_death", event_on=TODAY, amount=42_000_000, recorded_by=admin
+            enrollment=actives[side],
+            worker=actives[side].worker,
+            kind="jkm_death",
+            event_on=TODAY,
+            amount=42_000_000,
+            recorded_by=admin,
         )
         for side in (IN, OUT)
     }
@@ -348,8 +353,8 @@ def post_data(name: str, w: World, side: str) -> dict:
         },
         "enrollment:enrollment_edit": {"full_name": "Diubah", "heir_name": "Diubah"},
         "enrollment:enrollment_cancel": {"reason": "walk"},
-        "reports:recap_sign_off": {"village_head": "H. Walk", "signed_on": today},
-        "reports:recap_reopen": {"reason": "walk"},
+        "reports:recap_sign_off": {"village_head": "H. Walk", "signed_on": today, "stage": "1"},
+        "reports:recap_reopen": {"reason": "walk", "stage": "1", "to": "0"},
         "coverage:claim_create": {"kind": "jkm_death", "event_on": today},
         "coverage:claim_decide": {"decision": "paid"},
         # The month the world's active worker is covered in, for the campaign and village of `side`.

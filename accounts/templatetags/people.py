@@ -2,6 +2,7 @@ from django import template
 
 from accounts.phones import mask_phone as _mask_phone
 from accounts.phones import national_phone as _national_phone
+from enrollment.nik import mask_kpj as _mask_kpj
 from enrollment.nik import mask_nik as _mask_nik
 
 register = template.Library()
@@ -20,3 +21,8 @@ def national_phone(e164: str) -> str:
 @register.filter
 def mask_nik(nik: str) -> str:
     return _mask_nik(nik)
+
+
+@register.filter
+def mask_kpj(kpj: str) -> str:
+    return _mask_kpj(kpj)

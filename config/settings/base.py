@@ -220,3 +220,6 @@ LOGGING = {
 }
 
 FORM_RENDERER = "config.forms.BootstrapFormRenderer"
+# The village head's signature and the district's approval are taken by two people. A regency with
+# too few officials may allow one person both; each such approval says so in the sign-off history.
+SIGNOFF_SAME_PERSON_ALLOWED = env.bool("DESA100_SIGNOFF_SAME_PERSON", default=False)

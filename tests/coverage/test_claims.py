@@ -4,6 +4,7 @@ refused, counted on the dashboard."""
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from coverage import claims
@@ -11,7 +12,7 @@ from coverage.models import Claim
 from coverage.services import CoverageError
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate
-from tests.factories import TODAY, enroll
+from tests.factories import TODAY, CampaignFactory, enroll, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_the_claim_page_records_and_warns(client, member, official):
 
 def test_the_claim_list_pins_its_queries(client, member, official, django_assert_num_queries):
     for _ in range(3):
-        _record(member, official)
+        _record(member, official, kind="jkk_care", amount=5_000_000)
     client.force_login(official)
     client.get(reverse("coverage:claim_list"))
     with django_assert_num_queries(6):  # session, user, regions, totals, count, the page's claims
@@ -134,3 +135,37 @@ def test_erasing_a_workers_data_keeps_the_claim_without_the_heir(client, member,
     worker_erase(enrollment=member, by=official, reason="Permintaan ahli waris")
     claim.refresh_from_db()
     assert claim.heir is None and claim.amount == 42_000_000
+
+
+def test_a_death_benefit_is_recorded_once_per_worker_through_any_enrollment(member, official, campaign):
+    """Three JKM claims were once recorded and paid for one worker (Rp 126,000,000)."""
+    first = _record(member, official)
+    with pytest.raises(CoverageError, match="sekali per pekerja"):
+        _record(member, official)
+    later = CampaignFactory(organizer=campaign.organizer, status=campaign.Status.ACTIVE)
+    quota(later, "32.14.16.2005")
+    again = enroll(later, official, 1, full_name="Asep")  # the same worker, in another campaign
+    Enrollment.objects.filter(pk=again.pk).update(
+        status="active", coverage_starts=JAN, coverage_ends=dt.date(2027, 1, 1), paid_through=MAR
+    )
+    with pytest.raises(CoverageError):
+        _record(Enrollment.objects.get(pk=again.pk), official)
+    _record(member, official, kind="jkk_care", amount=5_000_000)  # care may be claimed again and again
+    _record(member, official, kind="jkk_care", amount=5_000_000)
+
+    claims.claim_decide(claim=first, paid=False, by=official, on=TODAY, reason="Salah orang")
+    assert _record(member, official).status == "submitted"  # a refused one does not count
+    assert Claim.objects.filter(kind="jkm_death").count() == 2
+
+
+def test_the_database_refuses_a_second_death_benefit_for_a_worker(member, official):
+    _record(member, official)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.create(
+            enrollment=member,
+            worker=member.worker,
+            kind="jkm_death",
+            event_on=MAR,
+            amount=1,
+            recorded_by=official,
+        )

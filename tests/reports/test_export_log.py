@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from regions.models import Region
+from reports.models import ExportLog
 from reports.services import export_log_start
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, nik_for
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,29 @@ def test_odd_filters_are_recorded_without_nul_bytes_or_a_nik(official):
     )
     log.refresh_from_db()
     assert log.filters == {"level": ["village"], "q": ["3214********0001" + "x" * 184]}
+
+
+def test_the_log_records_the_filters_applied_and_an_unknown_filter_is_refused(client, official, campaign):
+    client.force_login(official)
+    url = reverse("reports:enrollment_export")
+    data = {"file_format": "csv", "columns": ["name"], "purpose": ""}
+
+    refused = client.post(f"{url}?village=32.14.16.2005", data, follow=True)
+
+    assert "tidak mengenal filter ini" in refused.content.decode() and "village" in refused.content.decode()
+    assert not ExportLog.objects.exists()  # nothing went out
+
+    response = client.post(f"{url}?status=active&occupation=&after=99&region=32.14.16", data)
+    b"".join(response.streaming_content)
+    assert ExportLog.objects.get().filters == {"region": ["32.14.16"], "status": ["active"]}
+
+
+def test_a_nik_or_phone_in_the_purpose_is_masked_in_the_log(client, official, campaign):
+    client.force_login(official)
+    purpose = f"Cocokkan {nik_for(2)} dan 0812-3456-7890 dengan daftar BPJS"
+    data = {"file_format": "csv", "columns": ["name"], "whole": "on", "purpose": purpose}
+    b"".join(client.post(reverse("reports:enrollment_export"), data).streaming_content)
+    assert (
+        ExportLog.objects.get().purpose
+        == f"Cocokkan {nik_for(2)[:4]}********{nik_for(2)[12:]} dan 0812****7890 dengan daftar BPJS"
+    )

@@ -136,7 +136,9 @@ def test_the_recap_page_records_the_signature_with_its_scan(client, campaign, li
     url = reverse("reports:recap_sign_off", args=[campaign.slug, "32.14.16.2005"])
     scan = SimpleUploadedFile("Daftar Asep dan Euis.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
     response = client.post(
-        url, {"village_head": "H. Dedi", "signed_on": TODAY.isoformat(), "scan": scan}, follow=True
+        url,
+        {"village_head": "H. Dedi", "signed_on": TODAY.isoformat(), "scan": scan, "stage": "1"},
+        follow=True,
     )
     assert "Desa Tanjungsari: Ditandatangani kepala desa." in response.content.decode()
     step = SignoffStep.objects.get()
@@ -152,7 +154,9 @@ def test_a_scan_that_is_not_a_pdf_or_picture_is_refused(client, campaign, listed
     url = reverse("reports:recap_sign_off", args=[campaign.slug, "32.14.16.2005"])
     fake = SimpleUploadedFile("ttd.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(
-        url, {"village_head": "H. Dedi", "signed_on": TODAY.isoformat(), "scan": fake}, follow=True
+        url,
+        {"village_head": "H. Dedi", "signed_on": TODAY.isoformat(), "scan": fake, "stage": "1"},
+        follow=True,
     )
     assert "Pindaian bukan berkas PDF, JPG atau PNG." in response.content.decode()
     assert not SignoffStep.objects.exists() and _quota(campaign).signoff == Quota.Signoff.OPEN
@@ -192,3 +196,67 @@ def test_the_enrollment_page_says_why_it_cannot_be_changed(client, campaign, lis
     page = client.get(reverse("enrollment:enrollment_detail", args=[listed[0].pk])).content.decode()
     assert "Daftar Desa Tanjungsari sudah ditandatangani kepala desa" in page
     assert reverse("enrollment:enrollment_edit", args=[listed[0].pk]) not in page
+
+
+def _approve_url(campaign):
+    return reverse("reports:recap_sign_off", args=[campaign.slug, "32.14.16.2005"])
+
+
+def test_a_double_click_on_approve_takes_one_step(client, campaign, listed, agent, official):
+    _sign(campaign, agent)
+    client.force_login(official)  # a regency official may approve for a district without one
+
+    client.post(_approve_url(campaign), {"stage": "2"})
+    second = client.post(_approve_url(campaign), {"stage": "2"}, follow=True)
+
+    assert _quota(campaign).signoff == Quota.Signoff.DISTRICT  # not the regency's approval too
+    assert "berubah" in second.content.decode() and "Tidak ada yang diubah" in second.content.decode()
+    assert SignoffStep.objects.filter(action="approve").count() == 1
+
+
+def test_three_reopen_clicks_undo_one_step_and_keep_the_village_heads_signature(
+    client, campaign, listed, agent, official
+):
+    _sign(campaign, agent)
+    services.signoff_advance(quota=_quota(campaign), by=official, expected=2)
+    client.force_login(official)
+    url = reverse("reports:recap_reopen", args=[campaign.slug, "32.14.16.2005"])
+
+    for _ in range(3):
+        client.post(url, {"stage": "2", "to": "1", "reason": "Satu nama salah"})
+
+    assert _quota(campaign).signoff == Quota.Signoff.SIGNED
+    assert SignoffStep.objects.filter(action="reopen").count() == 1
+
+
+def test_reopening_several_steps_takes_one_reason(client, campaign, listed, agent, official):
+    _sign(campaign, agent)
+    services.signoff_advance(quota=_quota(campaign), by=official, expected=2)
+    services.signoff_advance(quota=_quota(campaign), by=official, expected=3)
+    client.force_login(official)
+    page = client.get(reverse("reports:village_recap", args=[campaign.slug, "32.14.16.2005"]))
+    assert [label for _value, label in page.context["reopen_form"].fields["to"].choices] == [
+        "Disetujui kecamatan",
+        "Ditandatangani kepala desa",
+        "Belum ditandatangani",
+    ]
+
+    url = reverse("reports:recap_reopen", args=[campaign.slug, "32.14.16.2005"])
+    client.post(url, {"stage": "3", "to": "0", "reason": "Daftar diganti"})
+
+    assert _quota(campaign).signoff == Quota.Signoff.OPEN
+    reopen = SignoffStep.objects.get(action="reopen")
+    assert (reopen.stage, reopen.reason) == (0, "Daftar diganti")
+
+
+def test_whoever_recorded_the_signature_does_not_approve_it_for_the_district(
+    campaign, listed, district_official, settings
+):
+    _sign(campaign, district_official)
+    with pytest.raises(services.ReportError, match="pejabat lain yang menyetujuinya"):
+        services.signoff_advance(quota=_quota(campaign), by=district_official)
+    assert _quota(campaign).signoff == Quota.Signoff.SIGNED
+
+    settings.SIGNOFF_SAME_PERSON_ALLOWED = True  # a regency with too few officials
+    step = services.signoff_advance(quota=_quota(campaign), by=district_official)
+    assert step.stage == Quota.Signoff.DISTRICT and "orang yang mencatat tanda tangan" in step.reason
