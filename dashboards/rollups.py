@@ -112,8 +112,12 @@ def with_workforce(rows: list[Row], within: list[str]) -> None:
         estimates = estimates.filter(prefix)
     own = dict(estimates.values_list("region__code", "informal_workers"))
     total = workforce(own)
+    # A headline over several regions (an official's own, not one region) adds up theirs, so that the
+    # card and the table below it say the same (None when one of them has no estimate).
+    of_within = [total.get(code) for code in within]
+    together = sum(of_within) if within and None not in of_within else None
     for row in rows:
-        row.workforce = total.get(row.code)
+        row.workforce = total.get(row.code) if row.code else together
 
 
 def workforce(own: dict[str, int]) -> dict[str, int]:

@@ -119,6 +119,8 @@ class ConfirmListForm(forms.Form):
     def __init__(self, *args, batch: ImportBatch, **kwargs):
         super().__init__(*args, **kwargs)
         self.batch = batch
+        # Posted with the rows ticked in the list above it (templates/imports/import_detail.html).
+        self.fields["coverage_starts"].widget.attrs["form"] = "confirm-list"
         self.initial.setdefault(
             "coverage_starts", max(batch.campaign.starts_on, timezone.localdate().replace(day=1))
         )

@@ -38,7 +38,8 @@ EXAMPLES = 50  # rows kept per category for the page; the download lists them al
 
 CATEGORIES = {
     "consistent": gettext_lazy("Matched and consistent"),
-    "ready": gettext_lazy("Matched, ready to activate"),
+    "ready": gettext_lazy("Matched, verified, ready to activate"),
+    "unverified": gettext_lazy("Matched, not verified yet (activated only if ticked)"),
     "waiting": gettext_lazy("Matched, needs a step first"),
     "unknown": gettext_lazy("On the list but not in Desa100"),
     "missing": gettext_lazy("In Desa100 but missing from the list"),
@@ -164,8 +165,11 @@ def _categorise(number: int, record: dict[str, str], found: dict, owners: dict, 
             "waiting",
             _("no KPJ number: activate by hand once the branch gives one"),
         )
-    elif enrollment.status in (Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED):
+    elif enrollment.status == Enrollment.Status.VERIFIED:
         result.category = "ready"
+    elif enrollment.status == Enrollment.Status.REGISTERED:
+        # Not checked by an official yet: the branch's list alone does not make it right.
+        result.category, result.note = "unverified", _("registered, not verified")
     else:
         result.category, result.note = "waiting", _("on the reserve list")
     return result
@@ -181,7 +185,9 @@ def reconcile_check(batch: ImportBatch) -> ImportBatch:
         for done, found in enumerate(match(batch, table), start=1):
             counts[found.category] += 1
             if len(examples[found.category]) < EXAMPLES:
-                examples[found.category].append([found.row, mask_nik(found.nik), found.name, found.note])
+                examples[found.category].append(
+                    [found.row, mask_nik(found.nik), found.name, found.note, found.enrollment_id]
+                )
             if done % CHUNK == 0:
                 record_progress(batch, progress=done)
     except MissingColumns as problem:
@@ -201,9 +207,12 @@ def reconcile_check(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def reconcile_commit(batch: ImportBatch, *, by: User, coverage_starts: dt.date) -> ImportBatch:
-    """Activate every ready row (KPJ and coverage start), all or nothing, and remember each one's status
-    and KPJ before, for the same-day undo."""
+def reconcile_commit(
+    batch: ImportBatch, *, by: User, coverage_starts: dt.date, unverified: frozenset[int] = frozenset()
+) -> ImportBatch:
+    """Activate every ready (verified) row, and of the rows not verified yet those the official named
+    (`unverified`, enrollment ids), with their KPJ and coverage start, all or nothing; remember each
+    one's status and KPJ before, for the same-day undo."""
     if (
         batch.state not in (ImportBatch.State.CHECKED, ImportBatch.State.COMMITTING)
         or batch.uploaded_by_id != by.pk
@@ -211,7 +220,7 @@ def reconcile_commit(batch: ImportBatch, *, by: User, coverage_starts: dt.date) 
         raise ImportRefused(_("This list is not waiting for your confirmation."))
     record_progress(batch, state=ImportBatch.State.COMMITTING, progress=0, error="")
     try:
-        before = _activate_ready(batch, by, coverage_starts)
+        before = _activate_ready(batch, by, coverage_starts, unverified)
     except ImportRefused as refused:
         record_failure(batch, str(refused))
         raise
@@ -227,10 +236,15 @@ def reconcile_commit(batch: ImportBatch, *, by: User, coverage_starts: dt.date) 
 
 
 @transaction.atomic
-def _activate_ready(batch: ImportBatch, by: User, coverage_starts: dt.date) -> list:
+def _activate_ready(
+    batch: ImportBatch, by: User, coverage_starts: dt.date, unverified: frozenset[int]
+) -> list:
     before, ids = [], []
     for found in match(batch, load_table(batch)):
-        if found.category != "ready":
+        if not (
+            found.category == "ready"
+            or (found.category == "unverified" and found.enrollment_id in unverified)
+        ):
             continue
         enrollment = Enrollment.objects.select_related("worker").get(pk=found.enrollment_id)
         state = [enrollment.pk, enrollment.status, enrollment.worker.kpj_number or ""]

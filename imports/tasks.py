@@ -22,7 +22,9 @@ from .reading import spreadsheet_size
 logger = logging.getLogger(__name__)
 
 
-def run_step(batch: ImportBatch, step: str, coverage_starts: str = "") -> None:
+def run_step(
+    batch: ImportBatch, step: str, coverage_starts: str = "", unverified: list[int] | None = None
+) -> None:
     """Check or commit a batch, whichever its kind. Refusals are kept on the batch for the page."""
     branch = batch.kind == ImportBatch.Kind.BRANCH_LIST
     try:
@@ -30,7 +32,10 @@ def run_step(batch: ImportBatch, step: str, coverage_starts: str = "") -> None:
             (reconcile.reconcile_check if branch else services.import_check)(batch)
         elif branch:
             reconcile.reconcile_commit(
-                batch, by=batch.uploaded_by, coverage_starts=dt.date.fromisoformat(coverage_starts)
+                batch,
+                by=batch.uploaded_by,
+                coverage_starts=dt.date.fromisoformat(coverage_starts),
+                unverified=frozenset(unverified or ()),
             )
         else:
             services.import_commit(batch, by=batch.uploaded_by)
@@ -45,12 +50,16 @@ def run_step(batch: ImportBatch, step: str, coverage_starts: str = "") -> None:
 
 
 @task()
-def run_import(batch_id: int, step: str, coverage_starts: str = "") -> None:
+def run_import(
+    batch_id: int, step: str, coverage_starts: str = "", unverified: list[int] | None = None
+) -> None:
     batch = ImportBatch.objects.select_related("campaign", "uploaded_by", "region").get(pk=batch_id)
-    run_step(batch, step, coverage_starts)
+    run_step(batch, step, coverage_starts, unverified)
 
 
-def start(batch: ImportBatch, step: str, coverage_starts: str = "") -> bool:
+def start(
+    batch: ImportBatch, step: str, coverage_starts: str = "", unverified: list[int] | None = None
+) -> bool:
     """Run the step now for a small file, or queue it; True when queued. A commit is claimed first
     (services.claim_for_saving): a second click is refused with ImportRefused."""
     if step == "commit":
@@ -59,9 +68,9 @@ def start(batch: ImportBatch, step: str, coverage_starts: str = "") -> bool:
     with batch.file.open("rb") as stored:
         size = spreadsheet_size(stored.read())
     if size.unpacked <= settings.IMPORT_INLINE_BYTES:
-        run_step(batch, step, coverage_starts)
+        run_step(batch, step, coverage_starts, unverified)
         return False
     if step == "check":
         services.record_progress(batch, state=ImportBatch.State.CHECKING)
-    run_import.enqueue(batch.pk, step, coverage_starts)
+    run_import.enqueue(batch.pk, step, coverage_starts, unverified)
     return True

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.forms import parse_ids
+
 from . import reconcile, services, tasks
 from .blank import problem_rows_xlsx, template_csv, template_xlsx
 from .forms import FIELD_LABELS, ConfirmListForm, MappingForm, UndoForm, UploadForm
@@ -106,6 +108,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["more_problems"] = max(0, len(batch.problems) - SHOWN_PROBLEMS)
     context["problem_rows"] = len({row for row, _column, _message in batch.problems})
     context["row_warnings"] = sum(1 for row, _column, _message in batch.warnings if row)
+    context["open_categories"] = ("ready", "unverified", "conflict")
+    context["unverified_count"] = batch.summary.get("counts", {}).get("unverified", 0)
     context["categories"] = [
         (
             name,
@@ -165,8 +169,11 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(form.errors.get("coverage_starts", [])))
             return redirect("imports:detail", pk=batch.pk)
         coverage_starts = form.cleaned_data["coverage_starts"].isoformat()
+    # Rows not verified yet that the official ticked by name: the service activates them only if
+    # the list still matches them so.
+    unverified = parse_ids(request.POST.getlist("unverified"))
     try:
-        queued = tasks.start(batch, "commit", coverage_starts)
+        queued = tasks.start(batch, "commit", coverage_starts, unverified)
     except services.ImportRefused as refused:
         messages.info(request, str(refused))
         return redirect("imports:detail", pk=batch.pk)

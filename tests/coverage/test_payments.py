@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
-from campaigns.models import ContributionRate, FundingSource
+from campaigns.models import ContributionRate, FundingSource, add_months, month_of
 from coverage import services
 from coverage.models import Contribution
 from enrollment.models import CoverageState, Enrollment
@@ -130,8 +131,20 @@ def test_the_payment_page_checks_first_then_records(client, official, campaign, 
     assert Contribution.objects.count() == 4
 
 
+def _covering_today(paid_months_ago: int = 6) -> dt.date:
+    """Every enrollment's cover moved around today: from 6 months ago for a year, paid through the
+    month `paid_months_ago` months back (6: its first month, so lapsed by now). Returns that month."""
+    started = add_months(month_of(TODAY), -6)
+    paid_through = add_months(month_of(TODAY), -paid_months_ago)
+    Enrollment.objects.update(
+        coverage_starts=started, coverage_ends=add_months(started, 12), paid_through=paid_through
+    )
+    return paid_through
+
+
 def test_the_behind_list_shows_the_agents_workers_to_chase(client, agent, official, campaign, active):
-    Enrollment.objects.filter(pk=active[3].pk).update(paid_through=dt.date(2025, 12, 1))
+    _covering_today()
+    Enrollment.objects.filter(pk=active[3].pk).update(paid_through=add_months(month_of(TODAY), -7))
     client.force_login(agent)
     response = client.get(reverse("coverage:behind_list"))
     shown = {e.pk for e in response.context["page"]}
@@ -140,9 +153,11 @@ def test_the_behind_list_shows_the_agents_workers_to_chase(client, agent, offici
 
 
 def test_the_enrollment_page_shows_paid_through_and_the_state(client, official, active):
+    paid_through = _covering_today()
     client.force_login(official)
     page = client.get(reverse("enrollment:enrollment_detail", args=[active[0].pk])).content.decode()
-    assert "lunas sampai Januari 2026" in page
+    with translation.override("id"):
+        assert f"lunas sampai {date_format(paid_through, 'YEAR_MONTH_FORMAT')}" in page
     assert "Putus (3 bulan atau lebih belum dibayar)" in page
 
 
@@ -150,6 +165,7 @@ def test_home_pages_and_the_dashboard_count_the_workers_behind(client, agent, of
     from dashboards import summary
 
     today = timezone.localdate()
+    _covering_today()
     Enrollment.objects.filter(pk=active[3].pk).update(paid_through=dt.date(today.year, today.month, 1))
     direct = Enrollment.objects.for_user(agent).behind(today).count()
     client.force_login(agent)

@@ -226,3 +226,23 @@ def test_odd_parameters_fall_back_to_the_defaults(client, province_campaign, off
 
     assert response.status_code == 200
     assert (response.context["below"], response.context["days"], response.context["sort"]) == (50, 30, "code")
+
+
+def test_the_coverage_card_says_what_the_table_below_and_the_level_below_say(
+    client, province_campaign, official
+):
+    """A regency official starts from their own regency (they do not reach the province that organizes
+    the campaign): the card once said "no estimate" while the table under it said 9,0%."""
+    WorkforceEstimate.objects.create(
+        region=Region.objects.get(code="32.14"), informal_workers=100, recorded_by=official
+    )
+    client.force_login(official)
+
+    start = client.get(reverse("dashboards:campaign_dashboard", args=[province_campaign.slug]))
+    below = page(client, official, province_campaign, "32.14")
+
+    (row,) = start.context["rows"]
+    card = start.context["headline"]
+    assert (card.workforce, card.covered) == (row.workforce, row.covered) == (100, 9)
+    assert card.coverage == row.coverage == below.context["headline"].coverage == 9.0
+    assert "9,0%" in start.content.decode() and "belum ada perkiraan" not in start.content.decode()

@@ -1,6 +1,7 @@
 """Reconciliation with the BPJS branch's list: categories on a file made for them, confirm, undo."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from campaigns.models import Quota
@@ -34,7 +35,7 @@ BRANCH_LIST = (
     "NIK,Nama,No KPJ,Tgl Lahir\n"
     f"{nik_for(1)},PEKERJA NOMOR 1,111,15/08/1995\n"  # 2: consistent
     f"{nik_for(2)},Pekerja Nomer 2,222,\n"  # 3: ready (a spelling difference)
-    f"{nik_for(6)},Pekerja Nomor 6,666,\n"  # 4: ready from registered
+    f"{nik_for(6)},Pekerja Nomor 6,666,\n"  # 4: registered, not verified: only if ticked
     f"{nik_for(3)},Pekerja Nomor 3,,\n"  # 5: waiting, no KPJ
     f"{nik_for(50)},Orang Lain,500,\n"  # 6: on the list, not here
     f"{nik_for(4)},Siti Rahmawati,444,\n"  # 7: conflict, another name
@@ -55,10 +56,11 @@ def test_each_category_on_a_list_made_for_them(campaign, official, enrolled):
     batch = _checked(campaign, official)
     assert batch.state == "checked"
     assert batch.summary["counts"] == {
-        "consistent": 1, "ready": 2, "waiting": 1, "unknown": 1, "missing": 0, "conflict": 3,
+        "consistent": 1, "ready": 1, "unverified": 1, "waiting": 1, "unknown": 1, "missing": 0, "conflict": 3,
     }  # fmt: skip
     examples = batch.summary["examples"]
-    assert [row[0] for row in examples["ready"]] == [3, 4]
+    assert [row[0] for row in examples["ready"]] == [3]
+    assert [(row[0], row[4]) for row in examples["unverified"]] == [(4, enrolled[6].pk)]
     assert {row[0]: row[3] for row in examples["conflict"]} == {
         7: "nama di sini Pekerja Nomor 4",
         8: "KPJ 999 milik pekerja lain",
@@ -73,9 +75,38 @@ def test_verified_workers_missing_from_the_list_are_named(campaign, official, en
     assert batch.summary["counts"]["missing"] == 5  # 2, 3, 4, 5, 7: verified here, not on the list
 
 
+def test_confirming_activates_only_verified_rows_unless_others_are_named(campaign, official, enrolled):
+    reconcile.reconcile_commit(_checked(campaign, official), by=official, coverage_starts=TODAY)
+    assert Enrollment.objects.get(pk=enrolled[6].pk).status == "registered"  # not verified: left alone
+    assert Enrollment.objects.get(pk=enrolled[2].pk).status == "active"
+
+
+def test_the_list_shows_its_rows_and_activates_the_ticked_unverified_ones(
+    client, campaign, official, enrolled
+):
+    batch = _checked(campaign, official)
+    client.force_login(official)
+    page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    # The rows to act on are open, the unverified ones each with a box to tick.
+    assert page.count('<details class="list-group-item reconcile-category" open>') == 3
+    assert f'name="unverified" value="{enrolled[6].pk}"' in page
+
+    client.post(
+        reverse("imports:commit", args=[batch.pk]),
+        {"coverage_starts": TODAY.isoformat(), "unverified": [str(enrolled[6].pk), str(enrolled[3].pk)]},
+    )
+
+    statuses = dict(
+        Enrollment.objects.filter(pk__in=[enrolled[n].pk for n in (2, 3, 6)]).values_list("pk", "status")
+    )
+    assert statuses == {enrolled[2].pk: "active", enrolled[3].pk: "verified", enrolled[6].pk: "active"}
+
+
 def test_confirming_activates_the_ready_rows_and_undo_puts_them_back(campaign, official, enrolled):
     batch = _checked(campaign, official)
-    reconcile.reconcile_commit(batch, by=official, coverage_starts=TODAY)
+    reconcile.reconcile_commit(
+        batch, by=official, coverage_starts=TODAY, unverified=frozenset({enrolled[6].pk})
+    )
     two, six = (Enrollment.objects.select_related("worker").get(pk=enrolled[n].pk) for n in (2, 6))
     assert (two.status, two.worker.kpj_number, two.coverage_starts) == ("active", "222", TODAY)
     assert (six.status, six.worker.kpj_number) == ("active", "666")
