@@ -29,7 +29,6 @@ from regions.importer import RegionRow, import_regions, only_subtree, rows_from_
 from regions.models import Region
 from tests.factories import AgentFactory, CampaignFactory, OfficialFactory, quota
 
-
 # What depends on today's date: campaigns' periods, coverage, lapses, renewals, claims, payments,
 # sign-off dates, imports (ages, entry days), the home pages and dashboards that count them. Marked
 # `dated` here, in one place; CI runs them again with the clock moved (DESA100_TEST_TODAY).
