@@ -29,7 +29,7 @@ run: $(VENV)/.installed-app
 	$(PY) manage.py import_regions
 	$(PY) manage.py load_demo
 	@# The task worker (large imports) runs beside the server and stops with it.
-	$(PY) manage.py db_worker --no-startup-delay & trap "kill $$!" EXIT INT TERM; $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py task_worker --no-startup-delay & trap "kill $$!" EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(ARGS)

@@ -24,4 +24,8 @@ class MaskPersonalData(logging.Filter):
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # The traceback too: a database error says "Key (nik)=(3214…) already exists". The formatter
+        # prints exc_text when it is set, so it is set here, masked.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
         return True

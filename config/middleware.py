@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -10,6 +11,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +63,24 @@ class NoStoreMiddleware(MiddlewareMixin):
     keeps them, so the next person on a shared phone or office computer cannot page back to them."""
 
     def process_response(self, request, response):
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        # By the session cookie, not request.user: loading the user asks the database, and with the
+        # database away that turned the 503 page into a bare 500 for every signed-in user.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def database_unavailable() -> HttpResponse:
+    """The 503 page, rendered without the request context: its processors would ask the database."""
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+
+
+def server_error(request, template_name: str = "500.html") -> HttpResponse:
+    """handler500: a database gone away in a middleware (the session, the user), where no view's
+    exception handler sees it, still answers with the 503 page; anything else is Django's 500."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable()
+    return defaults.server_error(request, template_name)
 
 
 class DatabaseUnavailableMiddleware(MiddlewareMixin):
@@ -74,5 +91,4 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.warning("database unavailable: %s", exception)
-        # Rendered without the request context: its processors would ask the database for the user.
-        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+        return database_unavailable()

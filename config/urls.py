@@ -5,6 +5,8 @@ from config.health import healthz
 from config.offline import service_worker
 from dashboards.home import home
 
+handler500 = "config.middleware.server_error"
+
 admin.site.site_header = "Desa100"
 admin.site.site_title = "Desa100"
 

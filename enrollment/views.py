@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,9 +64,11 @@ def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form came from (this site only), else `default`."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+    # A path of this site only: "-1" or "javascript:…" is not one (redirect() would try to reverse
+    # "-1" as a URL name and fail with a server error).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
 
 
 def _slots_message(quota: Quota) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -12,26 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.phones import mask_phone, normalize_phone
 from campaigns.models import Campaign, Quota
-from enrollment.nik import mask_nik
+from config.logging import mask as masked
 from regions.models import Region
 
 from .models import ExportLog, SignoffStep
 
-SIXTEEN_DIGITS = re.compile(r"\d{16}")
-PHONE = re.compile(r"(?:\+62|62|0)8[\d\s.-]{7,14}\d")
 MAX_FILTERS, MAX_FILTER_LENGTH = 20, 200
 
 
 class ReportError(Exception):
     """A report action the rules refuse; the message is for the user."""
-
-
-def masked(text: str) -> str:
-    """Text for the log with every NIK and phone number in it masked, as lists show them."""
-    text = SIXTEEN_DIGITS.sub(lambda m: mask_nik(m.group()), text)
-    return PHONE.sub(lambda m: mask_phone(normalize_phone(m.group()) or m.group()), text)
 
 
 def _recorded_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
