@@ -522,9 +522,19 @@ class Quota(models.Model):
         return level is None or level >= self.SIGNOFF_LEVEL[self.signoff]
 
     def lock_message(self) -> str:
-        return _("The list of %(village)s is %(signoff)s; it cannot be changed until it is reopened.") % {
+        """What the list's sign-off means for changing it, and who can reopen it, in plain words."""
+        reopeners = {
+            self.Signoff.SIGNED: _("the village's agent or an official of its district or regency"),
+            self.Signoff.DISTRICT: _("an official of its district or regency"),
+            self.Signoff.REGENCY: _("an official of its regency"),
+        }
+        return _(
+            "The list of %(village)s is %(signoff)s: nobody can be added to it, corrected or taken off "
+            "it until %(who)s reopens it."
+        ) % {
             "village": self.village.display_name,
             "signoff": self.get_signoff_display().lower(),
+            "who": reopeners.get(self.signoff, ""),
         }
 
     def acts_at(self, user: User, stage: int) -> bool:

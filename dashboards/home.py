@@ -41,8 +41,10 @@ def _agent_numbers(user) -> dict:
         .filter(campaign__in=Campaign.objects.for_user(user).active())
         .select_related("campaign", "village")
     )
-    for quota in quotas:  # a campaign activated ahead of its start shows when it opens, no button
-        quota.entry_problem = quota.campaign.entry_problem(today)
+    for quota in quotas:  # a campaign not open yet, or a signed list: said here, and no button
+        quota.entry_problem = quota.campaign.entry_problem(today) or (
+            quota.lock_message() if quota.locks_out(user) else None
+        )
     week_start = today - dt.timedelta(days=today.weekday())
     mine = Enrollment.objects.filter(entered_by=user).aggregate(
         today=Count("pk", filter=Q(entered_at__date=today)),

@@ -115,6 +115,10 @@ class DeclarationForm(forms.ModelForm):
         self.fields["nik"].widget.attrs["autofocus"] = True
         self.fields["full_name"].required = True
         self.fields["kk_number"].required = False
+        # Typed with spaces ("3214 1612 0585 0008") they are longer than the column: a browser's
+        # maxlength would cut the last digits off unseen. The server drops the spaces, then checks.
+        for name in ("kk_number", "phone"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
         self.fields["birth_date"].help_text = _("Filled from the NIK.")
         self.fields["occupation_other"].help_text = _("Only when the occupation is Other.")
         if self.instance.pk:
@@ -234,6 +238,13 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
             campaign__in=quotas.values("campaign")
         ).select_related("campaign")
 
+    def locked_lists(self) -> list[str]:
+        """Why the user cannot add to some of their villages (a signed list), said before they type a
+        worker; a picker's villages (too many to list) say it when one is picked."""
+        if self.quota_picker:
+            return []
+        return [quota.lock_message() for quota in self.fields["quota"].queryset if quota.locks_out(self.user)]
+
     def chosen_quota(self) -> Quota | None:
         """The village quota picked (posted or preselected), for the picker to show it picked."""
         value = self["quota"].value()
@@ -293,7 +304,7 @@ class ReasonForm(forms.Form):
 class ActivateForm(forms.Form):
     kpj_number = forms.CharField(
         label=_("Membership number (KPJ)"),
-        max_length=20,
+        max_length=40,  # typed with spaces; the service drops them and checks the 20 characters left
         help_text=_("The worker keeps one membership number across campaigns."),
     )
     coverage_starts = forms.DateField(label=_("Coverage starts"), widget=DATE_INPUT)

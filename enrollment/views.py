@@ -71,6 +71,13 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return HttpResponseRedirect(default)
 
 
+def _refused(request: HttpRequest, enrollment: Enrollment) -> PermissionDenied:
+    """The 403 for a change the user may not make, saying why when it is the signed list."""
+    if enrollment.quota.locks_out(request.user):
+        return PermissionDenied(enrollment.quota.lock_message())
+    return PermissionDenied()
+
+
 def _slots_message(quota: Quota) -> str:
     return _("%(village)s: %(filled)s of %(target)s filled.") % {
         "village": quota.village.display_name,
@@ -107,7 +114,12 @@ def enrollment_create(request: HttpRequest) -> HttpResponse:
         detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
         return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
     has_quotas = form.fields["quota"].queryset.exists()  # the form's own choices: one queryset built
-    context = {"form": form, "village_full": getattr(form, "village_full", False), "has_quotas": has_quotas}
+    context = {
+        "form": form,
+        "village_full": getattr(form, "village_full", False),
+        "has_quotas": has_quotas,
+        "locked": form.locked_lists(),
+    }
     if request.htmx:
         response = render(request, "enrollment/includes/entry_form.html", context)
         return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")
@@ -235,6 +247,8 @@ def nik_check(request: HttpRequest) -> HttpResponse:
         quota = open_quotas_for(request.user).filter(pk=ids[0]).first() if ids else None
         if quota:
             context["other_district"] = quota.village.code[:8] != check.district_code
+            # The campaign's ages now, not only when the agent saves after typing everything else.
+            context["age_problem"] = services.age_problem(quota.campaign, check.birth_date, timezone.localdate())
             worker = Worker.objects.filter(nik=check.nik).first()
             if (
                 worker
@@ -394,7 +408,7 @@ def _changes(history, by: str | None = None) -> list[dict]:
 def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_correct(request.user):
-        raise PermissionDenied
+        raise _refused(request, enrollment)
     form = DeclarationForm(request.POST or None, instance=enrollment)
     if form.is_valid():
         try:
@@ -432,7 +446,7 @@ def _reason_action(
 def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_cancel(request.user):
-        raise PermissionDenied
+        raise _refused(request, enrollment)
     return _reason_action(
         request,
         enrollment,

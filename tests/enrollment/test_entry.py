@@ -338,3 +338,37 @@ def test_the_nik_check_names_the_district_and_warns_before_saving(client, agent,
     # Without a village chosen (or one outside the agent's reach), nothing is said about the campaign.
     assert "sudah terdaftar" not in client.post(check, {"nik": nik_for(1)}).content.decode()
     assert "sudah terdaftar" not in client.post(check, {"nik": nik_for(1), "quota": "99999"}).content.decode()
+
+
+def test_the_nik_check_says_at_once_when_the_worker_is_too_young_or_too_old(client, agent, tanjungsari_quota):
+    client.force_login(agent)
+    check = reverse("enrollment:nik_check")
+    for born in ("010115", "010150"):  # 2015 and 1950: too young and too old whatever today is
+        html = client.post(
+            check, {"nik": nik_for(1, born=born), "quota": tanjungsari_quota.pk}
+        ).content.decode()
+        assert "kampanye ini untuk pekerja usia 15 sampai 65 tahun" in html
+    grown = client.post(check, {"nik": nik_for(1), "quota": tanjungsari_quota.pk}).content.decode()
+    assert 'id="nik-age"' not in grown
+
+
+def test_a_kk_and_phone_typed_with_spaces_are_not_cut_by_the_browser_and_saved_whole(
+    client, agent, tanjungsari_quota
+):
+    client.force_login(agent)
+    form = client.get(
+        reverse("enrollment:enrollment_create"), {"quota": tanjungsari_quota.pk}
+    ).content.decode()
+    for name in ("kk_number", "phone"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', form)[0]
+        assert "maxlength" not in tag
+
+    client.post(
+        reverse("enrollment:enrollment_create"),
+        entry(tanjungsari_quota, kk_number="3214 1612 0585 0008", phone="+62 812-3456-7890"),
+    )
+
+    assert Enrollment.objects.values_list("kk_number", "phone").get() == (
+        "3214161205850008",
+        "+6281234567890",
+    )

@@ -260,3 +260,27 @@ def test_whoever_recorded_the_signature_does_not_approve_it_for_the_district(
     settings.SIGNOFF_SAME_PERSON_ALLOWED = True  # a regency with too few officials
     step = services.signoff_advance(quota=_quota(campaign), by=district_official)
     assert step.stage == Quota.Signoff.DISTRICT and "orang yang mencatat tanda tangan" in step.reason
+
+
+def test_a_signed_list_is_said_on_the_agents_home_and_atop_the_form_before_a_worker_is_typed(
+    client, campaign, listed, agent
+):
+    _sign(campaign, agent)
+    client.force_login(agent)
+    home = client.get(reverse("home")).content.decode()
+    form = client.get(reverse("enrollment:enrollment_create")).content.decode()
+
+    said = "Daftar Desa Tanjungsari sudah ditandatangani kepala desa: tidak ada yang dapat ditambahkan"
+    assert said in home and said in form
+    assert form.index(said) < form.index('name="nik"')  # before the worker's NIK
+    assert f"?quota={_quota(campaign).pk}" not in home  # no "enroll a worker" button for it
+
+
+def test_the_403_for_a_signed_list_says_so_and_who_can_reopen_it(client, campaign, listed, agent):
+    _sign(campaign, agent)
+    client.force_login(agent)
+    response = client.get(reverse("enrollment:enrollment_edit", args=[listed[0].pk]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "sudah ditandatangani kepala desa" in page and "agen desa atau pejabat kecamatan" in page
+    assert "peran Anda tidak mengizinkan" not in page
