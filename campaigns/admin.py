@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin import HistoryAdmin
 from regions.models import Region
 
 from .forms import BaseFundingSourceFormSet
@@ -15,7 +15,7 @@ class FundingSourceInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(HistoryAdmin):
     list_display = ["name", "organizer", "status", "starts_on", "ends_on", "budget"]
     list_filter = ["status"]
     search_fields = ["name", "slug", "organizer__name", "organizer__code"]
@@ -48,7 +48,7 @@ class ProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Quota)
-class QuotaAdmin(SimpleHistoryAdmin):
+class QuotaAdmin(HistoryAdmin):
     list_display = ["village", "campaign", "target", "filled", "baseline"]
     list_filter = ["campaign", ProvinceFilter]
     search_fields = ["village__code", "village__name"]

@@ -1,4 +1,15 @@
+import datetime as dt
+from typing import Any
+
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelChangeValue
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+EMPTY = "\u2013"  # an en dash: the value was empty
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -13,3 +24,31 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadableHistory(HistoricalRecordContextHelper):
+    """A change in the admin's history as a person reads it: "Status: Terdaftar → Aktif", dates in
+    Indonesian and in Jakarta's time, an empty value as a dash (not "None", nor "Deleted pengguna
+    (pk=None)" for a person not yet named)."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: ModelChangeValue) -> Any:
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or getattr(value, "pk", True) is None:
+            return EMPTY
+        if getattr(field, "choices", None) and not field.is_relation:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, dt.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, dt.date):
+            return date_format(value)
+        return value
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, its changes written as sentences (ReadableHistory)."""
+
+    def get_historical_record_context_helper(self, request, historical_record) -> ReadableHistory:
+        return ReadableHistory(self.model, historical_record)

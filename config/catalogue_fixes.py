@@ -17,5 +17,7 @@ FIXED = [
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
     # django-tasks-db's models, which it ships without an Indonesian catalogue
     gettext_noop("Task Result"),
+    # django-simple-history's history page: its Indonesian leaves this header in English
+    gettext_noop("Changes"),
     gettext_noop("Task Results"),
 ]

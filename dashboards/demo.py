@@ -311,11 +311,13 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
         _pay(campaign, district, regency, dt.date(2025, 12, 1), stop)
     # The first village's list: signed by the village head, approved by the district and by the
     # regency. (Not Tanjungsari's: a signed list is closed to its agent, who would find no way in.)
+    # Its district has no official of its own: the province's approves for it, since whoever typed
+    # in the village head's signature may not approve it too.
     quota = Quota.objects.get(campaign=campaign, village=villages[0])
     signoff_advance(
         quota=quota, by=regency, village_head="H. Dedi Supriadi", signed_on=today - dt.timedelta(days=20)
     )
-    signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=regency)
+    signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=province)
     signoff_advance(quota=Quota.objects.get(pk=quota.pk), by=regency)
     # A JKM claim: a launch worker died in the spring; the heir was paid Rp 42,000,000.
     deceased = Enrollment.objects.get(pk=launched[0].pk)

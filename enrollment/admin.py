@@ -1,10 +1,27 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+import re
 
+from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from config.admin import HistoryAdmin
 from config.pagination import EstimatedCountPaginator
 
 from .models import Enrollment, Erasure, Heir, Worker
 from .nik import nik_digits
+
+
+def identity_lookup(term: str, through: str = "") -> dict[str, str] | None:
+    """The filter for a NIK or KPJ typed into an admin search, with spaces, dots or dashes; None for a
+    name. One field per search, so that it reads one unique index."""
+    term = term.strip()
+    digits = nik_digits(term)
+    if len(digits) == 16 and digits.isdigit():
+        return {f"{through}nik": digits}
+    kpj = re.sub(r"[\s.\-]", "", term)
+    if kpj and any(c.isdigit() for c in kpj) and kpj.isalnum():
+        return {f"{through}kpj_number": kpj}
+    return None
 
 
 class HeirInline(admin.TabularInline):
@@ -17,21 +34,31 @@ class HeirInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(SimpleHistoryAdmin):
+class WorkerAdmin(HistoryAdmin):
     """Identity only: what a worker declared is on each enrollment."""
 
-    list_display = ["masked_nik", "sex", "birth_date", "kpj_number", "created_at"]
+    list_display = ["nik_shown", "sex", "birth_date", "kpj_number", "created_at"]
     list_filter = ["sex"]
-    search_fields = ["=nik", "=kpj_number"]  # exact only: no fishing by partial numbers
+    search_fields = ["=nik"]  # exact only: no fishing by partial numbers (get_search_results)
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # 8.4 million workers: no COUNT(*) per page view
+
+    @admin.display(description=_("NIK"), ordering="nik")
+    def nik_shown(self, worker: Worker) -> str:
+        return worker.masked_nik or gettext("(erased)")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A whole NIK or KPJ as people type it ("3214 1615 0895 0001", "3214.1615…"), found on its
+        unique index; anything else finds nobody (no partial numbers)."""
+        lookup = identity_lookup(search_term)
+        return (queryset.filter(**lookup) if lookup else queryset.none()), False
 
     def has_delete_permission(self, request, obj=None):
         return False  # erasure keeps the row (and every count): see enrollment/erasure.py
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SimpleHistoryAdmin):
+class EnrollmentAdmin(HistoryAdmin):
     list_display = ["full_name", "worker", "campaign", "village", "status", "entered_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["full_name"]  # a NIK or a KPJ is recognised in get_search_results
@@ -66,13 +93,9 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         """One field per search, chosen by what was typed: a NIK, a KPJ or a name. The three OR-ed
         together, across two tables, could use no index and read all 8.4 million enrollments."""
-        term = search_term.strip()
-        digits = nik_digits(term)
-        if len(digits) == 16 and digits.isdigit():
-            return queryset.filter(worker__nik=digits), False
-        if term and any(c.isdigit() for c in term) and term.replace(" ", "").isalnum():
-            return queryset.filter(worker__kpj_number="".join(term.split())), False
-        return super().get_search_results(request, queryset, term)
+        if lookup := identity_lookup(search_term, through="worker__"):
+            return queryset.filter(**lookup), False
+        return super().get_search_results(request, queryset, search_term.strip())
 
     def has_delete_permission(self, request, obj=None):
         return False  # invariant 3: enrollments are cancelled or rejected, never deleted

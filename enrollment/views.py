@@ -248,7 +248,9 @@ def nik_check(request: HttpRequest) -> HttpResponse:
         if quota:
             context["other_district"] = quota.village.code[:8] != check.district_code
             # The campaign's ages now, not only when the agent saves after typing everything else.
-            context["age_problem"] = services.age_problem(quota.campaign, check.birth_date, timezone.localdate())
+            context["age_problem"] = services.age_problem(
+                quota.campaign, check.birth_date, timezone.localdate()
+            )
             worker = Worker.objects.filter(nik=check.nik).first()
             if (
                 worker
