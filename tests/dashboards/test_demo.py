@@ -17,7 +17,7 @@ from imports.models import ImportBatch
 from regions.models import Region
 from tests.conftest import load_regions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the demo loads in some 25 s
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow
 def test_declarations_move_to_every_enrollment_and_back():
     try:
         apps = migrate(BEFORE)

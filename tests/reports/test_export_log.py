@@ -87,5 +87,5 @@ def test_a_nik_or_phone_in_the_purpose_is_masked_in_the_log(client, official, ca
     b"".join(client.post(reverse("reports:enrollment_export"), data).streaming_content)
     assert (
         ExportLog.objects.get().purpose
-        == f"Cocokkan {nik_for(2)[:4]}********{nik_for(2)[12:]} dan 0812****7890 dengan daftar BPJS"
+        == f"Cocokkan {nik_for(2)[:4]}********{nik_for(2)[12:]} dan 081******90 dengan daftar BPJS"
     )

@@ -4,6 +4,8 @@ import datetime as dt
 import tempfile
 import tracemalloc
 
+import pytest
+
 from reports.exports import Cell, Column, Sheet, csv_lines, write_xlsx
 
 COLUMNS = [
@@ -36,6 +38,7 @@ def peak_bytes(export) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_a_csv_of_100000_rows_keeps_memory_flat():
     counted = []
 
@@ -48,6 +51,7 @@ def test_a_csv_of_100000_rows_keeps_memory_flat():
     assert large < 2 * small and large < 2_000_000, (small, large)  # 2 MB: not the 8 MB of the file
 
 
+@pytest.mark.slow
 def test_an_xlsx_of_100000_rows_keeps_memory_flat():
     counts = []
 
