@@ -31,8 +31,11 @@ run: $(VENV)/.installed-app
 	@# The task worker (large imports) runs beside the server and stops with it.
 	$(PY) manage.py task_worker --no-startup-delay & trap "kill $$!" EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
+# On every core (pytest-xdist), the test database kept between runs (--reuse-db, pyproject.toml).
+# Developers: ARGS="-m 'not slow'" skips the few tests of tens of seconds; DESA100_TEST_TODAY=2028-12-31
+# moves the clock (ARGS="-m dated" for the tests that depend on the date). CI runs all of them.
 test: $(VENV)/.installed-test
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n auto $(ARGS)
 
 # Refresh the README's screenshots: the demo's main pages on a phone and a desktop (Debian's chromium).
 screenshots: $(VENV)/.installed-test

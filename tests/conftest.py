@@ -43,7 +43,6 @@ DATED = (
     "tests/imports/",
     "tests/dashboards/test_home.py",
     "tests/dashboards/test_campaign_dashboard.py",
-    "tests/test_url_walk.py",
 )
 
 

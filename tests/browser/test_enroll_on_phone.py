@@ -18,6 +18,7 @@ def test_an_agent_enrolls_a_worker_on_a_phone_with_birth_date_and_sex_from_the_n
     sign_in(phone, live_server.url, "agen.tanjungsari", PASSWORD)
 
     phone.get_by_text("Daftarkan pekerja").first.click()
+    phone.wait_for_load_state("load")  # htmx listens to the NIK input only once its script has run
     phone.get_by_label("NIK").first.fill("3214165508950001")
     expect(phone.locator("#nik-check")).to_contain_text("Lahir 15 Agu 1995")
     assert phone.locator("#id_birth_date").input_value() == "1995-08-15"
