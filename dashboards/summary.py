@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Coalesce, Left, TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Quota
-from enrollment.models import CoverageState, Enrollment, add_months, overlapping_others
+from enrollment.models import COVER_ENDED, CoverageState, Enrollment, add_months, overlapping_others
 
 from .models import Breakdown, BreakdownRefresh
 
@@ -51,9 +51,11 @@ OVERLAPPING = "overlap"
 
 
 def coverage_state(today: dt.date) -> Case:
-    """An expression giving an active enrollment's contribution state on `today` (CoverageState)."""
+    """An expression giving an active enrollment's contribution state on `today` (CoverageState), or
+    COVER_ENDED once its cover is over (Enrollment.shown_status: not counted as paid up)."""
     last_month = add_months(today.replace(day=1), -1)
     return Case(
+        When(coverage_ends__lte=today, then=Value(COVER_ENDED)),
         When(paid_through__gte=last_month, then=Value(CoverageState.PAID)),
         When(paid_through=add_months(last_month, -1), then=Value(CoverageState.LAPSING)),
         When(paid_through=add_months(last_month, -2), then=Value(CoverageState.AT_RISK)),
@@ -85,8 +87,8 @@ def counted(dimension: str, today: dt.date) -> Q:
     workers holding a slot for the others."""
     if dimension == Breakdown.Dimension.DAY:
         return Q(entered_at__date__gt=today - dt.timedelta(days=DAYS_CHARTED))
-    if dimension == Breakdown.Dimension.COVERAGE:  # the workers whose contributions are due
-        return Q(status=Enrollment.Status.ACTIVE, coverage_ends__gte=today.replace(day=1))
+    if dimension == Breakdown.Dimension.COVERAGE:  # the active workers: contributions due, or cover ended
+        return Q(status=Enrollment.Status.ACTIVE)
     return Q(status__in=Enrollment.SLOT_HOLDING)
 
 

@@ -18,7 +18,7 @@ from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
 from config.db_router import reads_from_replica
 from coverage.models import Claim
-from enrollment.models import CoverageState, Enrollment, Worker
+from enrollment.models import COVER_ENDED, CoverageState, Enrollment, Worker
 from regions.models import Region, reach_q
 
 from . import rollups, services, summary
@@ -186,7 +186,7 @@ LABELS = {
     Breakdown.Dimension.OCCUPATION: dict(Enrollment.Occupation.choices),
     Breakdown.Dimension.SEX: dict(Worker.Sex.choices),
     Breakdown.Dimension.FUNDING: dict(FundingSource.Kind.choices),
-    Breakdown.Dimension.COVERAGE: dict(CoverageState.choices),
+    Breakdown.Dimension.COVERAGE: {**dict(CoverageState.choices), COVER_ENDED: gettext_lazy("Cover ended")},
     Breakdown.Dimension.OVERLAP: {
         summary.OVERLAPPING: gettext_lazy("Covered by another campaign too"),
         "none": gettext_lazy("Only by this campaign"),
