@@ -225,7 +225,8 @@ class Checker:
         values["kk_number"] = clean_nik(record.get("kk_number", ""))
         if values["kk_number"] and self.table.lost_digits(number, "kk_number"):
             problems.append(("kk_number", str(LOST_DIGITS) % {"column": "KK"}))
-        elif values["occupation"]:  # what the database would refuse, named by column
+            values["kk_number"] = ""  # said once: not again as "has 16 digits"
+        if values["occupation"]:  # what the database would refuse, named by column
             problems += Enrollment.declaration_problems(values)
         problems += self._heir(record, values)
         if source := record.get("funding_source", "").strip():

@@ -1,32 +1,9 @@
-"""A claim names its worker (filled from its enrollment), so that the database holds a death benefit to once per worker.
-
-Claims recorded twice before this (a double click, two officials) are kept, refused with a reason that
-points at the claim that stands: a duplicate already paid is money the payer must recover, and the
-refusal says so rather than hiding it.
-"""
+"""A claim names its worker (filled in the next migration), so that the database can pay a death
+benefit once per worker. Its own migration: PostgreSQL creates the column's index at the end of the
+migration, and refuses to while the rows updated in the same transaction have pending triggers."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-ONCE_ONLY = ["jkm_death", "jkk_death"]
-
-
-def fill_worker_and_refuse_duplicates(apps, schema_editor):
-    Claim = apps.get_model("coverage", "Claim")
-    Enrollment = apps.get_model("enrollment", "Enrollment")
-    Claim.objects.update(worker=Subquery(Enrollment.objects.filter(pk=OuterRef("enrollment")).values("worker")[:1]))
-    first: dict[tuple[int, str], int] = {}
-    standing = Claim.objects.filter(kind__in=ONCE_ONLY).exclude(status="refused").order_by("pk")
-    for claim in standing.only("pk", "worker_id", "kind", "status"):
-        key = (claim.worker_id, claim.kind)
-        if key not in first:
-            first[key] = claim.pk
-            continue
-        reason = f"Dicatat dua kali: sama dengan klaim #{first[key]}."
-        if claim.status == "paid":
-            reason += " Jumlah yang sudah dibayar harus dikembalikan."
-        Claim.objects.filter(pk=claim.pk).update(status="refused", reason=reason)
 
 
 class Migration(migrations.Migration):
@@ -47,5 +24,4 @@ class Migration(migrations.Migration):
                 verbose_name="worker",
             ),
         ),
-        migrations.RunPython(fill_worker_and_refuse_duplicates, migrations.RunPython.noop),
     ]

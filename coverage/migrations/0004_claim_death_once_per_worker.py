@@ -7,7 +7,7 @@ from django.db.models import Q
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coverage", "0002_claim_worker")]
+    dependencies = [("coverage", "0003_claim_worker_filled")]
 
     operations = [
         migrations.AlterField(
