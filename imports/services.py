@@ -201,7 +201,8 @@ class AlreadySaved(ImportRefused):
 def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None) -> None:
     """Every valid row enrolled and the batch marked saved in one transaction, the batch's row locked
     first: a second save of the same batch waits here, then finds it saved."""
-    if ImportBatch.objects.select_for_update().filter(pk=batch.pk, committed_at__isnull=False).exists():
+    # Lock the row whatever it holds (a filter on committed_at would lock nothing while it is empty).
+    if ImportBatch.objects.select_for_update().only("committed_at").get(pk=batch.pk).committed_at:
         raise AlreadySaved(_("This import has been saved already."))
     table = load_table(batch)
     counts = {"enrolled": 0, "reserved": 0, "left_out": 0, "valid": 0}

@@ -18,9 +18,9 @@ from config.forms import parse_ids
 
 from . import reconcile, services, tasks
 from .blank import problem_rows_xlsx, template_csv, template_xlsx
-from .forms import FIELD_LABELS, ConfirmListForm, MappingForm, UndoForm, UploadForm
+from .forms import ConfirmListForm, MappingForm, UndoForm, UploadForm
 from .models import ImportBatch
-from .reading import ImportFileError
+from .reading import FIELD_LABELS, ImportFileError
 
 State = ImportBatch.State
 SHOWN_PROBLEMS = 200  # the page lists the first ones; the errors download has them all
