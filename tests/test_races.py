@@ -82,4 +82,3 @@ def test_two_saves_of_one_import_at_once_save_it_once(campaign, official):
     assert sum(isinstance(r, imports.AlreadySaved) for r in results) == 1
     batch.refresh_from_db()
     assert (batch.state, batch.enrollments.count()) == ("done", 1)
-
