@@ -214,7 +214,9 @@ class Checker:
             problems.append(("occupation", _("not an occupation on the list")))
         if phone := record.get("phone", "").strip():
             values["phone"] = normalize_phone(phone)
-            if values["phone"] is None:
+            if self.table.lost_digits(number, "phone"):  # 8.12346E+10: Excel kept six digits
+                problems.append(("phone", str(LOST_DIGITS) % {"column": str(FIELD_LABELS["phone"])}))
+            elif values["phone"] is None:
                 problems.append(("phone", _("not an Indonesian mobile number")))
         income = re.sub(r"[^\d]", "", record.get("monthly_income", "").split(",")[0])
         if record.get("monthly_income", "").strip() and not income:

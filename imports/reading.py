@@ -271,11 +271,11 @@ def _table(grid: list[list[object]]) -> Table:
 
 
 def _long_number(cell: object) -> bool:
-    """A long number Excel made of a cell: a number cell of 12 digits or more in XLSX, or "3.21416E+15"
-    in its CSV. A 16-digit NIK or KK as a number keeps only 15 significant digits, so what is left may
-    be another person's number."""
+    """A number Excel may have cut: a number cell of 16 digits or more in XLSX (Excel keeps 15
+    significant digits, so a NIK or KK as a number may be another person's), or "3.21416E+15" in its
+    CSV. A phone number as a number (12 or 13 digits) is exact: only its leading 0 went, and is put back."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return abs(cell) >= 1e11
+        return abs(cell) >= 1e15
     return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", cell))
 
 

@@ -42,13 +42,14 @@ def _checked(campaign, user, data: bytes, name="musdes.csv") -> ImportBatch:
 
 
 def test_a_nik_excel_stored_as_a_number_is_an_error_and_never_saved(campaign, official):
-    header = ["nik", "nama", "kode_desa", "pekerjaan", "no_kk"]
+    header = ["nik", "nama", "kode_desa", "pekerjaan", "no_kk", "no_hp"]
     data = _xlsx(
         [
             header,
-            [int(nik_for(1)), "Asep", "32.14.16.2005", "petani", ""],  # Excel kept 15 digits of it
-            [nik_for(2), "Budi", "32.14.16.2005", "petani", 3214160101080001],  # the KK as a number
-            [nik_for(3), "Cucu", "32.14.16.2005", "petani", "3214160101080001"],  # all text: fine
+            [int(nik_for(1)), "Asep", "32.14.16.2005", "petani", "", ""],  # Excel kept 15 digits of it
+            [nik_for(2), "Budi", "32.14.16.2005", "petani", 3214160101080001, ""],  # the KK as a number
+            [nik_for(3), "Cucu", "32.14.16.2005", "petani", "3214160101080001", 81234567890],  # 0 lost
+            [nik_for(4), "Dedi", "32.14.16.2005", "petani", "", "8.12346E+10"],  # digits lost
         ]
     )
     batch = _checked(campaign, official, data, "musdes.xlsx")
@@ -58,9 +59,10 @@ def test_a_nik_excel_stored_as_a_number_is_an_error_and_never_saved(campaign, of
     assert "Excel menyimpan NIK ini sebagai angka" in problems[(2, "nik")]
     assert "Format kolom NIK sebagai Teks" in problems[(2, "nik")]
     assert "Excel menyimpan KK ini sebagai angka" in problems[(3, "kk_number")]
+    assert "Excel menyimpan Nomor HP ini sebagai angka" in problems[(5, "phone")]
     services.import_commit(batch, by=official)
-    assert list(Enrollment.objects.values_list("worker__nik", "kk_number")) == [
-        (nik_for(3), "3214160101080001")
+    assert list(Enrollment.objects.values_list("worker__nik", "kk_number", "phone")) == [
+        (nik_for(3), "3214160101080001", "+6281234567890")  # the phone's leading 0 put back
     ]
 
 

@@ -158,3 +158,14 @@ def test_rows_are_read_in_chunks_without_losing_or_repeating_one(
         in_area.order_by("village_id", "pk").values_list("pk", flat=True)
     )
     assert len(rows) == 4
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_goes_out_as_text(client, official, enrolled):
+    """CSV injection: a name typed as a formula reached the official's Excel raw."""
+    Enrollment.objects.filter(pk=enrolled[1].pk).update(full_name="=cmd|' /C calc'!A0")
+    Enrollment.objects.filter(pk=enrolled[2].pk).update(full_name="@SUM(1+1)")
+    client.force_login(official)
+    rows = _csv(_export(client, whole="on", purpose="Pencocokan dengan daftar BPJS"))
+    names = {row["Nama lengkap"] for row in rows}
+    assert "'=cmd|' /C calc'!A0" in names and "'@SUM(1+1)" in names and "Pekerja 1" in names
+    assert {row["Nomor HP"] for row in rows} == {"+6281234567890"}  # a number with its sign runs nothing

@@ -227,6 +227,12 @@ def test_three_reopen_clicks_undo_one_step_and_keep_the_village_heads_signature(
 
     assert _quota(campaign).signoff == Quota.Signoff.SIGNED
     assert SignoffStep.objects.filter(action="reopen").count() == 1
+    # The service itself: a second "reopen the last step" from the same page changes nothing.
+    services.signoff_advance(quota=_quota(campaign), by=official, expected=2)
+    services.signoff_reopen(quota=_quota(campaign), by=official, reason="lagi", expected=2)
+    with pytest.raises(services.ReportError, match="Tidak ada yang diubah"):
+        services.signoff_reopen(quota=_quota(campaign), by=official, reason="lagi", expected=2)
+    assert _quota(campaign).signoff == Quota.Signoff.SIGNED
 
 
 def test_reopening_several_steps_takes_one_reason(client, campaign, listed, agent, official):
