@@ -10,7 +10,8 @@ from campaigns.models import Campaign, FundingSource, month_of
 from config.forms import BootstrapForm
 from config.uploads import CsvUploadForm
 from enrollment.forms import DATE_INPUT
-from enrollment.models import CoverageState, Enrollment, Heir
+from enrollment.lapse import CoverageState
+from enrollment.models import Enrollment, Heir
 from regions.forms import RegionCodeField
 from regions.models import Region
 

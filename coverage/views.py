@@ -14,7 +14,8 @@ from accounts.decorators import official_required
 from config.db_router import reads_from_replica
 from config.formatting import grouped, rupiah
 from config.pagination import CappedPaginator
-from enrollment.models import CoverageState, Enrollment
+from enrollment.lapse import CoverageState
+from enrollment.models import Enrollment
 from enrollment.views import COVERAGE_BADGE, renewal_targets
 
 from . import claims, services

@@ -20,7 +20,8 @@ from django.db.models.functions import Cast, Coalesce, Left, TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign, Quota
-from enrollment.models import COVER_ENDED, CoverageState, Enrollment, add_months, overlapping_others
+from enrollment.lapse import state_expression
+from enrollment.models import COVER_ENDED, Enrollment, overlapping_others
 
 from .models import Breakdown, BreakdownRefresh
 
@@ -51,17 +52,9 @@ OVERLAPPING = "overlap"
 
 
 def coverage_state(today: dt.date) -> Case:
-    """An expression giving an active enrollment's contribution state on `today` (CoverageState), or
-    COVER_ENDED once its cover is over (Enrollment.shown_status: not counted as paid up)."""
-    last_month = add_months(today.replace(day=1), -1)
-    return Case(
-        When(coverage_ends__lte=today, then=Value(COVER_ENDED)),
-        When(paid_through__gte=last_month, then=Value(CoverageState.PAID)),
-        When(paid_through=add_months(last_month, -1), then=Value(CoverageState.LAPSING)),
-        When(paid_through=add_months(last_month, -2), then=Value(CoverageState.AT_RISK)),
-        default=Value(CoverageState.LAPSED),
-        output_field=CharField(),
-    )
+    """An expression giving an active enrollment's contribution state on `today` (enrollment.lapse),
+    or COVER_ENDED once its cover is over (Enrollment.shown_status: not counted as paid up)."""
+    return Case(When(coverage_ends__lte=today, then=Value(COVER_ENDED)), default=state_expression(today))
 
 
 def dimension_values(today: dt.date) -> dict[str, object]:

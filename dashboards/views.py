@@ -18,7 +18,8 @@ from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
 from config.db_router import reads_from_replica
 from coverage.models import Claim
-from enrollment.models import COVER_ENDED, CoverageState, Enrollment, Worker
+from enrollment.lapse import CoverageState
+from enrollment.models import COVER_ENDED, Enrollment, Worker
 from regions.models import Region, reach_q
 
 from . import rollups, services, summary

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Campaign, FundingSource, Quota, add_months
 from regions.models import Region, reach_q
 
+from .lapse import paid_through_q, state_for, unpaid_months
 from .nik import FEMALE, MALE, mask_nik
 
 # A declared income the column holds (PositiveBigIntegerField); Rp 1 trillion a month is a typo anyway.
@@ -152,21 +153,6 @@ class Erasure(models.Model):
         return f"{self.erased_at:%Y-%m-%d %H:%M} {self.erased_by or '-'}: {self.reason}"
 
 
-class CoverageState(models.TextChoices):
-    """How an active worker's contributions stand, by the full months left unpaid."""
-
-    PAID = "paid", _("Paid up")
-    LAPSING = "lapsing", _("Lapsing (1 month unpaid)")
-    AT_RISK = "at_risk", _("At risk (2 months unpaid)")
-    LAPSED = "lapsed", _("Lapsed (3 months or more unpaid)")
-
-
-def unpaid_months(paid_through: dt.date, today: dt.date) -> int:
-    """Full months after `paid_through` and before the month of `today`."""
-    last = add_months(today.replace(day=1), -1)
-    return max(0, (last.year - paid_through.year) * 12 + last.month - paid_through.month)
-
-
 RENEW_WITHIN_DAYS = 30  # cover ending this soon is listed for renewal
 
 # An active enrollment whose cover has ended is shown as such, never as "Active": a claim for an
@@ -280,15 +266,8 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.covering(today).filter(paid_through__lt=add_months(today.replace(day=1), -1))
 
     def in_coverage_state(self, state: str, today: dt.date) -> EnrollmentQuerySet:
-        """Covering enrollments with one full month unpaid (lapsing), two (at risk) or three and more
-        (lapsed: BPJS ends a BPU membership after 3 unpaid months). The month under way is not yet unpaid."""
-        last_month = add_months(today.replace(day=1), -1)
-        unpaid = {
-            CoverageState.LAPSING: Q(paid_through=add_months(last_month, -1)),
-            CoverageState.AT_RISK: Q(paid_through=add_months(last_month, -2)),
-            CoverageState.LAPSED: Q(paid_through__lte=add_months(last_month, -3)),
-        }[state]
-        return self.covering(today).filter(unpaid)
+        """Covering enrollments in this contribution state (enrollment.lapse, the one lapse rule)."""
+        return self.covering(today).filter(paid_through_q(state, today))
 
     def overlapping(self, campaign: Campaign) -> EnrollmentQuerySet:
         """Slot-holding enrollments in other campaigns whose cover overlaps `campaign`'s period: the
@@ -575,12 +554,11 @@ class Enrollment(models.Model):
         if (
             self.status != self.Status.ACTIVE
             or self.paid_through is None
+            or self.coverage_ends is None
             or self.coverage_ends < today.replace(day=1)
         ):
             return None
-        unpaid = unpaid_months(self.paid_through, today)
-        states = (CoverageState.PAID, CoverageState.LAPSING, CoverageState.AT_RISK)
-        return states[unpaid] if unpaid < len(states) else CoverageState.LAPSED
+        return state_for(unpaid_months(self.paid_through, today))
 
     @property
     def holds_slot(self) -> bool:

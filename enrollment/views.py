@@ -38,7 +38,8 @@ from .forms import (
     ReasonForm,
     open_quotas_for,
 )
-from .models import COVER_ENDED, RENEW_WITHIN_DAYS, CoverageState, Enrollment, Heir, Worker
+from .lapse import CoverageState
+from .models import COVER_ENDED, RENEW_WITHIN_DAYS, Enrollment, Heir, Worker
 from .nik import check_nik, nik_digits
 
 PER_PAGE = 25

@@ -10,7 +10,8 @@ from django.utils.formats import date_format
 from campaigns.models import ContributionRate, FundingSource, add_months, month_of
 from coverage import services
 from coverage.models import Contribution
-from enrollment.models import CoverageState, Enrollment
+from enrollment.lapse import CoverageState
+from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate
 from regions.models import Region
 from tests.factories import TODAY, enroll, quota

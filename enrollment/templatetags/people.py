@@ -5,6 +5,8 @@ from accounts.phones import national_phone as _national_phone
 from enrollment.nik import mask_kpj as _mask_kpj
 from enrollment.nik import mask_nik as _mask_nik
 
+# Here, in the app that owns NIK and KPJ, not in accounts: accounts is a floor below enrollment.
+
 register = template.Library()
 
 
