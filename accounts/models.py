@@ -7,15 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.codes import level_of
 from regions.models import Region, reach_q
-
-# Kemendagri codes are fixed width, so a code's length says its level (32, 32.14, 32.14.16, 32.14.16.2005).
-LEVEL_OF_CODE = {
-    2: Region.Level.PROVINCE,
-    5: Region.Level.REGENCY,
-    8: Region.Level.DISTRICT,
-    13: Region.Level.VILLAGE,
-}
 
 
 class UserQuerySet(models.QuerySet):
@@ -101,5 +94,5 @@ class User(AbstractUser):
         A sign-off locks a village's list for the users at or below the level that approved it."""
         if self.is_superuser:
             return 0
-        levels = [LEVEL_OF_CODE[len(code)] for code in self.region_codes if region.code.startswith(code)]
+        levels = [level_of(code) for code in self.region_codes if region.code.startswith(code)]
         return min(levels, default=None)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
+from regions.codes import LENGTH_BY_LEVEL
 from reports.exports import Cell, Column, Sheet
 from reports.models import ExportLog
 from reports.services import export_area, export_log_start
@@ -64,7 +65,7 @@ def _rows_at(area: Area, level: str | None) -> list[rollups.Row]:
     wanted = LEVELS.get(level or "")
     if wanted is None or wanted <= above:
         return area.rows
-    rows = rollups.child_rows(area.quotas, rollups.CODE_LENGTH[wanted])
+    rows = rollups.child_rows(area.quotas, LENGTH_BY_LEVEL[wanted])
     rows.sort(key=lambda row: row.code)
     return rows
 

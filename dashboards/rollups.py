@@ -16,17 +16,11 @@ from django.db.models.functions import Left
 
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment
+from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
 
 from .models import Breakdown, WorkforceEstimate
 from .summary import counted, dimension_values
-
-CODE_LENGTH = {
-    Region.Level.PROVINCE: 2,
-    Region.Level.REGENCY: 5,
-    Region.Level.DISTRICT: 8,
-    Region.Level.VILLAGE: 13,
-}
 
 
 @dataclass
@@ -84,7 +78,7 @@ def summed(rows: list[Row]) -> dict[str, int]:
 
 
 def child_length(region: Region) -> int:
-    return CODE_LENGTH[region.level + 1]
+    return LENGTH_BY_LEVEL[region.level + 1]
 
 
 def rows_for(quotas: QuerySet[Quota], codes: list[str]) -> list[Row]:
@@ -137,7 +131,7 @@ def breakdowns_for(campaign: Campaign, codes: list[str], today: dt.date) -> dict
     """Counts per dimension and value in the regions of `codes`: provinces, regencies and districts
     from the analytics table (one query), villages counted live from their few hundred enrollments."""
     result: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    villages = [code for code in codes if len(code) == CODE_LENGTH[Region.Level.VILLAGE]]
+    villages = [code for code in codes if len(code) == LENGTH_BY_LEVEL[Region.Level.VILLAGE]]
     if areas := [code for code in codes if code not in villages]:
         rows = Breakdown.objects.filter(campaign=campaign, region_code__in=areas)
         for dimension, value, count in rows.values_list("dimension", "value", "count"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Quota
 from enrollment.lapse import state_expression
 from enrollment.models import COVER_ENDED, Enrollment, overlapping_others
+from regions.codes import LENGTH_BY_LEVEL
 
 from .models import Breakdown, BreakdownRefresh
 
@@ -36,6 +37,9 @@ AGE_BOUNDS = (15, 25, 35, 45, 55)
 def years_before(on: dt.date, years: int) -> dt.date:
     """The same date `years` earlier (28 February for a 29 February)."""
     return on.replace(year=on.year - years, day=min(on.day, 28) if on.month == 2 else on.day)
+
+
+ABOVE_VILLAGES = [LENGTH_BY_LEVEL[level] for level in (1, 2, 3)]  # province, regency, district
 
 
 def age_band(on: dt.date) -> Case:
@@ -95,11 +99,11 @@ def refresh(campaign: Campaign, now: dt.datetime | None = None) -> BreakdownRefr
     for dimension, value in dimension_values(today).items():
         rows = (
             enrollments.filter(counted(dimension, today))
-            .values_list(Left("village__code", 8), value)
+            .values_list(Left("village__code", LENGTH_BY_LEVEL[3]), value)
             .annotate(n=Count("pk"))
         )
         for district, label, n in rows.iterator():
-            for length in (2, 5, 8):  # the district, and its regency and province
+            for length in ABOVE_VILLAGES:  # the district, and its regency and province
                 per_region[(district[:length], dimension, str(label))] += n
     with transaction.atomic():
         Breakdown.objects.filter(campaign=campaign).delete()

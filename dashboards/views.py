@@ -20,6 +20,7 @@ from config.db_router import reads_from_replica
 from coverage.models import Claim
 from enrollment.lapse import CoverageState
 from enrollment.models import COVER_ENDED, Enrollment, Worker
+from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region, reach_q
 
 from . import rollups, services, summary
@@ -74,7 +75,7 @@ def campaign_area(request: HttpRequest, slug: str, code: str | None) -> Area:
         has_children = region.level < Region.Level.VILLAGE
         rows = rollups.child_rows(quotas, rollups.child_length(region)) if has_children else []
     elif user.is_superuser:  # administrators start from the whole country, one row per province
-        rows = rollups.child_rows(quotas, rollups.CODE_LENGTH[Region.Level.PROVINCE])
+        rows = rollups.child_rows(quotas, LENGTH_BY_LEVEL[Region.Level.PROVINCE])
         codes = [row.code for row in rows]
     else:  # officials and agents who do not reach the organizer start from their own regions
         codes = user.region_codes

@@ -23,6 +23,7 @@ from config.fast_insert import insert
 from enrollment.bulk import Entry, EntryRefused, enrollment_register_many
 from enrollment.models import Enrollment
 from enrollment.services import EnrollmentError, enrollment_cancel
+from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
 
 from .checks import Checker, MissingColumns
@@ -146,7 +147,7 @@ def import_check(batch: ImportBatch, progress: Callable[[int, int], None] | None
 
 def _common_code(codes: set[str]) -> str:
     """The code of the smallest region holding every one of these villages (codes are fixed width)."""
-    for length in (13, 8, 5, 2):
+    for length in sorted(LENGTH_BY_LEVEL.values(), reverse=True):
         if len({code[:length] for code in codes}) == 1:
             return next(iter(codes))[:length]
     return ""

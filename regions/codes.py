@@ -7,6 +7,7 @@ a level is `Left(code, n)`; nothing here needs the database.
 import re
 
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# The one home of level <-> code width (Region.Level: 1 province ... 4 village).
 LENGTH_BY_LEVEL = {1: 2, 2: 5, 3: 8, 4: 13}
 
 
