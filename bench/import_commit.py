@@ -176,9 +176,7 @@ def theirs(data: bytes, official, campaign) -> tuple[float, int]:
             quota = Quota.objects.for_user(official).filter(campaign=campaign, village__code=row["kode_desa"])
             if not quota.exists():
                 raise ValueError("not a village of this campaign in your area")
-            if Enrollment.objects.filter(
-                campaign=campaign, worker__nik=check.nik, status__in=Enrollment.OPEN
-            ).exists():
+            if Enrollment.objects.open_in(campaign).filter(worker__nik=check.nik).exists():
                 raise ValueError("already enrolled in this campaign")
             if not quota.filter(filled__lt=F("target")).update(
                 filled=F("filled") + 1, registered_count=F("registered_count") + 1

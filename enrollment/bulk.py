@@ -140,11 +140,8 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
     insert_history(Worker, new, by=by, now=now)
     workers.update((worker.nik, worker) for worker in new)
     enrolled = set(
-        Enrollment.objects.filter(
-            campaign=campaign,
-            worker_id__in=[worker.pk for worker in workers.values()],
-            status__in=Enrollment.OPEN,
-        )
+        Enrollment.objects.open_in(campaign)
+        .filter(worker_id__in=[worker.pk for worker in workers.values()])
         .order_by()
         .values_list("worker__nik", flat=True)
     )

@@ -234,6 +234,11 @@ class EnrollmentQuerySet(models.QuerySet):
             .filter(Q(coverage_ends__gt=today) | Q(renewed=False))
         )
 
+    def open_in(self, campaign: Campaign | int) -> EnrollmentQuerySet:
+        """Those open in the campaign (reserve to active): a worker is in a campaign at most once
+        (enrollment_enrollment_once_per_campaign), and this is the one question that asks it."""
+        return self.filter(campaign=campaign, status__in=Enrollment.OPEN)
+
     def holding_slots(self) -> EnrollmentQuerySet:
         return self.filter(status__in=Enrollment.SLOT_HOLDING)
 

@@ -58,11 +58,7 @@ def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> b
 
 
 def already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
-    existing = (
-        Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN)
-        .select_related("village")
-        .first()
-    )
+    existing = Enrollment.objects.open_in(campaign).filter(worker=worker).select_related("village").first()
     if existing and user.reaches(existing.village):
         return AlreadyEnrolled(
             _("This worker is already enrolled in this campaign, in %(village)s.")
@@ -122,7 +118,7 @@ def _enroll(
     """Take a slot (or a reserve place) and insert the enrollment. The caller holds the transaction,
     so the slot and the row commit or roll back together, without a savepoint of their own."""
     quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate())
-    if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+    if Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
         raise already_enrolled(worker, campaign, entered_by)
     if _take_slot(campaign, village):
         status = Enrollment.Status.REGISTERED
@@ -242,7 +238,7 @@ def enrollment_register(
         worker = Worker.objects.filter(nik=nik_digits(nik)).first()
         if worker is None:
             raise  # not a race on this NIK: a genuine bug, let it be seen
-        if Enrollment.objects.filter(worker=worker, campaign=campaign, status__in=Enrollment.OPEN).exists():
+        if Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
             raise already_enrolled(worker, campaign, entered_by) from None
         # The race was over creating the person (for another campaign): they exist now, enroll once more.
         return register_once()

@@ -253,12 +253,7 @@ def nik_check(request: HttpRequest) -> HttpResponse:
                 quota.campaign, check.birth_date, timezone.localdate()
             )
             worker = Worker.objects.filter(nik=check.nik).first()
-            if (
-                worker
-                and Enrollment.objects.filter(
-                    worker=worker, campaign=quota.campaign, status__in=Enrollment.OPEN
-                ).exists()
-            ):
+            if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
                 context["already"] = str(services.already_enrolled(worker, quota.campaign, request.user))
     return render(request, "enrollment/includes/nik_check.html", context)
 

@@ -160,9 +160,8 @@ class Checker:
         checked = [(number, *self._check_row(number, record)) for number, record in chunk]
         niks = {values["nik"] for _, _, values in checked if "nik" in values}
         enrolled = set(
-            Enrollment.objects.filter(
-                campaign=self.campaign, worker__nik__in=niks, status__in=Enrollment.OPEN
-            )
+            Enrollment.objects.open_in(self.campaign)
+            .filter(worker__nik__in=niks)
             .order_by()
             .values_list("worker__nik", flat=True)
         )
