@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -369,6 +369,35 @@ class QuotaQuerySet(models.QuerySet):
         if slot:
             changes["filled"] = F("filled") + slot
         return bool(rows.update(**changes))
+
+    def take_many(self, wanted: dict[int, int], *, reserve_if_full: bool) -> dict[int, int] | None:
+        """Take up to `wanted[quota_id]` slots in each quota, as registered; the rest go on the reserve
+        list when `reserve_if_full`. Returns the slots taken per quota, or None when another writer
+        changed a quota in between (only SQLite, which has no row locks): nothing was moved then.
+
+        The quota rows are locked in a fixed order (no deadlock between two imports), then moved by one
+        UPDATE that can never take one past its target (invariant 1): raw SQL over a VALUES list, as the
+        ORM's CASE over a chunk's 200 villages took longer to build than to run (bench/import_commit.py).
+        """
+        taken, reserved = {}, {}
+        for quota in (
+            self.select_for_update().filter(pk__in=wanted).order_by("pk").only("pk", "filled", "target")
+        ):
+            taken[quota.pk] = max(0, min(wanted[quota.pk], quota.target - quota.filled))
+            reserved[quota.pk] = wanted[quota.pk] - taken[quota.pk] if reserve_if_full else 0
+        if not taken:
+            return {}
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET filled = filled + v.column2, registered_count = registered_count + v.column2,"
+                " reserve_count = reserve_count + v.column3"
+                f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(taken))}) AS v"
+                f" WHERE {table}.id = v.column1 AND {table}.filled + v.column2 <= {table}.target",
+                [value for pk in taken for value in (pk, taken[pk], reserved[pk])],
+            )
+            moved = cursor.rowcount
+        return taken if moved == len(taken) else None
 
 
 class Quota(models.Model):

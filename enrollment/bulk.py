@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,37 +154,18 @@ def _take_slots(
     campaign: Campaign, entries: list[Entry], quotas: dict[int, Quota], reserve_if_full: bool
 ) -> list[str | None]:
     """Each entry's status, in order: registered while its village has a free slot, then reserve (or
-    None). The quota rows are locked in a fixed order (no deadlock between two imports) and all are
-    moved by one UPDATE that can never take one past its target (invariant 1)."""
+    None). The slots are taken on the quotas' side (QuotaQuerySet.take_many), all in one UPDATE."""
     wanted: dict[int, int] = defaultdict(int)
     for entry in entries:
-        wanted[entry.village.pk] += 1
-    locked = Quota.objects.select_for_update().filter(pk__in=[quotas[v].pk for v in wanted]).order_by("pk")
-    taken, reserved, ids = {}, {}, {}
-    for quota in locked.only("pk", "village_id", "filled", "target"):
-        want = wanted[quota.village_id]
-        taken[quota.village_id] = max(0, min(want, quota.target - quota.filled))
-        reserved[quota.village_id] = want - taken[quota.village_id] if reserve_if_full else 0
-        ids[quota.village_id] = quota.pk
-
-    # One UPDATE for every village of the chunk, each moved only while it stays within its target.
-    # Raw SQL: the ORM's CASE over a chunk's 200 villages took longer to build than to run.
-    moves = [(ids[v], taken[v], reserved[v]) for v in ids]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE campaigns_quota SET filled = filled + v.column2,"
-            " registered_count = registered_count + v.column2, reserve_count = reserve_count + v.column3"
-            f" FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(moves))}) AS v"
-            " WHERE campaigns_quota.id = v.column1 AND campaigns_quota.filled + v.column2 <= campaigns_quota.target",
-            [value for move in moves for value in move],
-        )
-        moved = cursor.rowcount
-    if moved != len(ids):  # SQLite has no row locks; another writer filled one between: refuse, retry
+        wanted[quotas[entry.village.pk].pk] += 1
+    taken = Quota.objects.take_many(wanted, reserve_if_full=reserve_if_full)
+    if taken is None:  # SQLite has no row locks; another writer filled one between: refuse, retry
         raise EntryRefused(0, _("The slots changed while importing. Run the import again."))
     statuses: list[str | None] = []
     for entry in entries:
-        if taken[entry.village.pk] > 0:
-            taken[entry.village.pk] -= 1
+        quota_id = quotas[entry.village.pk].pk
+        if taken[quota_id] > 0:
+            taken[quota_id] -= 1
             statuses.append(Enrollment.Status.REGISTERED)
         elif reserve_if_full:
             statuses.append(Enrollment.Status.RESERVE)
