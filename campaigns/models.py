@@ -142,6 +142,17 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    BADGES = {
+        Status.ACTIVE: "text-bg-success",
+        Status.DRAFT: "text-bg-warning",
+        Status.CLOSED: "text-bg-secondary",
+    }
+
+    @property
+    def badge(self) -> str:
+        """The colour of its status badge, the same on every page."""
+        return self.BADGES[self.status]
+
     @property
     def cost_per_worker(self) -> int:
         return self.cost_for(None)

@@ -14,9 +14,10 @@ from accounts.decorators import official_required
 from config.db_router import reads_from_replica
 from config.formatting import grouped, rupiah
 from config.pagination import CappedPaginator
+from enrollment import lapse
 from enrollment.lapse import CoverageState
 from enrollment.models import Enrollment
-from enrollment.views import COVERAGE_BADGE, renewal_targets
+from enrollment.views import renewal_targets
 
 from . import claims, services
 from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm, PaymentUploadForm
@@ -121,7 +122,7 @@ def behind_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(enrollments, PER_PAGE).get_page(request.GET.get("page"))
     for enrollment in page:
         enrollment.state = CoverageState(enrollment.coverage_state(today))
-        enrollment.state_badge = COVERAGE_BADGE[enrollment.state]
+        enrollment.state_badge = lapse.BADGES[enrollment.state]
     context = {"page": page, "filter": form, "today": today}
     if request.user.can_manage_agents:  # lapsed workers may be renewed into another campaign
         context["targets"] = renewal_targets(request.user, page)

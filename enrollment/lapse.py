@@ -26,6 +26,14 @@ class CoverageState(models.TextChoices):
     LAPSED = "lapsed", _("Lapsed (3 months or more unpaid)")
 
 
+# The colour each state's badge has, wherever it shows (a worker's page, the behind list).
+BADGES = {
+    CoverageState.PAID: "text-bg-success",
+    CoverageState.LAPSING: "text-bg-info",
+    CoverageState.AT_RISK: "text-bg-warning",
+    CoverageState.LAPSED: "text-bg-danger",
+}
+
 # Each state from how many full months unpaid, in order; the last holds for any number above it.
 UNPAID_FROM = {
     CoverageState.PAID: 0,

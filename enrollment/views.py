@@ -25,7 +25,7 @@ from config.forms import parse_ids
 from config.pagination import CappedPaginator, keyset_page
 from regions.models import Region
 
-from . import services
+from . import lapse, services
 from .erasure import worker_erase
 from .filters import EnrollmentFilter, ReviewFilter
 from .forms import (
@@ -355,20 +355,12 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/enrollment_detail.html", context)
 
 
-COVERAGE_BADGE = {
-    CoverageState.PAID: "text-bg-success",
-    CoverageState.LAPSING: "text-bg-info",
-    CoverageState.AT_RISK: "text-bg-warning",
-    CoverageState.LAPSED: "text-bg-danger",
-}
-
-
 def _coverage(enrollment: Enrollment) -> dict:
     """How the active worker's contributions stand today, with the badge that says it."""
     state = enrollment.coverage_state(timezone.localdate())
     if state is None:
         return {"coverage_state": None}
-    return {"coverage_state": CoverageState(state), "coverage_badge": COVERAGE_BADGE[state]}
+    return {"coverage_state": CoverageState(state), "coverage_badge": lapse.BADGES[state]}
 
 
 def _changes(history, by: str | None = None) -> list[dict]:
@@ -578,6 +570,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "status": status,
+        "activating": status == Enrollment.Status.VERIFIED,  # the tab of verified entries: KPJ per row
         "filter": filterset,
         "per_page": per_page,
         "page_sizes": REVIEW_PAGE_SIZES,
