@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
 from .decorators import official_required
@@ -18,13 +19,13 @@ from .models import User
 AGENTS_PER_PAGE = 25
 
 
-def _get_agent_for_user(request: HttpRequest, pk: int) -> User:
+def _get_agent_for_user(request: AuthenticatedHttpRequest, pk: int) -> User:
     """An agent the signed-in official manages, or 404: outsiders do not learn the agent exists."""
     return get_object_or_404(User.objects.managed_by(request.user), pk=pk)
 
 
 @official_required
-def agent_list(request: HttpRequest) -> HttpResponse:
+def agent_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agents = User.objects.managed_by(request.user).order_by("first_name", "username")
     query = request.GET.get("q", "").strip()
     if query:
@@ -37,7 +38,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def agent_create(request: HttpRequest) -> HttpResponse:
+def agent_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AgentCreateForm(request.POST or None, official=request.user)
     if form.is_valid():
         form.instance.role = User.Role.AGENT
@@ -50,7 +51,7 @@ def agent_create(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agent_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agent = _get_agent_for_user(request, pk)
     form = AgentEditForm(request.POST or None, instance=agent, official=request.user)
     if form.is_valid():
@@ -61,7 +62,7 @@ def agent_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @official_required
-def agent_password(request: HttpRequest, pk: int) -> HttpResponse:
+def agent_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agent = _get_agent_for_user(request, pk)
     form = SetPasswordForm(agent, request.POST or None)
     if form.is_valid():
@@ -73,7 +74,7 @@ def agent_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 @require_POST
-def agent_active(request: HttpRequest, pk: int) -> HttpResponse:
+def agent_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deactivate an agent (they can no longer sign in; their entries stay), or reactivate them."""
     agent = _get_agent_for_user(request, pk)
     agent.is_active = request.POST.get("active") == "1"

@@ -7,13 +7,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Left
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
+from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
 from . import services
@@ -36,7 +37,7 @@ QUOTAS_PER_PAGE = 50
 MAX_DISTRICT_CHOICES = 400  # beyond that a district <select> is too heavy; the search box does the job
 
 
-def _get_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
+def _get_campaign_for_user(request: AuthenticatedHttpRequest, slug: str) -> Campaign:
     """A campaign the user may see, or 404 so that others' campaigns are not even confirmed to exist."""
     return get_object_or_404(
         Campaign.objects.for_user(request.user).select_related("organizer", "activated_by", "closed_by"),
@@ -44,7 +45,7 @@ def _get_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
     )
 
 
-def _get_rw_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
+def _get_rw_campaign_for_user(request: AuthenticatedHttpRequest, slug: str) -> Campaign:
     """A campaign whose settings the user may change; 403 when they may only look at it."""
     campaign = _get_campaign_for_user(request, slug)
     if not campaign.can_change(request.user):
@@ -52,7 +53,7 @@ def _get_rw_campaign_for_user(request: HttpRequest, slug: str) -> Campaign:
     return campaign
 
 
-def _get_rw_quotas_for_user(request: HttpRequest, slug: str) -> tuple[Campaign, Quota.objects]:
+def _get_rw_quotas_for_user(request: AuthenticatedHttpRequest, slug: str) -> tuple[Campaign, Quota.objects]:
     """A campaign and the quotas of it the user may change (those in their reach); 403 for read-only users."""
     campaign = _get_campaign_for_user(request, slug)
     if not campaign.can_change_quotas(request.user):
@@ -62,7 +63,7 @@ def _get_rw_quotas_for_user(request: HttpRequest, slug: str) -> tuple[Campaign, 
 
 @login_required
 @reads_from_replica
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.for_user(request.user).select_related("organizer")
     filterset = CampaignFilter(request.GET, queryset=campaigns)
     page = Paginator(filterset.qs.order_by("-starts_on", "name"), CAMPAIGNS_PER_PAGE).get_page(
@@ -78,7 +79,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, user=request.user)
     if form.is_valid():
         form.instance.created_by = request.user
@@ -91,7 +92,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign = _get_rw_campaign_for_user(request, slug)
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     funding = FundingSourceFormSet(request.POST or None, instance=campaign, prefix="funding")
@@ -111,7 +112,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign = _get_campaign_for_user(request, slug)
     totals = Quota.objects.for_user(request.user).filter(campaign=campaign).totals()
     committed = totals["target"] * campaign.cost_per_worker
@@ -131,7 +132,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @official_required
-def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def campaign_status(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
     campaign = _get_rw_campaign_for_user(request, slug)
     committed = campaign.committed if action == "activate" else 0
@@ -155,7 +156,7 @@ def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpRespons
     return render(request, "campaigns/campaign_confirm.html", context)
 
 
-def _quota_page(request: HttpRequest, campaign: Campaign):
+def _quota_page(request: AuthenticatedHttpRequest, campaign: Campaign):
     quotas = Quota.objects.for_user(request.user).filter(campaign=campaign)
     district_codes = quotas.annotate(d=Left("village__code", 8)).values("d")
     districts = Region.objects.filter(level=Region.Level.DISTRICT, code__in=district_codes)
@@ -180,7 +181,7 @@ def _quota_page(request: HttpRequest, campaign: Campaign):
 
 @login_required
 @reads_from_replica
-def quota_list(request: HttpRequest, slug: str) -> HttpResponse:
+def quota_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign = _get_campaign_for_user(request, slug)
     form, page = _quota_page(request, campaign)
     context = {
@@ -194,7 +195,7 @@ def quota_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @official_required
-def quota_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def quota_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Inline edit of one village's target and baseline; htmx swaps the table row."""
     campaign, quotas = _get_rw_quotas_for_user(request, slug)
     quota = get_object_or_404(quotas.select_related("village__parent"), pk=pk)
@@ -221,7 +222,7 @@ def quota_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @official_required
 @require_POST
-def quota_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def quota_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Remove a quota given by mistake; one with enrollments is refused with a message."""
     campaign, quotas = _get_rw_quotas_for_user(request, slug)
     quota = get_object_or_404(quotas.select_related("village", "campaign"), pk=pk)
@@ -237,7 +238,7 @@ def quota_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @official_required
-def quota_allocate(request: HttpRequest, slug: str) -> HttpResponse:
+def quota_allocate(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign, _quotas = _get_rw_quotas_for_user(request, slug)
     form = AllocationForm(request.POST or None, user=request.user)
     if form.is_valid():
@@ -257,7 +258,7 @@ def quota_allocate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @official_required
-def quota_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def quota_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign, _quotas = _get_rw_quotas_for_user(request, slug)
     form = QuotaUploadForm(request.POST or None, request.FILES or None)
     if form.is_valid():

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +14,7 @@ from accounts.decorators import official_required
 from config.db_router import reads_from_replica
 from config.formatting import grouped, rupiah
 from config.pagination import CappedPaginator
+from config.requests import AuthenticatedHttpRequest
 from enrollment import lapse
 from enrollment.lapse import CoverageState
 from enrollment.models import Enrollment
@@ -32,7 +33,7 @@ CLAIM_BADGE = {
 
 
 @official_required
-def payment_record(request: HttpRequest) -> HttpResponse:
+def payment_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A month paid for the area's active workers: first what it would do (workers, amount at the
     rate in force), then, confirmed, the record."""
     form = PaymentForm(request.POST or None, user=request.user)
@@ -55,7 +56,7 @@ def payment_record(request: HttpRequest) -> HttpResponse:
 
 @official_required
 @require_POST
-def payment_upload(request: HttpRequest) -> HttpResponse:
+def payment_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The months of a file of NIK,month lines; one bad line records nothing and is named."""
     upload = PaymentUploadForm(request.POST, request.FILES, user=request.user)
     if upload.is_valid():
@@ -83,7 +84,7 @@ def payment_upload(request: HttpRequest) -> HttpResponse:
     return _payment_page(request, upload=upload)
 
 
-def _payment_page(request: HttpRequest, *, form=None, upload=None, preview=None) -> HttpResponse:
+def _payment_page(request: AuthenticatedHttpRequest, *, form=None, upload=None, preview=None) -> HttpResponse:
     context = {
         "form": form or PaymentForm(user=request.user),
         "upload": upload or PaymentUploadForm(user=request.user),
@@ -107,7 +108,7 @@ def _payment_message(payment: services.Payment, region) -> str:
 
 @login_required
 @reads_from_replica
-def behind_list(request: HttpRequest) -> HttpResponse:
+def behind_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active workers with months unpaid: lapsing (1), at risk (2), lapsed (3 or more), in the
     user's area; for an agent, the workers of their villages to chase."""
     today = timezone.localdate()
@@ -130,7 +131,7 @@ def behind_list(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a benefit claim for a worker the official oversees."""
     enrollment = get_object_or_404(
         Enrollment.objects.for_user(request.user).select_related("village", "worker"), pk=pk
@@ -159,7 +160,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 @reads_from_replica
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The claims of the official's area, newest event first, with what has been paid."""
     in_area = Claim.objects.for_user(request.user)
     listed = in_area.select_related("enrollment__village", "enrollment__campaign", "heir")
@@ -173,7 +174,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @official_required
 @require_POST
-def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.for_user(request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 
 from campaigns.models import Campaign, Quota
 from config.db_router import reads_from_replica
+from config.requests import AuthenticatedHttpRequest
 from enrollment.models import Enrollment
 
 from . import rollups
@@ -23,7 +24,7 @@ COUNT_CAP = 1000  # "1,000+": a count beyond which the number no longer changes 
 
 @login_required
 @reads_from_replica
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     context = {"regions": user.regions.select_related("parent").order_by("code")}
     if user.is_agent:

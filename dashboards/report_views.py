@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
+from config.requests import AuthenticatedHttpRequest
 from regions.codes import LENGTH_BY_LEVEL
 from reports.exports import Cell, Column, Sheet
 from reports.models import ExportLog
@@ -24,7 +26,7 @@ from .views import LEVEL_NAMES, Area, campaign_area
 LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 
 
-def _number(key: str, label: str) -> Column:
+def _number(key: str, label: str | Promise) -> Column:
     return Column(key, label, lambda row: row.sums.get(key) or 0, Cell.NUMBER, 12)
 
 
@@ -76,7 +78,7 @@ def _area_name(area: Area) -> str:
 
 @login_required
 @reads_from_replica
-def progress_export(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def progress_export(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """The dashboard's table (provinces, regencies, districts or villages of the area) as CSV or XLSX."""
     area = campaign_area(request, slug, code)
     file_format = ExportLog.Format.CSV if request.GET.get("format") == "csv" else ExportLog.Format.XLSX
@@ -96,7 +98,7 @@ def progress_export(request: HttpRequest, slug: str, code: str | None = None) ->
 
 @official_required
 @reads_from_replica
-def campaign_money(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def campaign_money(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """Where the money went in the area: committed against the budget and each funding source's pledge."""
     area = campaign_area(request, slug, code)
     campaign = area.campaign
@@ -126,7 +128,7 @@ def campaign_money(request: HttpRequest, slug: str, code: str | None = None) -> 
 
 @official_required
 @reads_from_replica
-def realisation_export(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def realisation_export(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """The "laporan realisasi" workbook: workers by status and funding source, contributions committed
     per month, and the regions of the area."""
     area = campaign_area(request, slug, code)

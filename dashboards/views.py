@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import official_required
 from campaigns.models import Campaign, FundingSource, Quota
 from config.db_router import reads_from_replica
+from config.requests import AuthenticatedHttpRequest
 from coverage.models import Claim
 from enrollment.lapse import CoverageState
 from enrollment.models import COVER_ENDED, Enrollment, Worker
@@ -59,7 +60,7 @@ class Area:
     headline: rollups.Row
 
 
-def campaign_area(request: HttpRequest, slug: str, code: str | None) -> Area:
+def campaign_area(request: AuthenticatedHttpRequest, slug: str, code: str | None) -> Area:
     """The campaign in the region `code` of the user's reach, or 404. Without a region: the whole
     country for administrators, the organizing region for officials who reach it, else the user's
     own regions."""
@@ -89,7 +90,7 @@ def campaign_area(request: HttpRequest, slug: str, code: str | None) -> Area:
 
 @login_required
 @reads_from_replica
-def campaign_dashboard(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """A campaign's progress in one region of the user's reach, with its child regions to drill into."""
     area = campaign_area(request, slug, code)
     user, campaign, region, quotas, codes, rows, headline = (
@@ -222,7 +223,7 @@ def labelled(counts: dict[str, dict[str, int]]) -> list[dict]:
 
 
 @official_required
-def workforce_estimates(request: HttpRequest) -> HttpResponse:
+def workforce_estimates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The estimated informal workforce of the regions in reach, which coverage is measured against."""
     form = EstimateForm(request.POST if "save" in request.POST else None, user=request.user)
     upload = EstimateUploadForm(request.POST if "upload" in request.POST else None, request.FILES or None)

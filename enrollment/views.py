@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from campaigns.models import Campaign, Quota
 from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator, keyset_page
+from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
 from . import lapse, services
@@ -47,7 +48,7 @@ QUOTA_PICKER_LIMIT = 20
 REVIEW_PAGE_SIZES = (50, 100, 200)
 
 
-def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
+def _get_enrollment_for_user(request: AuthenticatedHttpRequest, pk: int) -> Enrollment:
     """An enrollment in the user's area, or 404: outsiders do not learn that it exists."""
     enrollments = Enrollment.objects.for_user(request.user).select_related(
         "worker",
@@ -62,7 +63,7 @@ def _get_enrollment_for_user(request: HttpRequest, pk: int) -> Enrollment:
     return get_object_or_404(enrollments, pk=pk)
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest, default: str) -> HttpResponse:
     """Back to the page the form came from (this site only), else `default`."""
     target = request.POST.get("next", "")
     # A path of this site only: "-1" or "javascript:…" is not one (redirect() would try to reverse
@@ -72,7 +73,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return HttpResponseRedirect(default)
 
 
-def _refused(request: HttpRequest, enrollment: Enrollment) -> PermissionDenied:
+def _refused(request: AuthenticatedHttpRequest, enrollment: Enrollment) -> PermissionDenied:
     """The 403 for a change the user may not make, saying why when it is the signed list."""
     if enrollment.quota.locks_out(request.user):
         return PermissionDenied(enrollment.quota.lock_message())
@@ -88,7 +89,7 @@ def _slots_message(quota: Quota) -> str:
 
 
 @login_required
-def enrollment_create(request: HttpRequest) -> HttpResponse:
+def enrollment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Phone first: campaign and village, NIK, the rest; "save and add another" keeps the village.
 
     Through htmx, "save and add another" is one small round trip on a weak connection: the answer is
@@ -151,7 +152,9 @@ def _slots_left(quota: Quota) -> dict:
     return {"quota": quota.pk, "left": quota.left, "slots": text}
 
 
-def _queue_answer(request: HttpRequest, form: EnrollmentForm, enrollment: Enrollment | None) -> JsonResponse:
+def _queue_answer(
+    request: AuthenticatedHttpRequest, form: EnrollmentForm, enrollment: Enrollment | None
+) -> JsonResponse:
     """The phone's queue (static/js/entry-queue.js) sends entries typed offline one by one and keeps
     what the server said for each: saved, on the reserve list, or refused with the reasons (the
     entry stays on the phone to fix and send again). A few hundred bytes each way."""
@@ -177,7 +180,7 @@ def _queue_answer(request: HttpRequest, form: EnrollmentForm, enrollment: Enroll
     )
 
 
-def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
+def _register(request: AuthenticatedHttpRequest, form: EnrollmentForm) -> Enrollment | None:
     """Enroll from a valid form; a refusal becomes a form error (a full village also offers the reserve list)."""
     quota = form.cleaned_data["quota"]
     try:
@@ -215,7 +218,7 @@ def _register(request: HttpRequest, form: EnrollmentForm) -> Enrollment | None:
 
 
 @login_required
-def quota_picker(request: HttpRequest) -> HttpResponse:
+def quota_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open village quotas in the user's reach matching the text: the entry form's village choice
     for users with too many villages for a list (EnrollmentForm.quota_picker)."""
     query = request.GET.get("q", "").strip()
@@ -231,7 +234,7 @@ def quota_picker(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def nik_check(request: HttpRequest) -> HttpResponse:
+def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """As the agent types the NIK: what it says (birth date, sex, the district that issued it, by
     name) or what is wrong with it; htmx fills the birth date and sex inputs out of band. With the
     village chosen, it warns when the NIK is from another district and says "already enrolled in this
@@ -274,7 +277,7 @@ def _prefill(enrollment: Enrollment) -> dict[str, str]:
 
 @login_required
 @reads_from_replica
-def enrollment_list(request: HttpRequest) -> HttpResponse:
+def enrollment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return redirect(_list_address(request))
     enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
@@ -284,7 +287,7 @@ def enrollment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "enrollment/enrollment_list.html", context)
 
 
-def _list_address(request: HttpRequest) -> str:
+def _list_address(request: AuthenticatedHttpRequest) -> str:
     """The filter form is posted, so that a NIK typed in the search never travels in an address: a
     NIK becomes the id of the worker it names inside the user's area (0 when none), other filters
     go into the query string as usual."""
@@ -301,7 +304,7 @@ def _list_address(request: HttpRequest) -> str:
     return f"{reverse('enrollment:enrollment_list')}?{params.urlencode()}"
 
 
-def _drill_down(request: HttpRequest) -> dict:
+def _drill_down(request: AuthenticatedHttpRequest) -> dict:
     """Province → regency → district → village links for the region filter, inside the user's reach:
     the chosen region with the regions above it, and the ones below it to narrow down to."""
     in_reach = Region.objects.for_user(request.user)
@@ -321,7 +324,7 @@ def _drill_down(request: HttpRequest) -> dict:
 
 
 @login_required
-def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     history = enrollment.history.select_related("history_user").order_by("-history_date")
     heir_history = Heir.history.filter(enrollment_id=enrollment.pk).select_related("history_user")
@@ -395,7 +398,7 @@ def _changes(history, by: str | None = None) -> list[dict]:
 
 
 @login_required
-def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_correct(request.user):
         raise _refused(request, enrollment)
@@ -414,7 +417,7 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reason_action(
-    request: HttpRequest, enrollment: Enrollment, action, done: str, title: str, note: str = ""
+    request: AuthenticatedHttpRequest, enrollment: Enrollment, action, done: str, title: str, note: str = ""
 ) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if form.is_valid():
@@ -433,7 +436,7 @@ def _reason_action(
 
 
 @login_required
-def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_cancel(request.user):
         raise _refused(request, enrollment)
@@ -447,7 +450,7 @@ def enrollment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Erase a worker's personal data on their request (UU 27/2022); counts and totals stay."""
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_erase(request.user):
@@ -467,7 +470,7 @@ def enrollment_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @official_required
-def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     if not enrollment.can_reject(request.user):
         raise PermissionDenied
@@ -476,7 +479,7 @@ def enrollment_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _run(request: HttpRequest, action, done: str, **kwargs) -> None:
+def _run(request: AuthenticatedHttpRequest, action, done: str, **kwargs) -> None:
     try:
         action(by=request.user, **kwargs)
     except services.EnrollmentError as refused:
@@ -487,7 +490,7 @@ def _run(request: HttpRequest, action, done: str, **kwargs) -> None:
 
 @official_required
 @require_POST
-def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     _run(request, services.enrollment_verify, _("Enrollment verified."), enrollment=enrollment)
     return _back(request, reverse("enrollment:enrollment_detail", args=[pk]))
@@ -495,7 +498,7 @@ def enrollment_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 @require_POST
-def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     form = ActivateForm(request.POST)
     if form.is_valid():
@@ -513,7 +516,7 @@ def enrollment_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 @require_POST
-def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_card(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     form = CardForm(request.POST)
     if form.is_valid():
@@ -529,7 +532,7 @@ def enrollment_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quota_promote(request: HttpRequest, pk: int) -> HttpResponse:
+def quota_promote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Give a freed slot to the first reserve of a village (officials, or the village's agent)."""
     quota = get_object_or_404(
         Quota.objects.for_user(request.user).select_related("campaign", "village"), pk=pk
@@ -548,7 +551,7 @@ def quota_promote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @official_required
 @reads_from_replica
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Registered entries to verify (oldest first) and verified ones to activate, filtered by area,
     agent, date and warnings, with bulk actions over a page of up to 200."""
     status = request.GET.get("status", Enrollment.Status.REGISTERED)
@@ -582,7 +585,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @official_required
 @require_POST
-def review_bulk(request: HttpRequest) -> HttpResponse:
+def review_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Verify or activate the ticked rows, each in its own transaction so one refusal stops none.
 
     Activation takes each row's KPJ from its box or, as BPJS branch offices send them, from a pasted
@@ -639,7 +642,7 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 
 @official_required
 @reads_from_replica
-def expiring_list(request: HttpRequest) -> HttpResponse:
+def expiring_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active coverage that ends in the next 30 days or has ended, to renew into a later campaign."""
     enrollments = (
         Enrollment.objects.for_user(request.user)
@@ -685,7 +688,7 @@ def renewal_targets(user, enrollments) -> list[Campaign]:
 
 @official_required
 @require_POST
-def renew_bulk(request: HttpRequest) -> HttpResponse:
+def renew_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Renew the ticked workers into one campaign, each in its own transaction so one refusal (a full
     village, no quota there, already renewed) stops none; the report names who was not renewed, and why."""
     chosen = parse_ids([request.POST.get("campaign", "")])
@@ -719,7 +722,7 @@ def renew_bulk(request: HttpRequest) -> HttpResponse:
 
 @official_required
 @require_POST
-def enrollment_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def enrollment_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _get_enrollment_for_user(request, pk)
     chosen = parse_ids([request.POST.get("campaign", "")])
     campaign = Campaign.objects.for_user(request.user).active().filter(pk__in=chosen).first()

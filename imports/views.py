@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.forms import parse_ids
+from config.requests import AuthenticatedHttpRequest
 
 from . import reconcile, services, tasks
 from .blank import problem_rows_xlsx, template_csv, template_xlsx
@@ -40,14 +41,14 @@ def _may_import(user, kind: str) -> bool:
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     batches = ImportBatch.objects.for_user(request.user).select_related("campaign", "uploaded_by", "region")
     page = Paginator(batches, 30).get_page(request.GET.get("page"))
     return render(request, "imports/import_list.html", {"page": page})
 
 
 @login_required
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", ImportBatch.Kind.SIGNUPS)
     if kind not in ImportBatch.Kind.values:
         raise Http404
@@ -70,13 +71,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/import_new.html", {"form": form, "kind": kind})
 
 
-def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+def _batch(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     return get_object_or_404(
         ImportBatch.objects.for_user(request.user).select_related("campaign", "uploaded_by", "region"), pk=pk
     )
 
 
-def _own(request: HttpRequest, pk: int) -> ImportBatch:
+def _own(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     """A batch only its uploader may act on (it is their file); others who may see it get 403."""
     batch = _batch(request, pk)
     if batch.uploaded_by_id != request.user.pk:
@@ -85,7 +86,7 @@ def _own(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     own = batch.uploaded_by_id == request.user.pk
     context = {"batch": batch, "own": own, "stalled": batch.stalled()}
@@ -132,7 +133,7 @@ def _mapping_form(batch: ImportBatch, data=None) -> MappingForm | None:
 
 @login_required
 @require_POST
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own(request, pk)
     form = _mapping_form(batch, request.POST)
     if batch.state != State.MAPPING or form is None:
@@ -148,7 +149,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_check_again(request: HttpRequest, pk: int) -> HttpResponse:
+def import_check_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check again: after a failure, a stopped job, or because the campaign changed since."""
     batch = _own(request, pk)
     if batch.state in (State.DONE, State.DISCARDED) or (batch.running and not batch.stalled()):
@@ -160,7 +161,7 @@ def import_check_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own(request, pk)
     coverage_starts = ""
     if batch.kind == ImportBatch.Kind.BRANCH_LIST:
@@ -186,7 +187,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def import_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own(request, pk)
     try:
         services.import_discard(batch, by=request.user)
@@ -198,7 +199,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def import_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _own(request, pk)
     form = UndoForm(request.POST)
     if not form.is_valid():
@@ -214,7 +215,7 @@ def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The rows with problems as they were in the file, plus a column saying what is wrong: fix them
     and upload this file again. Only the uploader gets it: it is their file, NIKs whole. An XLSX with
     every cell text: fixed in Excel and saved, a NIK keeps its 16 digits and a phone its leading 0
@@ -243,7 +244,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The blank file to fill, ?kind=signups|branch_list&format=xlsx|csv."""
     kind = request.GET.get("kind", ImportBatch.Kind.SIGNUPS)
     if kind not in ImportBatch.Kind.values:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.db.models.functions import Left
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts.decorators import official_required
+from config.requests import AuthenticatedHttpRequest
 
 from .codes import LENGTH_BY_LEVEL
 from .models import Region
@@ -42,12 +43,12 @@ def _children(parent: Region | None) -> list[Region]:
 
 # Region names and codes are public Kemendagri data, so any signed-in user may browse the whole tree.
 @login_required
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "regions/region_list.html", {"children": _children(None), "show_villages": True})
 
 
 @login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     return render(
         request,
@@ -62,7 +63,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def region_search(request: HttpRequest) -> HttpResponse:
+def region_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search all 91,599 regions by code prefix or name; htmx asks for the results alone."""
     query = request.GET.get("q", "").strip()
     results = (
@@ -73,7 +74,7 @@ def region_search(request: HttpRequest) -> HttpResponse:
 
 
 @official_required
-def village_picker(request: HttpRequest) -> HttpResponse:
+def village_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Villages in the official's reach matching the text, to pick into an agent's village list."""
     query = request.GET.get("q", "").strip()
     villages = []

@@ -17,10 +17,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 CSV_CHUNK_ROWS = 500  # lines sent per chunk of the response
 
@@ -35,7 +37,7 @@ class Cell(StrEnum):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation, read in the language of the export
     value: Callable[[dict], object]
     cell: Cell = Cell.TEXT
     width: int = 14
@@ -109,9 +111,9 @@ def csv_response(columns: list[Column], rows: Iterable[dict], filename: str, don
 class Sheet:
     """One worksheet: a title line above the table (what, where, when), the columns and the rows."""
 
-    name: str
+    name: str | Promise
     columns: list[Column]
-    rows: Iterable[dict]
+    rows: Iterable[Any]
     title: str = ""
 
 

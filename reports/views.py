@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +17,7 @@ from campaigns.models import Campaign, Quota
 from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator
+from config.requests import AuthenticatedHttpRequest
 from enrollment.filters import EnrollmentFilter
 from enrollment.models import Enrollment
 from regions.models import Region
@@ -44,7 +45,7 @@ def send_export(file_format: str, filename: str, sheets: list[Sheet], log: Expor
 
 @login_required
 @reads_from_replica
-def enrollment_export(request: HttpRequest) -> HttpResponse:
+def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The enrollment list under the same filters and scope, as CSV or XLSX; NIK and phone masked
     unless an official asks for them whole and says why. Every export is logged."""
     enrollments = Enrollment.objects.for_user(request.user)
@@ -134,7 +135,7 @@ def applied_filters(filterset) -> list[tuple[str, str]]:
 
 @official_required
 @reads_from_replica
-def export_log(request: HttpRequest) -> HttpResponse:
+def export_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who exported what: administrators see every export, officials those of their area."""
     logs = (
         ExportLog.objects.for_user(request.user)
@@ -145,7 +146,7 @@ def export_log(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/export_log.html", {"page": page})
 
 
-def _get_quota_for_user(request: HttpRequest, slug: str, code: str) -> Quota:
+def _get_quota_for_user(request: AuthenticatedHttpRequest, slug: str, code: str) -> Quota:
     """A village quota of a campaign the user sees, in their reach, or 404."""
     quotas = Quota.objects.for_user(request.user).filter(campaign__in=Campaign.objects.for_user(request.user))
     return get_object_or_404(
@@ -156,7 +157,7 @@ def _get_quota_for_user(request: HttpRequest, slug: str, code: str) -> Quota:
 
 
 @login_required
-def village_recap(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def village_recap(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     """The village's list for a campaign, to print on A4 and have signed; its sign-off, step by step.
 
     NIK and phone numbers are masked; an official may show them whole for a purpose, and that view
@@ -205,7 +206,7 @@ def village_recap(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def recap_sign_off(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def recap_sign_off(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     """The next step: the village head's signature (a form), or the district's or regency's approval."""
     quota = _get_quota_for_user(request, slug, code)
     if not quota.can_sign_off(request.user):
@@ -236,7 +237,7 @@ def recap_sign_off(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def recap_reopen(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def recap_reopen(request: AuthenticatedHttpRequest, slug: str, code: str) -> HttpResponse:
     quota = _get_quota_for_user(request, slug, code)
     if not quota.can_reopen(request.user):
         raise PermissionDenied
@@ -265,7 +266,7 @@ def recap_reopen(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 @login_required
-def signoff_scan(request: HttpRequest, pk: int) -> FileResponse:
+def signoff_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The scanned signed page, to users who see the village's recap; never a public media address."""
     step = get_object_or_404(
         SignoffStep.objects.filter(quota__in=Quota.objects.for_user(request.user)).select_related("quota"),
