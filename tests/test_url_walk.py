@@ -24,14 +24,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
-from coverage.models import Claim
+from coverage.models import Claim, Contribution
 from dashboards.models import WorkforceEstimate
-from enrollment.models import Enrollment, Heir, Worker
+from enrollment.models import Enrollment, Erasure, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
 from imports.models import ImportBatch
 from imports.services import import_check, import_upload
 from regions.models import Region
-from reports.models import SignoffStep
+from reports.models import ExportLog, SignoffStep
 from tests.factories import (
     TODAY,
     AdminFactory,
@@ -470,10 +470,24 @@ def _areas(obj) -> list[str]:
         return [obj.region.code]
     if isinstance(obj, User):
         return list(obj.regions.values_list("code", flat=True)) or ["(no region)"]
+    if isinstance(obj, Claim | Contribution):
+        return [obj.enrollment.village.code]
+    if isinstance(obj, SignoffStep):
+        return [obj.quota.village.code]
+    if isinstance(obj, ImportBatch):  # a batch belongs to the area of its rows, or of who uploaded it
+        return [obj.region.code] if obj.region else _areas(obj.uploaded_by)
+    if isinstance(obj, ExportLog):  # the area exported (none: the whole country, an administrator's)
+        return list(obj.regions.values_list("code", flat=True))
+    if isinstance(obj, Erasure):
+        return [e.village.code for e in obj.enrollments.all()]
     return ["(unknown)"]
 
 
-WATCHED = (Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate)
+# Every table a user can change from a page: a write outside their reach shows up here.
+WATCHED = (
+    Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
+    Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
+)  # fmt: skip
 
 
 def snapshot() -> dict:
