@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.history import record_by
 from regions.models import Region, reach_q
 
 if TYPE_CHECKING:
@@ -530,7 +531,7 @@ class Quota(models.Model):
                 _("%(village)s has enrollments in this campaign; its quota cannot be removed.")
                 % {"village": self.village.display_name}
             )
-        self._history_user = by
+        record_by(self, by)
         try:
             self.delete()
         except models.ProtectedError:  # a record points at it (a sign-off step): it stays, as above

@@ -6,4 +6,4 @@ class BackgroundJobsConfig(TasksAppConfig):
     """django-tasks-db as Django admin names it for our administrators: in their language, and by what
     it holds for them (the large imports the task worker checks and saves)."""
 
-    verbose_name = _("Background jobs")
+    verbose_name = _("Background jobs")  # type: ignore[assignment]  # Django reads a lazy string here too

@@ -12,4 +12,5 @@ from django.views.decorators.cache import never_cache
 
 @never_cache  # a new version reaches the phones on their next visit
 def service_worker(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(Path(finders.find("js/sw.js")).read_bytes(), content_type="text/javascript")
+    found = finders.find("js/sw.js")  # one path: the file is the project's own
+    return HttpResponse(Path(str(found)).read_bytes(), content_type="text/javascript")

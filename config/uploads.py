@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django import forms
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -72,7 +73,7 @@ def csv_lines(text: str) -> Iterator[tuple[int, list[str] | CsvLineError]]:
 class CsvUploadForm(forms.Form):
     """A CSV file, read as text: refused with a message when too large, not UTF-8, or too long."""
 
-    help_text = ""
+    help_text: str | Promise = ""
     file = forms.FileField(label=gettext_lazy("CSV file"))
 
     def __init__(self, *args, **kwargs):

@@ -27,6 +27,7 @@ def outside_cover(enrollment: Enrollment, event_on: dt.date) -> bool:
     until the arrears are paid (Sidoarjo: paid to July, died in September)."""
     if (
         enrollment.coverage_starts is None
+        or enrollment.coverage_ends is None
         or not enrollment.coverage_starts <= event_on < enrollment.coverage_ends
     ):
         return True

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.history import record_by
 from config.uploads import LineProblems, csv_lines
 from regions.models import Region
 
@@ -30,7 +31,7 @@ def workforce_estimate_set(
         raise EstimateError([_("%(region)s is outside your area.") % {"region": region.display_name}])
     estimate = WorkforceEstimate.objects.filter(region=region).first() or WorkforceEstimate(region=region)
     estimate.informal_workers, estimate.source, estimate.recorded_by = informal_workers, source, by
-    estimate._history_user = by
+    record_by(estimate, by)
     estimate.save()
     return estimate
 

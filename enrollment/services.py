@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
+from config.history import record_by
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker, add_months
@@ -138,7 +139,7 @@ def _enroll(
         renewed_from=renewed_from,
         **declaration,
     )
-    enrollment._history_user = entered_by
+    record_by(enrollment, entered_by)
     enrollment.save()
     return enrollment
 
@@ -164,7 +165,7 @@ def _save_heirs(enrollment: Enrollment, heirs: list[dict[str, str] | None], by: 
         if data is None:
             if heir is not None and heir.removed_at is None:
                 heir.removed_at = timezone.now()
-                heir._history_user = by
+                record_by(heir, by)
                 heir.save(update_fields=["removed_at"])
             continue
         heir = heir or Heir(enrollment=enrollment, position=position)
@@ -173,7 +174,7 @@ def _save_heirs(enrollment: Enrollment, heirs: list[dict[str, str] | None], by: 
             continue  # unchanged: no history row that says nothing
         for name, value in fields.items():
             setattr(heir, name, value)
-        heir._history_user = by
+        record_by(heir, by)
         heir.save()
 
 
@@ -258,7 +259,7 @@ def enrollment_update_declaration(
     for name in changed:
         setattr(enrollment, name, declaration[name])
     if changed:
-        enrollment._history_user = by
+        record_by(enrollment, by)
         enrollment.save(update_fields=changed)
     _save_heirs(enrollment, heirs, by)
     return enrollment
@@ -275,7 +276,7 @@ def _locked(enrollment: Enrollment) -> Enrollment:
 def _save(enrollment: Enrollment, by: User, fields: list[str], was: str | None = None) -> Enrollment:
     """Save a change; one from status `was` moves the quota's counters too (and gives back a slot the
     enrollment stops holding). A change that takes a slot moves them itself first: it may find none."""
-    enrollment._history_user = by
+    record_by(enrollment, by)
     enrollment.save(update_fields=["status", *fields])
     if was is not None and was != enrollment.status:
         _count_move(enrollment.campaign_id, enrollment.village_id, was, enrollment.status)
@@ -327,7 +328,7 @@ def _record_kpj(worker: Worker, kpj_number: str, by: User) -> None:
             % {"kpj": worker.kpj_number}
         )
     worker.kpj_number = kpj
-    worker._history_user = by
+    record_by(worker, by)
     try:
         with transaction.atomic():  # a savepoint: the unique index says whether another worker has it
             worker.save(update_fields=["kpj_number"])

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from config.history import record_by
 from enrollment.models import Enrollment, Worker
 from enrollment.nik import check_nik, mask_nik
 from enrollment.services import EnrollmentError, _count_move, enrollment_activate
@@ -284,12 +285,12 @@ def reconcile_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
         enrollment.coverage_starts = enrollment.coverage_ends = enrollment.paid_through = None
         if status == Enrollment.Status.REGISTERED:
             enrollment.verified_by = enrollment.verified_at = None
-        enrollment._history_user = by
+        record_by(enrollment, by)
         enrollment.save()
         _count_move(enrollment.campaign_id, enrollment.village_id, Enrollment.Status.ACTIVE, status)
         if enrollment.worker.kpj_number != (kpj or None):
             enrollment.worker.kpj_number = kpj or None
-            enrollment.worker._history_user = by
+            record_by(enrollment.worker, by)
             enrollment.worker.save(update_fields=["kpj_number"])
     batch.undone_at, batch.undone_by, batch.undo_reason = timezone.now(), by, reason.strip()[:250]
     batch.save(update_fields=["undone_at", "undone_by", "undo_reason"])

@@ -124,7 +124,7 @@ def import_check(batch: ImportBatch, progress: Callable[[int, int], None] | None
     except ImportFileError as problem:
         record_failure(batch, str(problem))
         return batch
-    valid, problems, warnings, codes = 0, [], [], set()
+    valid, problems, warnings, codes = 0, [], [], set[str]()
     for chunk in checker.chunks():
         valid += len(chunk.valid)
         codes.update(values["quota"].village.code for _, values in chunk.valid)

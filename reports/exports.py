@@ -128,7 +128,7 @@ def write_xlsx(sheets: list[Sheet], target) -> list[int]:
     }
     counts = []
     for sheet in sheets:
-        worksheet = workbook.add_worksheet(sheet.name[:31])
+        worksheet = workbook.add_worksheet(str(sheet.name)[:31])
         top = 0
         if sheet.title:
             worksheet.write_string(0, 0, sheet.title, bold)

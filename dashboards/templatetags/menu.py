@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -29,7 +30,7 @@ MENU = [
 @dataclass(frozen=True)
 class MenuItem:
     url: str
-    label: str
+    label: str | Promise
     icon: str
     current: bool
 
