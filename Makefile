@@ -48,8 +48,10 @@ check: $(VENV)/.installed-test
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports dashboards
 
-# Type checking (mypy with django-stubs). Not yet part of `make check` and CI: it reports what is left.
+# Type checking (mypy with django-stubs), part of `make check` and CI. The modules not typed yet are
+# listed in pyproject.toml ([[tool.mypy.overrides]]); the list only shrinks.
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports dashboards
 
