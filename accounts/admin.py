@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_superuser"]
     autocomplete_fields = ["regions"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Desa100"), {"fields": ("role", "phone", "regions")}),
     )
     add_fieldsets = (

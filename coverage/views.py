@@ -94,6 +94,7 @@ def _payment_page(request: AuthenticatedHttpRequest, *, form=None, upload=None, 
 
 
 def _payment_message(payment: services.Payment, region) -> str:
+    assert payment.month is not None  # a month recorded for an area (a file's payments have several)
     return _(
         "%(month)s recorded as paid for %(count)s workers in %(region)s: %(amount)s. "
         "%(already)s had paid it already."

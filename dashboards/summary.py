@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Left, TruncDate
 from django.utils import timezone
 
@@ -61,7 +62,7 @@ def coverage_state(today: dt.date) -> Case:
     return Case(When(coverage_ends__lte=today, then=Value(COVER_ENDED)), default=state_expression(today))
 
 
-def dimension_values(today: dt.date) -> dict[str, object]:
+def dimension_values(today: dt.date) -> dict[str, Combinable]:
     """What each breakdown groups the enrollments by."""
     return {
         Breakdown.Dimension.OCCUPATION: F("occupation"),

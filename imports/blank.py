@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .models import ImportBatch
 
 # The Indonesian headers (the reader knows the English ones too) and an example row.
-COLUMNS = {
+COLUMNS: dict[str, list[tuple[str, str]]] = {
     ImportBatch.Kind.SIGNUPS: [
         ("nik", "3214161508950001"),
         ("nama", "Asep Saepudin"),

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,7 +185,7 @@ def _ods_rows(archive: zipfile.ZipFile) -> int:
     return rows
 
 
-def _csv_grid(data: bytes) -> list[list[str]]:
+def _csv_grid(data: bytes) -> list[list[Any]]:
     if b"\x00" in data[:4096]:
         raise ImportFileError(_("This is not a spreadsheet. Upload a CSV or an Excel (XLSX) file."))
     try:
@@ -200,7 +201,7 @@ def _csv_grid(data: bytes) -> list[list[str]]:
         raise ImportFileError(_("The file cannot be read as CSV: a quote is not closed.")) from None
 
 
-def _xlsx_grid(data: bytes) -> list[list[object]]:
+def _xlsx_grid(data: bytes) -> list[list[Any]]:
     # python-calamine (Rust) reads a 100,000-row sheet in 1.8 s where openpyxl's read-only mode takes
     # 13 s (bench/README.md), and reads old .xls and .ods files too.
     from python_calamine import CalamineWorkbook
@@ -232,7 +233,7 @@ def _text(cell: object) -> str:
     return str(cell).replace("\x00", "").strip()  # PostgreSQL refuses a NUL in text
 
 
-def _table(grid: list[list[object]]) -> Table:
+def _table(grid: list[list[Any]]) -> Table:
     numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(_text(cell) for cell in row)]
     if not numbered:  # empty rows, and the gaps merged cells leave, are skipped
         raise ImportFileError(_("The file has no rows."))

@@ -57,7 +57,7 @@ def rows_from_lokal() -> list[RegionRow]:
     rows: list[RegionRow] = []
     parents: list[str | None] = [None]
     while parents:
-        children = []
+        children: list[str | None] = []
         for parent in parents:
             for w in list_wilayah(parent):
                 rows.append(RegionRow(w.code, w.name))
@@ -145,7 +145,7 @@ def import_regions(rows: Iterable[RegionRow]) -> ImportResult:
                         name=row.name,
                         level=level,
                         kind=kind_of(row.code),
-                        parent_id=parent_ids.get(parent_code(row.code)) if level > 1 else None,
+                        parent_id=parent_ids.get(parent_code(row.code) or "") if level > 1 else None,
                     )
                 )
             elif existing[row.code] != row.name:

@@ -32,7 +32,11 @@ def _villages_by_child(parent: Region | None) -> dict[str, int]:
 
 
 def _children(parent: Region | None) -> list[Region]:
-    children = Region.objects.filter(parent=parent).annotate(child_count=Count("children")).order_by("code")
+    children = (
+        Region.objects.filter(parent=parent)
+        .annotate(child_count=Count("children"), village_count=Count("children"))
+        .order_by("code")
+    )
     # A district's count of children is already its village count; above that, villages are counted apart.
     if parent is None or parent.level == Region.Level.PROVINCE:
         villages = _villages_by_child(parent)

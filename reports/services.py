@@ -139,6 +139,7 @@ def signoff_advance(
                 _("You recorded the village head's signature: another official approves it for the district.")
             )
         note = _("Approved by the person who recorded the village head's signature (allowed here).")
+    assert stage is not None  # can_sign_off: there is a next step
     Quota.objects.filter(pk=quota.pk).update(signoff=stage)
     step = SignoffStep(
         quota=quota,
@@ -151,7 +152,7 @@ def signoff_advance(
         workers=quota.filled,
     )
     if scan and stage == Quota.Signoff.SIGNED:
-        step.scan.save(scan.name, scan, save=False)
+        step.scan.save(scan.name or "scan", scan, save=False)
     step.save()
     return step
 
