@@ -32,7 +32,7 @@ class UserQuerySet(models.QuerySet):
         )
 
 
-class DesaUserManager(UserManager.from_queryset(UserQuerySet)):
+class DesaUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # django-stubs cannot follow from_queryset on a base
     pass
 
 
@@ -53,7 +53,7 @@ class User(AbstractUser):
         help_text=_("An official's provinces, regencies or districts; an agent's villages."),
     )
 
-    objects = DesaUserManager()
+    objects = DesaUserManager()  # type: ignore[misc]  # AbstractUser declares a plain UserManager
 
     class Meta:
         verbose_name = _("user")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -22,7 +23,7 @@ def insert(model: type[models.Model], objects: Sequence[models.Model], now: dt.d
     if not objects:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objects, batch_size=500)
+        model._default_manager.bulk_create(objects, batch_size=500)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     for field in fields:
@@ -42,6 +43,11 @@ def insert(model: type[models.Model], objects: Sequence[models.Model], now: dt.d
     _copy(table, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
 
 
+def history_manager(model: type[models.Model]) -> Any:
+    """simple-history's manager on `model` (added at class creation, so not on the model's type)."""
+    return getattr(model, "history")  # noqa: B009
+
+
 def insert_history(
     model: type[models.Model], objects: Sequence[models.Model], *, by, now: dt.datetime
 ) -> None:
@@ -49,9 +55,9 @@ def insert_history(
     if not objects:
         return
     if connection.vendor != "postgresql":
-        model.history.bulk_history_create(objects, default_user=by, default_date=now)
+        history_manager(model).bulk_history_create(objects, default_user=by, default_date=now)
         return
-    history = model.history.model
+    history = history_manager(model).model
     fields = [field for field in history._meta.concrete_fields if field.attname != "history_id"]
     fixed = {
         "history_date": now,

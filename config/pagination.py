@@ -73,7 +73,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Unordered: the first CAP + 1 rows in any order count the same, without sorting them all.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return self._queryset().order_by()[: self.cap + 1].count()
+
+    def _queryset(self) -> QuerySet:
+        """What is paged: always a QuerySet here (the lists and the admin's changelists)."""
+        assert isinstance(self.object_list, QuerySet)
+        return self.object_list
 
     @property
     def capped(self) -> bool:
@@ -90,11 +95,11 @@ class EstimatedCountPaginator(CappedPaginator):
     @cached_property
     def count(self) -> int:
         if connection.vendor != "postgresql":
-            return Paginator.count.func(self)  # no estimate to fall back on: count exactly
+            return self._queryset().count()  # no estimate to fall back on: count exactly
         counted = super().count
         if counted <= self.cap:
             return counted
-        sql, params = self.object_list.order_by().query.sql_with_params()
+        sql, params = self._queryset().order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = cursor.fetchone()[0]

@@ -105,7 +105,7 @@ class MappingForm(forms.Form):
             )
         return data
 
-    def fields_in_order(self) -> list[str]:
+    def fields_in_order(self) -> list[str | None]:
         return [self.cleaned_data[f"column_{index}"] for index in range(len(self.fields))]
 
 

@@ -85,6 +85,7 @@ def match(batch: ImportBatch, table: Table) -> Iterator[Match]:
         raise MissingColumns(
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
+    assert batch.region is not None  # a branch list is uploaded for an area (UploadForm requires it)
     ours = (
         Enrollment.objects.for_user(batch.uploaded_by)
         .filter(campaign=batch.campaign, village__code__startswith=batch.region.code)
@@ -247,7 +248,7 @@ def _activate_ready(
             or (found.category == "unverified" and found.enrollment_id in unverified)
         ):
             continue
-        enrollment = Enrollment.objects.select_related("worker").get(pk=found.enrollment_id)
+        enrollment = Enrollment.objects.select_related("worker").get(pk=found.enrollment_id or 0)
         state = [enrollment.pk, enrollment.status, enrollment.worker.kpj_number or ""]
         entered_on = timezone.localtime(enrollment.entered_at).date()
         try:

