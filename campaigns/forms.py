@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.forms import choice_field, model_choice
 from config.uploads import CsvUploadForm
 from regions.forms import RegionCodeField
 from regions.models import Region
@@ -57,8 +58,8 @@ class CampaignForm(forms.ModelForm):
         typed = self.cleaned_data.get("slug")
         # A name of only punctuation or emoji slugifies to nothing: the address still needs a word.
         slug = typed or slugify(self.cleaned_data.get("name", ""))[:80] or "kampanye"
-        taken = Campaign.objects.exclude(pk=self.instance.pk).filter(slug__startswith=slug)
-        taken = set(taken.values_list("slug", flat=True)[:1000])
+        similar = Campaign.objects.exclude(pk=self.instance.pk).filter(slug__startswith=slug)
+        taken = set(similar.values_list("slug", flat=True)[:1000])
         if typed and slug in taken:
             raise forms.ValidationError(_("Another campaign already uses this short name."))
         number = 2
@@ -119,7 +120,10 @@ class ContributionRateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A month input sends 2026-04; a browser without one lets people type a whole date.
         self.fields["starts_on"].input_formats = ["%Y-%m", "%Y-%m-%d", "%d/%m/%Y"]
-        self.fields["funding_kind"].choices = [("", _("Every funding kind")), *FundingSource.Kind.choices]
+        choice_field(self, "funding_kind").choices = [
+            ("", _("Every funding kind")),
+            *FundingSource.Kind.choices,
+        ]
 
     def clean_starts_on(self):
         return month_of(self.cleaned_data["starts_on"])
@@ -150,7 +154,9 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level=Region.Level.VILLAGE)
+        model_choice(self, "region").queryset = Region.objects.for_user(user).exclude(
+            level=Region.Level.VILLAGE
+        )
         self.fields["region"].error_messages["invalid_choice"] = _(
             "Not a province, regency/city or district in your area."
         )
@@ -193,6 +199,6 @@ class QuotaFilterForm(forms.Form):
 
     def __init__(self, *args, districts: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("All districts"))] + [
+        choice_field(self, "district").choices = [("", _("All districts"))] + [
             (d.code, f"{d.code} {d.name}") for d in districts
         ]

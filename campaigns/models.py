@@ -11,6 +11,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,7 +144,7 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    BADGES = {
+    BADGES: dict[str, str] = {
         Status.ACTIVE: "text-bg-success",
         Status.DRAFT: "text-bg-warning",
         Status.CLOSED: "text-bg-secondary",
@@ -186,7 +187,7 @@ class Campaign(models.Model):
         """Any official while the campaign is open; which quotas is their reach (Quota.objects.for_user)."""
         return self.status != self.Status.CLOSED and (user.is_superuser or user.is_official)
 
-    def entry_problem(self, on: dt.date) -> str | None:
+    def entry_problem(self, on: dt.date) -> str | Promise | None:
         """Why no enrollment can be entered on `on`, or None: not active, not started, or ended."""
         if self.status != self.Status.ACTIVE:
             return _("The campaign is not active: no enrollments can be entered.")
@@ -391,12 +392,12 @@ class QuotaQuerySet(models.QuerySet):
         UPDATE that can never take one past its target (invariant 1): raw SQL over a VALUES list, as the
         ORM's CASE over a chunk's 200 villages took longer to build than to run (bench/import_commit.py).
         """
-        taken, reserved = {}, {}
-        for quota in (
-            self.select_for_update().filter(pk__in=wanted).order_by("pk").only("pk", "filled", "target")
-        ):
-            taken[quota.pk] = max(0, min(wanted[quota.pk], quota.target - quota.filled))
-            reserved[quota.pk] = wanted[quota.pk] - taken[quota.pk] if reserve_if_full else 0
+        taken: dict[int, int] = {}
+        reserved: dict[int, int] = {}
+        locked = self.select_for_update().filter(pk__in=wanted).order_by("pk")
+        for pk, filled, target in locked.values_list("pk", "filled", "target"):
+            taken[pk] = max(0, min(wanted[pk], target - filled))
+            reserved[pk] = wanted[pk] - taken[pk] if reserve_if_full else 0
         if not taken:
             return {}
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -425,7 +426,7 @@ class Quota(models.Model):
         REGENCY = 3, _("Approved by the regency")
 
     # The level of the regions whose users take each step (Region.Level: 4 village … 2 regency).
-    SIGNOFF_LEVEL = {
+    SIGNOFF_LEVEL: dict[int, int] = {
         Signoff.SIGNED: Region.Level.VILLAGE,
         Signoff.DISTRICT: Region.Level.DISTRICT,
         Signoff.REGENCY: Region.Level.REGENCY,
@@ -564,7 +565,7 @@ class Quota(models.Model):
 
     def lock_message(self) -> str:
         """What the list's sign-off means for changing it, and who can reopen it, in plain words."""
-        reopeners = {
+        reopeners: dict[int, str | Promise] = {
             self.Signoff.SIGNED: _("the village's agent or an official of its district or regency"),
             self.Signoff.DISTRICT: _("an official of its district or regency"),
             self.Signoff.REGENCY: _("an official of its regency"),

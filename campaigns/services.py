@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from config.uploads import CsvLineError, LineProblems, csv_lines
 from regions.codes import is_valid_code
-from regions.models import Region
+from regions.models import Region, RegionQuerySet
 
 from .models import MAX_TARGET, Campaign, Quota
 
@@ -33,7 +33,7 @@ class AllocationError(Exception):
         self.problems = problems
 
 
-def allocatable_villages(*, campaign: Campaign, user: User, region: Region | None) -> Region.objects:
+def allocatable_villages(*, campaign: Campaign, user: User, region: Region | None) -> RegionQuerySet:
     """The villages a user may give quotas of a campaign to: inside the campaign's organizing region
     (a regency's money pays for its own villages) and the user's reach, under `region` (None: all)."""
     villages = Region.objects.for_user(user).villages().within(campaign.organizer)
@@ -107,7 +107,8 @@ class _QuotaLine:
 
 
 def _parse_quota_csv(text: str) -> tuple[list[_QuotaLine], LineProblems]:
-    lines, problems, seen = [], LineProblems(), {}
+    lines: list[_QuotaLine] = []
+    problems, seen = LineProblems(), dict[str, int]()
     for number, cells in csv_lines(text):
         if isinstance(cells, CsvLineError):
             problems.add(number, _("the line cannot be read as CSV"))

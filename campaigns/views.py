@@ -29,7 +29,7 @@ from .forms import (
     QuotaForm,
     QuotaUploadForm,
 )
-from .models import Campaign, CampaignError, Quota
+from .models import Campaign, CampaignError, Quota, QuotaQuerySet
 from .services import AllocationError
 
 CAMPAIGNS_PER_PAGE = 20
@@ -53,7 +53,7 @@ def _get_rw_campaign_for_user(request: AuthenticatedHttpRequest, slug: str) -> C
     return campaign
 
 
-def _get_rw_quotas_for_user(request: AuthenticatedHttpRequest, slug: str) -> tuple[Campaign, Quota.objects]:
+def _get_rw_quotas_for_user(request: AuthenticatedHttpRequest, slug: str) -> tuple[Campaign, QuotaQuerySet]:
     """A campaign and the quotas of it the user may change (those in their reach); 403 for read-only users."""
     campaign = _get_campaign_for_user(request, slug)
     if not campaign.can_change_quotas(request.user):

@@ -44,3 +44,18 @@ def parse_ids(values: list[str]) -> list[int]:
     `abc`, `1.5` or 20-digit number is simply not an id, never a server error."""
     # isascii: "¹" and "٣" are digits to str.isdigit but not to int().
     return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 20 and int(v) <= MAX_ID]
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field as the type it is (`form.fields` holds plain Fields to the checker),
+    to narrow its queryset to the user's reach."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field as the type it is, to set its choices."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, month_of
-from config.forms import BootstrapForm
+from config.forms import BootstrapForm, model_choice
 from config.uploads import CsvUploadForm
 from enrollment.forms import DATE_INPUT
 from enrollment.lapse import CoverageState
@@ -44,12 +44,12 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         campaigns = Campaign.objects.for_user(user).exclude(status=Campaign.Status.DRAFT)
-        self.fields["campaign"].queryset = campaigns
-        self.fields["region"].queryset = Region.objects.for_user(user)
-        self.fields["funding_source"].queryset = FundingSource.objects.filter(
+        model_choice(self, "campaign").queryset = campaigns
+        model_choice(self, "region").queryset = Region.objects.for_user(user)
+        model_choice(self, "funding_source").queryset = FundingSource.objects.filter(
             campaign__in=campaigns
         ).select_related("campaign")
-        self.fields["funding_source"].label_from_instance = lambda source: (
+        model_choice(self, "funding_source").label_from_instance = lambda source: (  # type: ignore[method-assign,assignment]
             f"{source.name} ({source.campaign.name})"
         )
         self.initial.setdefault("paid_on", timezone.localdate())
@@ -116,7 +116,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, enrollment: Enrollment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["heir"].queryset = enrollment.heirs.current()
+        model_choice(self, "heir").queryset = enrollment.heirs.current()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -137,7 +137,7 @@ class PaymentUploadForm(CsvUploadForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.for_user(user).exclude(
+        model_choice(self, "campaign").queryset = Campaign.objects.for_user(user).exclude(
             status=Campaign.Status.DRAFT
         )
         self.initial.setdefault("paid_on", timezone.localdate())

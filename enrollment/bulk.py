@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -44,7 +45,7 @@ class EntryRefused(EnrollmentError):
     """Entry number `index` (0-based, in the order given) is refused; nothing was saved."""
 
     index: int
-    message: str = field(default="")
+    message: str | Promise = field(default="")
 
     def __str__(self) -> str:
         return str(self.message)  # a lazy translation from the rules (the campaign closed, say)
@@ -116,28 +117,27 @@ def _quotas(campaign: Campaign, entries: list[Entry], by: User) -> dict[int, Quo
 def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date) -> dict[str, Worker]:
     """The workers by NIK, the new ones created; each NIK valid, of age, once in the entries, and not
     already enrolled in the campaign."""
-    checks = {}
+    checks: dict[str, tuple[dt.date, str]] = {}  # each NIK's birth date and sex
     for index, entry in enumerate(entries):
         check = check_nik(entry.nik)
         if check.errors:
             raise EntryRefused(index, " ".join(check.errors))
         if entry.nik in checks:
             raise EntryRefused(index, _("This NIK is entered twice."))
-        if problem := age_problem(campaign, check.birth_date, today):
+        _nik, born, sex = check.identity()
+        if problem := age_problem(campaign, born, today):
             raise EntryRefused(index, problem)
         if problems := Enrollment.declaration_problems(entry.declaration):
             raise EntryRefused(index, "; ".join(message for _field, message in problems))
-        checks[entry.nik] = check
-    workers = {worker.nik: worker for worker in Worker.objects.filter(nik__in=checks)}
+        checks[entry.nik] = (born, sex)
+    workers = {worker.nik or "": worker for worker in Worker.objects.filter(nik__in=checks)}
     new = [
-        Worker(nik=nik, birth_date=check.birth_date, sex=check.sex)
-        for nik, check in checks.items()
-        if nik not in workers
+        Worker(nik=nik, birth_date=born, sex=sex) for nik, (born, sex) in checks.items() if nik not in workers
     ]
     now = timezone.now()
     insert(Worker, new, now)
     insert_history(Worker, new, by=by, now=now)
-    workers.update((worker.nik, worker) for worker in new)
+    workers.update((worker.nik or "", worker) for worker in new)
     enrolled = set(
         Enrollment.objects.open_in(campaign)
         .filter(worker_id__in=[worker.pk for worker in workers.values()])

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PhoneField
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
-from config.forms import BootstrapWidgetsMixin, parse_ids
+from config.forms import BootstrapWidgetsMixin, model_choice, parse_ids
 from config.uploads import LineProblems, csv_lines, read_csv_upload
 from regions.models import Region
 
@@ -229,12 +229,12 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         self.user = user
         self.initial.setdefault("entry_key", uuid.uuid4())
         quotas = open_quotas_for(user)
-        self.fields["quota"].queryset = quotas
+        model_choice(self, "quota").queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
         # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
         # (Unordered: sorting a province's quotas by campaign and village only to count them cost 100 ms.)
         self.quota_picker = len(quotas.order_by()[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
-        self.fields["funding_source"].queryset = FundingSource.objects.filter(
+        model_choice(self, "funding_source").queryset = FundingSource.objects.filter(
             campaign__in=quotas.values("campaign")
         ).select_related("campaign")
 
@@ -243,13 +243,17 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         worker; a picker's villages (too many to list) say it when one is picked."""
         if self.quota_picker:
             return []
-        return [quota.lock_message() for quota in self.fields["quota"].queryset if quota.locks_out(self.user)]
+        return [
+            quota.lock_message()
+            for quota in model_choice(self, "quota").queryset
+            if quota.locks_out(self.user)
+        ]
 
     def chosen_quota(self) -> Quota | None:
         """The village quota picked (posted or preselected), for the picker to show it picked."""
         value = self["quota"].value()
         ids = parse_ids([str(value)]) if value else []
-        return self.fields["quota"].queryset.filter(pk=ids[0]).first() if ids else None
+        return model_choice(self, "quota").queryset.filter(pk=ids[0]).first() if ids else None
 
     def clean(self):
         data = super().clean()

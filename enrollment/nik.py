@@ -27,6 +27,11 @@ class NikCheck:
     def valid(self) -> bool:
         return not self.errors
 
+    def identity(self) -> tuple[str, dt.date, str]:
+        """The NIK, birth date and sex of a valid NIK (for the code that has just checked it is)."""
+        assert self.nik and self.birth_date and self.sex, "identity() of an invalid NIK"
+        return self.nik, self.birth_date, self.sex
+
 
 _ERRORS = {
     "format": lambda info: _("A NIK has exactly 16 digits."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -152,11 +153,12 @@ def _worker_for(nik: str) -> Worker:
         raise EnrollmentError(" ".join(check.errors))
     worker = Worker.objects.filter(nik=check.nik).first()
     if worker is None:
-        worker = Worker.objects.create(nik=check.nik, birth_date=check.birth_date, sex=check.sex)
+        nik, born, sex = check.identity()
+        worker = Worker.objects.create(nik=nik, birth_date=born, sex=sex)
     return worker
 
 
-def _save_heirs(enrollment: Enrollment, heirs: list[dict[str, str] | None], by: User) -> None:
+def _save_heirs(enrollment: Enrollment, heirs: Sequence[dict[str, Any] | None], by: User) -> None:
     """Heirs by position: changed in place, added, or marked removed; never deleted, so the history
     keeps every earlier heir with who changed them and when."""
     current = {heir.position: heir for heir in enrollment.heirs.all()}

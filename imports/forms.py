@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Campaign
+from config.forms import model_choice
 from enrollment.forms import DATE_INPUT
 from regions.forms import RegionCodeField
 from regions.models import Region
@@ -14,7 +15,7 @@ from regions.models import Region
 from .models import ImportBatch
 from .reading import ALIASES, FIELD_LABELS, MAX_BYTES
 
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, list[str]] = {
     ImportBatch.Kind.SIGNUPS: [
         name for name in ALIASES if name not in ("kpj_number", "status", "paid_until")
     ],
@@ -47,13 +48,13 @@ class UploadForm(forms.Form):
         self.kind = kind
         campaigns = Campaign.objects.for_user(user)
         if kind == ImportBatch.Kind.SIGNUPS:
-            self.fields["campaign"].queryset = campaigns.filter(status=Campaign.Status.ACTIVE)
+            model_choice(self, "campaign").queryset = campaigns.filter(status=Campaign.Status.ACTIVE)
             del self.fields["region"]
         else:
-            self.fields["campaign"].queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
-            self.fields["region"].queryset = Region.objects.for_user(user)
+            model_choice(self, "campaign").queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
+            model_choice(self, "region").queryset = Region.objects.for_user(user)
             del self.fields["reserve_if_full"]
-        only = list(self.fields["campaign"].queryset[:2])
+        only = list((model_choice(self, "campaign").queryset or Campaign.objects.none())[:2])
         if len(only) == 1:  # the usual case for an agent: one campaign open in their village
             self.initial.setdefault("campaign", only[0].pk)
         self.helper = FormHelper()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Quota
+from config.forms import choice_field
 from enrollment.forms import DATE_INPUT
 
 from .exports import Column
@@ -58,7 +59,7 @@ class ExportForm(PurposeForm):
 
     def __init__(self, *args, columns: list[Column], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["columns"].choices = [(column.key, column.label) for column in columns]  # type: ignore[attr-defined]  # a MultipleChoiceField
+        choice_field(self, "columns").choices = [(column.key, column.label) for column in columns]
         self.fields["columns"].initial = [column.key for column in columns]
 
 
@@ -109,7 +110,7 @@ class ReopenForm(forms.Form):
 
     def __init__(self, *args, stages: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(stage, Quota.Signoff(stage).label) for stage in stages]  # type: ignore[attr-defined]
+        choice_field(self, "to").choices = [(stage, Quota.Signoff(stage).label) for stage in stages]
         if stages:
             self.fields["to"].initial = stages[0]
         if len(stages) < 2:  # one step back is the only choice: no need to ask

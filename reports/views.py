@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -31,7 +32,7 @@ from .models import ExportLog, SignoffStep
 LOG_PER_PAGE = 50
 
 
-def send_export(file_format: str, filename: str, sheets: list[Sheet], log: ExportLog) -> HttpResponse:
+def send_export(file_format: str, filename: str, sheets: list[Sheet], log: ExportLog) -> HttpResponseBase:
     """The file, CSV streamed or XLSX from its temporary file; the log gets its row count at the end."""
 
     def done(rows: int) -> None:
@@ -45,7 +46,7 @@ def send_export(file_format: str, filename: str, sheets: list[Sheet], log: Expor
 
 @login_required
 @reads_from_replica
-def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The enrollment list under the same filters and scope, as CSV or XLSX; NIK and phone masked
     unless an official asks for them whole and says why. Every export is logged."""
     enrollments = Enrollment.objects.for_user(request.user)
@@ -190,7 +191,7 @@ def village_recap(request: AuthenticatedHttpRequest, slug: str, code: str) -> Ht
         "campaign": quota.campaign,
         "village": quota.village,
         "district": quota.village.parent,
-        "regency": quota.village.parent.parent,
+        "regency": quota.village.parent.parent if quota.village.parent else None,
         "workers": workers,
         "whole": whole,
         "purpose_form": purpose_form,
@@ -216,7 +217,7 @@ def recap_sign_off(request: AuthenticatedHttpRequest, slug: str, code: str) -> H
         form = SignForm(request.POST, request.FILES)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(error) for error in errors))
             return redirect("reports:village_recap", slug, code)
         signature = form.cleaned_data
     try:
@@ -243,7 +244,7 @@ def recap_reopen(request: AuthenticatedHttpRequest, slug: str, code: str) -> Htt
         raise PermissionDenied
     form = ReopenForm(request.POST, stages=services.reopen_stages(quota, request.user))
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         expected = parse_ids([request.POST.get("stage", "")])  # the stage the page showed
         try:
@@ -274,4 +275,6 @@ def signoff_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     )
     if not step.scan:
         raise Http404
-    return FileResponse(step.scan.open("rb"), as_attachment=True, filename=step.scan.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        step.scan.open("rb"), as_attachment=True, filename=(step.scan.name or "").rsplit("/", 1)[-1]
+    )
