@@ -20,9 +20,9 @@ class LineProblems:
     """Collect every problem of a file before refusing it, so the user fixes them all in one go."""
 
     def __init__(self) -> None:
-        self._found: list[tuple[int, str]] = []
+        self._found: list[tuple[int, str | Promise]] = []
 
-    def add(self, line: int, problem: str) -> None:
+    def add(self, line: int, problem: str | Promise) -> None:
         self._found.append((line, problem))
 
     def __bool__(self) -> bool:
@@ -31,7 +31,7 @@ class LineProblems:
     def messages(self, limit: int | None = SHOWN_PROBLEMS) -> list[str]:
         found = sorted(self._found, key=lambda found: found[0])
         shown = [
-            _("line %(line)d: %(problem)s") % {"line": line, "problem": problem[:200]}
+            _("line %(line)d: %(problem)s") % {"line": line, "problem": str(problem)[:200]}
             for line, problem in found[:limit]
         ]
         if limit is not None and len(found) > limit:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
@@ -56,7 +57,7 @@ class NikField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def to_python(self, value) -> str:
-        return nik_digits(super().to_python(value))
+        return nik_digits(super().to_python(value) or "")
 
 
 class NikCheckedField(NikField):
@@ -78,7 +79,7 @@ class DeclarationForm(forms.ModelForm):
 
     nik = NikCheckedField(label=_("NIK"))
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=BLANK_CHOICE_DASH + Worker.Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[*BLANK_CHOICE_DASH, *Worker.Sex.choices])
     # Two heirs fit the phone form: the first is required, the second optional.
     heir_name = forms.CharField(label=_("Heir's name"), max_length=150)
     heir_relationship = forms.ChoiceField(label=_("Relationship"), choices=Heir.Relationship.choices)
@@ -111,7 +112,7 @@ class DeclarationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.warnings: list[str] = []
+        self.warnings: list[str | Promise] = []
         self.fields["nik"].widget.attrs["autofocus"] = True
         self.fields["full_name"].required = True
         self.fields["kk_number"].required = False
@@ -228,7 +229,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.initial.setdefault("entry_key", uuid.uuid4())
-        quotas = open_quotas_for(user)
+        self.quotas = quotas = open_quotas_for(user)  # the quota field's choices
         model_choice(self, "quota").queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
         # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
@@ -243,17 +244,13 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         worker; a picker's villages (too many to list) say it when one is picked."""
         if self.quota_picker:
             return []
-        return [
-            quota.lock_message()
-            for quota in model_choice(self, "quota").queryset
-            if quota.locks_out(self.user)
-        ]
+        return [quota.lock_message() for quota in self.quotas if quota.locks_out(self.user)]
 
     def chosen_quota(self) -> Quota | None:
         """The village quota picked (posted or preselected), for the picker to show it picked."""
         value = self["quota"].value()
         ids = parse_ids([str(value)]) if value else []
-        return model_choice(self, "quota").queryset.filter(pk=ids[0]).first() if ids else None
+        return self.quotas.filter(pk=ids[0]).first() if ids else None
 
     def clean(self):
         data = super().clean()

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Left, Replace, Substr
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -168,7 +169,7 @@ def shown_status(status: str, coverage_ends: dt.date | None, today: dt.date) -> 
     return status
 
 
-def shown_status_choices() -> list[tuple[str, str]]:
+def shown_status_choices() -> list[tuple[str, str | Promise]]:
     """Every status a list can show and be filtered by, "cover ended" after "active"."""
     choices = list(Enrollment.Status.choices)
     at = [value for value, _label in choices].index(Enrollment.Status.ACTIVE) + 1
@@ -244,13 +245,14 @@ class EnrollmentQuerySet(models.QuerySet):
 
     def latest_declaration_of(self, nik: str) -> Enrollment | None:
         """The latest enrollment of this NIK among these (scope first), with its current heirs, or None."""
-        return (
+        latest = (
             self.filter(worker__nik=nik, erasure__isnull=True)
             .select_related("campaign", "village")
             .prefetch_related(models.Prefetch("heirs", Heir.objects.current()))
             .order_by("-entered_at", "-pk")
             .first()
         )
+        return cast("Enrollment | None", latest)  # django-stubs reads a custom QuerySet's rows as _Row
 
     def nik_from_other_district(self) -> EnrollmentQuerySet:
         """Workers whose NIK was issued outside their village's district (moved, or a mistyped NIK)."""
@@ -500,8 +502,8 @@ class Enrollment(models.Model):
         call this, so a row the dry run accepts cannot fail on a constraint at commit (invariant 7)."""
         problems = []
         for name in ("full_name", "phone", "address", "occupation_other", "kk_number"):
-            limit = cls._meta.get_field(name).max_length
-            if len(declared.get(name) or "") > limit:
+            limit = cls._meta.get_field(name).max_length  # type: ignore[union-attr]  # a CharField
+            if limit is not None and len(declared.get(name) or "") > limit:
                 problems.append((name, gettext("longer than %(limit)s characters") % {"limit": limit}))
         occupation = declared.get("occupation")
         if occupation not in cls.Occupation.values:
@@ -531,7 +533,7 @@ class Enrollment(models.Model):
     def nik_from_other_district(self) -> bool:
         """The NIK was issued outside the village's district: worth a look before verifying."""
         nik = self.worker.nik
-        return bool(nik) and nik[:6] != self.village.code[:8].replace(".", "")
+        return nik is not None and nik[:6] != self.village.code[:8].replace(".", "")
 
     BADGES = {
         Status.ACTIVE: "text-bg-success",

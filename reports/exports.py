@@ -38,7 +38,7 @@ class Cell(StrEnum):
 class Column:
     key: str
     label: str | Promise  # a lazy translation, read in the language of the export
-    value: Callable[[dict], object]
+    value: Callable[[Any], object]  # reads a row: a values() dict, or a dashboard Row
     cell: Cell = Cell.TEXT
     width: int = 14
 
