@@ -271,8 +271,9 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
         .exclude(pk=tanjungsari.pk)
         .order_by("code")
     )[::4]
-    people = {}
-    active, kpj = [], 25_012_000_001
+    people: dict[str, People] = {}
+    active: list[Enrollment] = []
+    kpj = 25_012_000_001
     for index, village in enumerate(villages):
         district = village.code[:8]
         people.setdefault(district, People(district, "sunda"))
@@ -304,11 +305,11 @@ def _west_java(users: dict[str, User], rng: random.Random) -> None:
     # Contributions, month by month, paid by the province; Kec. Campaka (32.14.02) paid only until
     # four months ago (its workers have lapsed), Kec. Jatiluhur (32.14.03) until two months ago.
     last_month = add_months(month_of(today), -1)
-    for district in Region.objects.filter(code__startswith="32.14.", level=Region.Level.DISTRICT):
+    for paying in Region.objects.filter(code__startswith="32.14.", level=Region.Level.DISTRICT):
         stop = {"32.14.02": add_months(last_month, -4), "32.14.03": add_months(last_month, -2)}.get(
-            district.code, last_month
+            paying.code, last_month
         )
-        _pay(campaign, district, regency, dt.date(2025, 12, 1), stop)
+        _pay(campaign, paying, regency, dt.date(2025, 12, 1), stop)
     # The first village's list: signed by the village head, approved by the district and by the
     # regency. (Not Tanjungsari's: a signed list is closed to its agent, who would find no way in.)
     # Its district has no official of its own: the province's approves for it, since whoever typed
@@ -368,7 +369,7 @@ def _overlap(users, worker_enrollment: Enrollment) -> None:
     with transaction.atomic():
         enrollment_register_many(
             campaign=campaign,
-            entries=[Entry(village=village, nik=worker_enrollment.worker.nik, declaration={
+            entries=[Entry(village=village, nik=worker_enrollment.worker.nik or "", declaration={
                 "full_name": worker_enrollment.full_name, "occupation": worker_enrollment.occupation,
                 "monthly_income": worker_enrollment.monthly_income, "declared_not_hospitalised": True,
             })],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -78,7 +79,9 @@ def _area_name(area: Area) -> str:
 
 @login_required
 @reads_from_replica
-def progress_export(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def progress_export(
+    request: AuthenticatedHttpRequest, slug: str, code: str | None = None
+) -> HttpResponseBase:
     """The dashboard's table (provinces, regencies, districts or villages of the area) as CSV or XLSX."""
     area = campaign_area(request, slug, code)
     file_format = ExportLog.Format.CSV if request.GET.get("format") == "csv" else ExportLog.Format.XLSX
@@ -128,7 +131,9 @@ def campaign_money(request: AuthenticatedHttpRequest, slug: str, code: str | Non
 
 @official_required
 @reads_from_replica
-def realisation_export(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def realisation_export(
+    request: AuthenticatedHttpRequest, slug: str, code: str | None = None
+) -> HttpResponseBase:
     """The "laporan realisasi" workbook: workers by status and funding source, contributions committed
     per month, and the regions of the area."""
     area = campaign_area(request, slug, code)

@@ -32,6 +32,7 @@ class Row:
     sums: dict[str, int] = field(default_factory=dict)
     workforce: int | None = None
     url: str = ""
+    committed: int = 0  # what its filled slots commit of the budget (where the money went)
 
     def __getattr__(self, name: str) -> int:
         try:

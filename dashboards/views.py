@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
-from campaigns.models import Campaign, FundingSource, Quota
+from campaigns.models import Campaign, FundingSource, Quota, QuotaQuerySet
 from config.db_router import reads_from_replica
 from config.requests import AuthenticatedHttpRequest
 from coverage.models import Claim
@@ -54,7 +54,7 @@ class Area:
 
     campaign: Campaign
     region: Region | None
-    quotas: QuerySet[Quota]
+    quotas: QuotaQuerySet
     codes: list[str]
     rows: list[rollups.Row]
     headline: rollups.Row
@@ -102,7 +102,8 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str |
         area.rows,
         area.headline,
     )
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "code"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else "code"
     key, descending = SORTS[sort]
     rows.sort(key=key, reverse=descending)
     for row in rows:
@@ -185,7 +186,7 @@ def daily_chart(per_day: dict[str, int], today: dt.date, days: int) -> dict:
     }
 
 
-LABELS = {
+LABELS: dict[str, dict[str, Any]] = {
     Breakdown.Dimension.OCCUPATION: dict(Enrollment.Occupation.choices),
     Breakdown.Dimension.SEX: dict(Worker.Sex.choices),
     Breakdown.Dimension.FUNDING: dict(FundingSource.Kind.choices),
