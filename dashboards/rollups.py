@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Left
 
-from campaigns.models import Campaign, Quota
+from campaigns.models import Campaign, Quota, QuotaQuerySet
 from enrollment.models import Enrollment
 from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
@@ -59,7 +60,7 @@ class Row:
         return 100 * self.covered / self.workforce if self.workforce else None
 
 
-def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
+def child_rows(quotas: QuotaQuerySet, child_length: int) -> list[Row]:
     """The quotas summed per child region (the code prefix of `child_length`), with names; one query
     for the sums and one for the names, however many children."""
     sums = (
@@ -68,7 +69,10 @@ def child_rows(quotas: QuerySet[Quota], child_length: int) -> list[Row]:
         .values("child")
         .annotate(**Quota.rollup())
     )
-    rows = {entry.pop("child"): Row(code="", sums=entry) for entry in sums}
+    rows: dict[str, Row] = {}
+    for entry in sums:
+        values: dict[str, Any] = dict(entry)
+        rows[values.pop("child")] = Row(code="", sums=values)
     for region in Region.objects.filter(code__in=rows).only("code", "name", "kind"):
         rows[region.code].code, rows[region.code].name = region.code, region.display_name
     return [row for row in rows.values() if row.code]
@@ -82,12 +86,12 @@ def child_length(region: Region) -> int:
     return LENGTH_BY_LEVEL[region.level + 1]
 
 
-def rows_for(quotas: QuerySet[Quota], codes: list[str]) -> list[Row]:
+def rows_for(quotas: QuotaQuerySet, codes: list[str]) -> list[Row]:
     """One row per code (the user's own regions, for those who do not reach a campaign's organizer)."""
     lengths = {len(code) for code in codes}
     if len(lengths) == 1:
         return [row for row in child_rows(quotas, lengths.pop()) if row.code in codes]
-    rows = []
+    rows: list[Row] = []
     for code in codes:  # regions of mixed levels: rare, and a handful of them
         sums = quotas.filter(village__code__startswith=code).totals()
         rows.extend(
@@ -110,7 +114,7 @@ def with_workforce(rows: list[Row], within: list[str]) -> None:
     # A headline over several regions (an official's own, not one region) adds up theirs, so that the
     # card and the table below it say the same (None when one of them has no estimate).
     of_within = [total.get(code) for code in within]
-    together = sum(of_within) if within and None not in of_within else None
+    together = sum(n for n in of_within if n is not None) if within and None not in of_within else None
     for row in rows:
         row.workforce = total.get(row.code) if row.code else together
 
@@ -134,13 +138,15 @@ def breakdowns_for(campaign: Campaign, codes: list[str], today: dt.date) -> dict
     result: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     villages = [code for code in codes if len(code) == LENGTH_BY_LEVEL[Region.Level.VILLAGE]]
     if areas := [code for code in codes if code not in villages]:
-        rows = Breakdown.objects.filter(campaign=campaign, region_code__in=areas)
-        for dimension, value, count in rows.values_list("dimension", "value", "count"):
+        counted_rows = Breakdown.objects.filter(campaign=campaign, region_code__in=areas)
+        for dimension, value, count in counted_rows.values_list("dimension", "value", "count"):
             result[dimension][value] += count
     if villages:
         enrollments = Enrollment.objects.filter(campaign=campaign, village__code__in=villages).order_by()
-        for dimension, value in dimension_values(today).items():
-            rows = enrollments.filter(counted(dimension, today)).values_list(value).annotate(n=Count("pk"))
-            for label, n in rows:
+        for dimension, expression in dimension_values(today).items():
+            live = (
+                enrollments.filter(counted(dimension, today)).values_list(expression).annotate(n=Count("pk"))
+            )
+            for label, n in live:
                 result[dimension][str(label)] += n
     return result
