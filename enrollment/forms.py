@@ -222,6 +222,9 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
     )
     # This entry's key (Enrollment.entry_key): the page's, sent again with every try of the same worker.
     entry_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    village_full = (
+        False  # set by the view when the service refused for a full village: offer the reserve list
+    )
 
     field_order = ["quota", "nik", "full_name", "birth_date", "sex"]
 

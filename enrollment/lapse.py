@@ -27,7 +27,7 @@ class CoverageState(models.TextChoices):
 
 
 # The colour each state's badge has, wherever it shows (a worker's page, the behind list).
-BADGES = {
+BADGES: dict[str, str] = {
     CoverageState.PAID: "text-bg-success",
     CoverageState.LAPSING: "text-bg-info",
     CoverageState.AT_RISK: "text-bg-warning",

@@ -101,7 +101,7 @@ def enrollment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         form = EnrollmentForm(user=request.user)
         # The only village with a free slot is preselected; a full one never is.
-        choices = list(form.fields["quota"].queryset.order_by().filter(filled__lt=F("target"))[:2])
+        choices = list(form.quotas.order_by().filter(filled__lt=F("target"))[:2])
         if chosen := request.GET.get("quota") or (choices[0].pk if len(choices) == 1 else None):
             form.initial["quota"] = chosen
     enrollment = _register(request, form) if form.is_valid() else None
@@ -113,18 +113,18 @@ def enrollment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return trigger_client_event(render(request, "includes/messages.html"), "enrollment-saved", detail)
         return redirect(f"{reverse('enrollment:enrollment_create')}?quota={form.cleaned_data['quota'].pk}")
     if enrollment:
-        detail = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
-        return HttpResponseClientRedirect(detail) if request.htmx else redirect(detail)
-    has_quotas = form.fields["quota"].queryset.exists()  # the form's own choices: one queryset built
+        page = reverse("enrollment:enrollment_detail", args=[enrollment.pk])
+        return HttpResponseClientRedirect(page) if request.htmx else redirect(page)
+    has_quotas = form.quotas.exists()  # the form's own choices: one queryset built
     context = {
         "form": form,
-        "village_full": getattr(form, "village_full", False),
+        "village_full": form.village_full,
         "has_quotas": has_quotas,
         "locked": form.locked_lists(),
     }
     if request.htmx:
         response = render(request, "enrollment/includes/entry_form.html", context)
-        return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")
+        return reswap(retarget(response, "#entry-form"), "outerHTML show:window:top")  # type: ignore[arg-type]  # htmx takes a modifier after the swap style; django-htmx's type names the style alone
     return render(request, "enrollment/enrollment_form.html", {**context, "queue_texts": _queue_texts()})
 
 
@@ -213,7 +213,7 @@ def _register(request: AuthenticatedHttpRequest, form: EnrollmentForm) -> Enroll
             % {"name": enrollment.full_name, "slots": _slots_message(quota)},
         )
     for warning in form.warnings:
-        messages.warning(request, warning)
+        messages.warning(request, str(warning))
     return enrollment
 
 
@@ -240,11 +240,12 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     village chosen, it warns when the NIK is from another district and says "already enrolled in this
     campaign" exactly as saving would, and nothing more. A POST, so that no NIK lands in a log."""
     check = check_nik(request.POST.get("nik", ""))
-    context = {"check": check, "returning": None}
+    context: dict[str, object] = {"check": check, "returning": None}
     if check.valid:
+        nik, born, _sex = check.identity()
         # A returning worker is prefilled only from what the user's own area recorded; a NIK known
         # only elsewhere says nothing at all (DESIGN.md invariant 4).
-        returning = Enrollment.objects.for_user(request.user).latest_declaration_of(check.nik)
+        returning = Enrollment.objects.for_user(request.user).latest_declaration_of(nik)
         context.update(returning=returning, prefill=_prefill(returning) if returning else None)
         context["district"] = Region.objects.filter(code=check.district_code).select_related("parent").first()
         ids = parse_ids(request.POST.getlist("quota")[:1])
@@ -252,10 +253,8 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         if quota:
             context["other_district"] = quota.village.code[:8] != check.district_code
             # The campaign's ages now, not only when the agent saves after typing everything else.
-            context["age_problem"] = services.age_problem(
-                quota.campaign, check.birth_date, timezone.localdate()
-            )
-            worker = Worker.objects.filter(nik=check.nik).first()
+            context["age_problem"] = services.age_problem(quota.campaign, born, timezone.localdate())
+            worker = Worker.objects.filter(nik=nik).first()
             if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
                 context["already"] = str(services.already_enrolled(worker, quota.campaign, request.user))
     return render(request, "enrollment/includes/nik_check.html", context)
@@ -299,7 +298,7 @@ def _list_address(request: AuthenticatedHttpRequest) -> str:
         found = (
             Enrollment.objects.for_user(request.user).filter(worker__nik=digits).values("worker_id").first()
         )
-        params["worker"] = found["worker_id"] if found else 0
+        params["worker"] = str(found["worker_id"] if found else 0)
         params.pop("q")
     return f"{reverse('enrollment:enrollment_list')}?{params.urlencode()}"
 
@@ -677,7 +676,7 @@ def renewal_targets(user, enrollments) -> list[Campaign]:
             worker_id__in={e.worker_id for e in enrollments}, status__in=Enrollment.OPEN
         ).values_list("worker_id", "campaign_id")
     )
-    targets = {}
+    targets: dict[int, Campaign] = {}
     for enrollment in enrollments:
         enrollment.renew_options = [
             c for c in renewable[enrollment.village_id] if (enrollment.worker_id, c.pk) not in already_in
