@@ -333,6 +333,15 @@ FILL_SHARE = Cast(F("filled"), FloatField()) / NullIf(F("target"), 0)
 
 
 class QuotaQuerySet(models.QuerySet):
+    def open_for(self, user: User) -> QuotaQuerySet:
+        """The village quotas the user can enroll into: campaigns taking entries, villages in reach."""
+        return (
+            self.for_user(user)
+            .filter(campaign__in=Campaign.objects.taking_entries())
+            .select_related("campaign", "village__parent")
+            .order_by("campaign__name", "village__code")
+        )
+
     def for_user(self, user: User) -> QuotaQuerySet:
         return self.filter(reach_q(user, "village__code"))
 

@@ -34,16 +34,6 @@ class QuotaChoiceField(forms.ModelChoiceField):
         }
 
 
-def open_quotas_for(user: User):
-    """The village quotas a user can enroll into: active campaigns, villages in reach."""
-    return (
-        Quota.objects.for_user(user)
-        .filter(campaign__in=Campaign.objects.taking_entries())
-        .select_related("campaign", "village__parent")
-        .order_by("campaign__name", "village__code")
-    )
-
-
 class NikField(forms.CharField):
     """A NIK (or KK number) as people type it: spaces, dots and dashes allowed, kept as 16 digits.
 
@@ -232,7 +222,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.initial.setdefault("entry_key", uuid.uuid4())
-        self.quotas = quotas = open_quotas_for(user)  # the quota field's choices
+        self.quotas = quotas = Quota.objects.open_for(user)  # the quota field's choices
         model_choice(self, "quota").queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
         # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.

@@ -37,7 +37,6 @@ from .forms import (
     EnrollmentForm,
     KpjListForm,
     ReasonForm,
-    open_quotas_for,
 )
 from .lapse import CoverageState
 from .models import COVER_ENDED, RENEW_WITHIN_DAYS, Enrollment, Heir, Worker
@@ -225,7 +224,7 @@ def quota_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
     quotas = []
     if len(query) >= 2:
         quotas = list(
-            open_quotas_for(request.user)
+            Quota.objects.open_for(request.user)
             .filter(Q(village__name__icontains=query) | Q(village__code__startswith=query))
             .select_related("village__parent")[:QUOTA_PICKER_LIMIT]
         )
@@ -249,7 +248,7 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         context.update(returning=returning, prefill=_prefill(returning) if returning else None)
         context["district"] = Region.objects.filter(code=check.district_code).select_related("parent").first()
         ids = parse_ids(request.POST.getlist("quota")[:1])
-        quota = open_quotas_for(request.user).filter(pk=ids[0]).first() if ids else None
+        quota = Quota.objects.open_for(request.user).filter(pk=ids[0]).first() if ids else None
         if quota:
             context["other_district"] = quota.village.code[:8] != check.district_code
             # The campaign's ages now, not only when the agent saves after typing everything else.
@@ -669,7 +668,7 @@ def renewal_targets(user, enrollments) -> list[Campaign]:
     """The campaigns some of these workers can be renewed into: an open quota in their village, and
     not the campaign they are in. Each row gets its own as `renew_options`."""
     renewable = defaultdict(list)
-    for quota in open_quotas_for(user).filter(village_id__in={e.village_id for e in enrollments}):
+    for quota in Quota.objects.open_for(user).filter(village_id__in={e.village_id for e in enrollments}):
         renewable[quota.village_id].append(quota.campaign)
     already_in = set(  # the campaigns each worker is in already: never offered to them
         Enrollment.objects.filter(

@@ -73,3 +73,11 @@ def test_the_rule_sees_an_upward_or_sibling_import_but_not_one_for_types(tmp_pat
         "campaigns/upward.py imports enrollment",
         "coverage/sibling.py imports reports",
     ]
+
+
+def test_every_mutant_of_the_walk_still_finds_the_code_it_breaks():
+    """tests/walk_mutants.py edits code by its text: a mutant whose text is gone tests nothing."""
+    from tests.walk_mutants import MUTANTS
+
+    stale = [label for label, path, old, _new, _key in MUTANTS if old not in (ROOT / path).read_text()]
+    assert stale == []

@@ -39,8 +39,8 @@ MUTANTS = [
     (
         "bulk: view scope",
         "enrollment/views.py",
-        """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("campaign", "worker")""",
-        """        Enrollment.objects.filter(pk__in=ids).select_related("campaign", "worker")""",
+        """    in_reach = Enrollment.objects.for_user(request.user).select_related("campaign", "worker", "village")""",
+        """    in_reach = Enrollment.objects.select_related("campaign", "worker", "village")""",
         "review_bulk",
     ),
     (
@@ -83,10 +83,8 @@ MUTANTS = [
     (
         "enrollment create: service reach",
         "enrollment/forms.py",
-        """        quotas = open_quotas_for(user)
-        self.fields["quota"].queryset = quotas""",
-        """        quotas = Quota.objects.filter(campaign__status="active").select_related("campaign", "village")
-        self.fields["quota"].queryset = quotas""",
+        """        self.quotas = quotas = Quota.objects.open_for(user)  # the quota field's choices""",
+        """        self.quotas = quotas = Quota.objects.filter(campaign__status="active").select_related("campaign", "village")""",
         "enrollment_create",
     ),
     (
@@ -102,10 +100,10 @@ MUTANTS += [
     (
         "campaign activate: can_change",
         "campaigns/views.py",
-        '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+        '''def campaign_status(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
     campaign = _get_rw_campaign_for_user(request, slug)''',
-        '''def campaign_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+        '''def campaign_status(request: AuthenticatedHttpRequest, slug: str, action: str) -> HttpResponse:
     """Activate or close, after a confirmation page; both record who and when."""
     campaign = _get_campaign_for_user(request, slug)''',
         "campaign_close",
@@ -113,8 +111,8 @@ MUTANTS += [
     (
         "allocate: region choices",
         "campaigns/forms.py",
-        """        self.fields["region"].queryset = Region.objects.for_user(user).exclude(level=Region.Level.VILLAGE)""",
-        """        self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.VILLAGE)""",
+        """        model_choice(self, "region").queryset = Region.objects.for_user(user).exclude(""",
+        """        model_choice(self, "region").queryset = Region.objects.all().exclude(""",
         "quota_allocate",
     ),
 ]
@@ -182,20 +180,29 @@ MUTANTS += [
         "renew_bulk",
     ),
 ]
-only = sys.argv[1:]
-for label, path, old, new, key in MUTANTS:
-    if only and not any(o in label for o in only):
-        continue
-    p = pathlib.Path(path)
-    src = p.read_text()
-    assert old in src, label
-    p.write_text(src.replace(old, new, 1))
-    try:
-        walk = ["tests/test_url_walk.py", "-k", key]
-        r = subprocess.run(
-            [".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", *walk], capture_output=True, text=True
-        )
-        last = r.stdout.strip().splitlines()[-1]
-        print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)
-    finally:
-        p.write_text(src)
+
+
+def main() -> None:
+    only = sys.argv[1:]
+    for label, path, old, new, key in MUTANTS:
+        if only and not any(o in label for o in only):
+            continue
+        p = pathlib.Path(path)
+        src = p.read_text()
+        assert old in src, label
+        p.write_text(src.replace(old, new, 1))
+        try:
+            walk = ["tests/test_url_walk.py", "-k", key]
+            r = subprocess.run(
+                [".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", *walk],
+                capture_output=True,
+                text=True,
+            )
+            last = r.stdout.strip().splitlines()[-1]
+            print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)
+        finally:
+            p.write_text(src)
+
+
+if __name__ == "__main__":
+    main()
