@@ -4,21 +4,14 @@ with a reason that names the claim that stands (and, when paid, says the money i
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.enrollment.test_migrations import migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 BEFORE = [("coverage", "0001_contributions_and_claims")]
 AFTER = [("coverage", "0004_claim_death_once_per_worker")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_duplicate_death_claims_are_refused_with_a_reason_and_one_stands():
