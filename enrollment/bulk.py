@@ -26,7 +26,7 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik
-from .services import EnrollmentError, age_problem, already_enrolled, no_quota, outside_area
+from .services import EnrollmentError, age_problem, already_enrolled, village_problem
 
 
 @dataclass
@@ -103,14 +103,9 @@ def _quotas(campaign: Campaign, entries: list[Entry], by: User) -> dict[int, Quo
         ).select_related("village")
     }
     for index, entry in enumerate(entries):
-        quota = quotas.get(entry.village.pk)
-        # The reach is checked here as in the form's service: a crafted file cannot skip it.
-        if not by.reaches(entry.village):
-            raise EntryRefused(index, outside_area(entry.village))
-        if quota is None:
-            raise EntryRefused(index, no_quota(entry.village))
-        if quota.locks_out(by):
-            raise EntryRefused(index, quota.lock_message())
+        # The same rule as the form's service (reach, a quota, a list not signed off above them).
+        if problem := village_problem(entry.village, quotas.get(entry.village.pk), by):
+            raise EntryRefused(index, problem)
     return quotas
 
 

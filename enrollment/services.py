@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -90,17 +91,30 @@ def no_quota(village: Region) -> str:
     return _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
 
 
+def village_problem(village: Region, quota: Quota | None, by: User) -> str | Promise | None:
+    """Why `by` may not enroll into this village's quota: outside their reach, no quota there, or a
+    list signed off at their level; None when they may. The entry and the bulk register (an import)
+    both ask here, so a crafted file meets the same rules as the form."""
+    if not by.reaches(village):
+        return outside_area(village)
+    if quota is None:
+        return no_quota(village)
+    if quota.locks_out(by):
+        return quota.lock_message()
+    return None
+
+
 def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
-    # The service checks reach itself: a form narrows its choices, but an import or a task calls here too.
+    # The service checks reach itself, first (an outsider learns nothing of the campaign): a form
+    # narrows its choices, but an import or a task calls here too.
     if not by.reaches(village):
         raise EnrollmentError(outside_area(village))
     if problem := campaign.entry_problem(on):
         raise EnrollmentError(problem)
     quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
-    if quota is None:
-        raise EnrollmentError(no_quota(village))
-    if quota.locks_out(by):
-        raise EnrollmentError(quota.lock_message())
+    if problem := village_problem(village, quota, by):
+        raise EnrollmentError(problem)
+    assert quota is not None  # village_problem says when there is none
     if problem := age_problem(campaign, worker.birth_date, on):
         raise EnrollmentError(problem)
     return quota
