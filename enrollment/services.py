@@ -247,6 +247,12 @@ def enrollment_register(
 
     try:
         return register_once()
+    except AlreadyEnrolled:
+        # The same entry sent again while its first send was being saved (a double tap, a retry): the
+        # first committed after our check above, and it answers for both.
+        if entry_key and (earlier := _entry_of(entered_by, entry_key)):
+            return earlier
+        raise
     except IntegrityError:
         # Another request created this worker or enrolled this NIK (or sent this very entry) between
         # our check and our insert; everything, the slot included, was rolled back with the transaction.
