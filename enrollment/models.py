@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -169,6 +169,7 @@ def shown_status(status: str, coverage_ends: dt.date | None, today: dt.date) -> 
     return status
 
 
+@cache  # the labels are lazy: translated when shown, so one list serves every language
 def shown_status_choices() -> list[tuple[str, str | Promise]]:
     """Every status a list can show and be filtered by, "cover ended" after "active"."""
     choices = list(Enrollment.Status.choices)

@@ -88,32 +88,30 @@ def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 NOT_FILTERS = {"page", "after", "before"}  # the list's paging, which the export has no use for
 
 
-def _parameter_names(filterset) -> set[str]:
-    """The query parameters the filterset reads: a field's name, or its widget's (entered_after)."""
-    names = set()
-    for name, field in filterset.form.fields.items():
-        suffixes = getattr(field.widget, "suffixes", None)
-        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
-    return names
+def _parameters(name: str, field) -> set[str]:
+    """The query parameters one filter reads: its name, or its widget's (entered_after, _before)."""
+    suffixes = getattr(field.widget, "suffixes", None)
+    return {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
 
 
 def unknown_filters(filterset, query) -> list[str]:
     """Parameters of the address that no filter reads (`?village=…`): refused, because an export that
     ignored them would hand out more than the user asked for, and its log would say otherwise."""
-    known = _parameter_names(filterset) | NOT_FILTERS
-    return sorted(name[:50] for name in query if name not in known)
+    known = set().union(*(_parameters(name, field) for name, field in filterset.form.fields.items()))
+    return sorted(name[:50] for name in query if name not in known | NOT_FILTERS)
 
 
 def applied_parameters(filterset) -> dict[str, list[str]]:
     """The filters the export applied, as their parameters (for the log): only those with a valid
     value, which are the ones the queryset used."""
-    data = filterset.form.data
-    applied = set()
-    for name, field in filterset.form.fields.items():
-        if filterset.form.cleaned_data.get(name) in (None, "", [], False):
-            continue
-        suffixes = getattr(field.widget, "suffixes", None)
-        applied |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    data, cleaned = filterset.form.data, filterset.form.cleaned_data
+    applied = set().union(
+        *(
+            _parameters(name, field)
+            for name, field in filterset.form.fields.items()
+            if cleaned.get(name) not in (None, "", [], False)
+        )
+    )
     return {name: data.getlist(name) for name in sorted(applied) if any(data.getlist(name))}
 
 
