@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.codes import level_of
-from regions.models import Region, reach_q
+from regions import reach
+from regions.models import Region
+from regions.reach import reach_q
 
 
 class UserQuerySet(models.QuerySet):
@@ -86,13 +87,8 @@ class User(AbstractUser):
         return list(self.regions.order_by("code").values_list("code", flat=True))
 
     def reaches(self, region: Region) -> bool:
-        return self.is_superuser or any(region.code.startswith(code) for code in self.region_codes)
+        return reach.reaches(self, region)
 
     def level_over(self, region: Region) -> int | None:
-        """The level at which the user acts for `region`: that of their highest region holding it
-        (Region.Level: 1 province … 4 village), 0 for administrators, None outside their reach.
-        A sign-off locks a village's list for the users at or below the level that approved it."""
-        if self.is_superuser:
-            return 0
-        levels = [level_of(code) for code in self.region_codes if region.code.startswith(code)]
-        return min(levels, default=None)
+        """The level at which the user acts for `region` (regions.reach.level_over)."""
+        return reach.level_over(self, region)

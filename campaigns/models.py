@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.history import record_by
-from regions.models import Region, reach_q
+from regions.models import Region
+from regions.reach import reach_q
 
 if TYPE_CHECKING:
     from accounts.models import User

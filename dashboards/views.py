@@ -22,7 +22,8 @@ from coverage.models import Claim
 from enrollment.lapse import CoverageState
 from enrollment.models import COVER_ENDED, Enrollment, Worker
 from regions.codes import LENGTH_BY_LEVEL
-from regions.models import Region, reach_q
+from regions.models import Region
+from regions.reach import reach_q
 
 from . import rollups, services, summary
 from .forms import EstimateForm, EstimateUploadForm

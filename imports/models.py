@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from enrollment.models import Enrollment
-from regions.models import reach_q
+from regions.reach import reach_q
 
 
 class ImportBatchQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from .codes import ancestor_codes
+from .reach import reach_q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -15,24 +16,6 @@ if TYPE_CHECKING:
 
 # Registered so the check constraint below can say `code__length=2`.
 models.CharField.register_lookup(Length)
-
-
-def reach_q(user: User, field: str = "code") -> Q:
-    """A filter for rows whose region code (at `field`) is inside the user's reach.
-
-    A user's reach is every region whose code starts with one of theirs; codes are fixed width, so a
-    plain prefix match never confuses 32.1 with 32.14. Administrators reach everything; a user with
-    no region reaches nothing.
-    """
-    if user.is_superuser:
-        return Q()
-    codes = user.region_codes
-    if not codes:
-        return Q(pk__in=[])
-    q = Q()
-    for code in codes:
-        q |= Q(**{f"{field}__startswith": code})
-    return q
 
 
 class RegionQuerySet(models.QuerySet):

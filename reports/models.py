@@ -16,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Quota
-from regions.models import Region, reach_q
+from regions.models import Region
+from regions.reach import reach_q
 
 if TYPE_CHECKING:
     from accounts.models import User
