@@ -78,8 +78,15 @@ class User(AbstractUser):
         return self.role == self.Role.AGENT
 
     @property
-    def can_manage_agents(self) -> bool:
+    def acts_as_official(self) -> bool:
+        """Officials, and administrators who act as one everywhere: they oversee an area's workers
+        (verify, reject, claims, payments, imports, exports with whole numbers, sign-off approval)."""
         return self.is_superuser or self.is_official
+
+    @property
+    def can_manage_agents(self) -> bool:
+        """Create, change and deactivate village agents (UserQuerySet.managed_by says which)."""
+        return self.acts_as_official
 
     @cached_property
     def region_codes(self) -> list[str]:

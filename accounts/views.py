@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
-from .decorators import official_required
+from .decorators import agent_manager_required
 from .forms import AgentCreateForm, AgentEditForm
 from .models import User
 
@@ -24,7 +24,7 @@ def _get_agent_for_user(request: AuthenticatedHttpRequest, pk: int) -> User:
     return get_object_or_404(User.objects.managed_by(request.user), pk=pk)
 
 
-@official_required
+@agent_manager_required
 def agent_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agents = User.objects.managed_by(request.user).order_by("first_name", "username")
     query = request.GET.get("q", "").strip()
@@ -37,7 +37,7 @@ def agent_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/agent_list.html", {"page": page, "query": query})
 
 
-@official_required
+@agent_manager_required
 def agent_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AgentCreateForm(request.POST or None, official=request.user)
     if form.is_valid():
@@ -50,7 +50,7 @@ def agent_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/agent_form.html", {"form": form})
 
 
-@official_required
+@agent_manager_required
 def agent_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agent = _get_agent_for_user(request, pk)
     form = AgentEditForm(request.POST or None, instance=agent, official=request.user)
@@ -61,7 +61,7 @@ def agent_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/agent_form.html", {"form": form, "agent": agent})
 
 
-@official_required
+@agent_manager_required
 def agent_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agent = _get_agent_for_user(request, pk)
     form = SetPasswordForm(agent, request.POST or None)
@@ -72,7 +72,7 @@ def agent_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/agent_password.html", {"form": form, "agent": agent})
 
 
-@official_required
+@agent_manager_required
 @require_POST
 def agent_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Deactivate an agent (they can no longer sign in; their entries stay), or reactivate them."""

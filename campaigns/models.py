@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.history import record_by
+from config.verdicts import YES, Verdict
 from regions.models import Region
 from regions.reach import reach_q
 
@@ -180,13 +181,16 @@ class Campaign(models.Model):
             if on
         ]
 
-    def can_change(self, user: User) -> bool:
+    def can_change(self, user: User) -> Verdict:
         """Settings, status and funding belong to officials whose reach holds the organizing region."""
-        return user.is_superuser or (user.is_official and user.reaches(self.organizer))
+        return Verdict.when(
+            user.acts_as_official and user.reaches(self.organizer),
+            _("Only officials over the organizing region change this campaign."),
+        )
 
     def can_change_quotas(self, user: User) -> bool:
         """Any official while the campaign is open; which quotas is their reach (Quota.objects.for_user)."""
-        return self.status != self.Status.CLOSED and (user.is_superuser or user.is_official)
+        return self.status != self.Status.CLOSED and user.acts_as_official
 
     def entry_problem(self, on: dt.date) -> str | Promise | None:
         """Why no enrollment can be entered on `on`, or None: not active, not started, or ended."""
@@ -207,17 +211,19 @@ class Campaign(models.Model):
         """What the allocated slots cost: targets x contribution x months (Rp)."""
         return (self.quotas.aggregate(total=Sum("target"))["total"] or 0) * self.cost_per_worker
 
-    def can_activate(self, user: User) -> bool:
-        return self.status == self.Status.DRAFT and self.can_change(user)
+    def can_activate(self, user: User) -> Verdict:
+        return self.can_change(user) and Verdict.when(
+            self.status == self.Status.DRAFT, _("Only a draft campaign can be activated.")
+        )
 
-    def can_close(self, user: User) -> bool:
-        return self.status == self.Status.ACTIVE and self.can_change(user)
+    def can_close(self, user: User) -> Verdict:
+        return self.can_change(user) and Verdict.when(
+            self.status == self.Status.ACTIVE, _("Only an active campaign can be closed.")
+        )
 
     def activate(self, *, by: User) -> None:
-        if not self.can_change(by):
-            raise CampaignError(_("Only officials over the organizing region change this campaign."))
-        if self.status != self.Status.DRAFT:
-            raise CampaignError(_("Only a draft campaign can be activated."))
+        if not (verdict := self.can_activate(by)):
+            raise CampaignError(verdict.reason)
         if not self.quotas.exists():
             raise CampaignError(_("Allocate at least one village quota before activating the campaign."))
         self.status, self.activated_by, self.activated_at = self.Status.ACTIVE, by, timezone.now()
@@ -225,10 +231,8 @@ class Campaign(models.Model):
 
     def close(self, *, by: User) -> None:
         """Closing stops new enrollments; what was enrolled stays."""
-        if not self.can_change(by):
-            raise CampaignError(_("Only officials over the organizing region change this campaign."))
-        if self.status != self.Status.ACTIVE:
-            raise CampaignError(_("Only an active campaign can be closed."))
+        if not (verdict := self.can_close(by)):
+            raise CampaignError(verdict.reason)
         self.status, self.closed_by, self.closed_at = self.Status.CLOSED, by, timezone.now()
         self.save(update_fields=["status", "closed_by", "closed_at"])
 
@@ -573,6 +577,10 @@ class Quota(models.Model):
         level = user.level_over(self.village)
         return level is None or level >= self.SIGNOFF_LEVEL[self.signoff]
 
+    def unlocked_for(self, user: User) -> Verdict:
+        """Yes unless the list is signed off at the user's level or above; no with what that means."""
+        return Verdict.no(self.lock_message()) if self.locks_out(user) else YES
+
     def lock_message(self) -> str:
         """What the list's sign-off means for changing it, and who can reopen it, in plain words."""
         reopeners: dict[int, str | Promise] = {
@@ -596,7 +604,7 @@ class Quota(models.Model):
         level = user.level_over(self.village)
         if level is None or level > self.SIGNOFF_LEVEL[stage]:
             return False
-        return stage == self.Signoff.SIGNED or user.can_manage_agents
+        return stage == self.Signoff.SIGNED or user.acts_as_official
 
     @property
     def next_signoff(self) -> int | None:

@@ -53,7 +53,7 @@ def _covered_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[E
 
 def _in_area(*, campaign: Campaign, region: Region, by: User) -> QuerySet[Enrollment]:
     # The service checks reach itself: a CSV or a task calls here as the form does.
-    if not (by.can_manage_agents and by.reaches(region)):
+    if not (by.acts_as_official and by.reaches(region)):
         raise CoverageError(_("%(region)s is outside your area.") % {"region": region.display_name})
     return Enrollment.objects.for_user(by).filter(campaign=campaign, village__code__startswith=region.code)
 
@@ -192,7 +192,7 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
     """Record the months of a CSV of `NIK,month` lines (2026-03 or 03/2026), as a branch office or a
     village treasurer sends them: every line is checked first, and one bad line records nothing.
     A month already paid is skipped and counted."""
-    if not by.can_manage_agents:
+    if not by.acts_as_official:
         raise CoverageError(_("Only officials record payments."))
     problems, wanted = LineProblems(), []
     for line, cells in csv_lines(text):

@@ -18,7 +18,7 @@ from config.requests import AuthenticatedHttpRequest
 from enrollment import lapse
 from enrollment.lapse import CoverageState
 from enrollment.models import Enrollment
-from enrollment.views import renewal_targets
+from enrollment.renewal import renewal_options
 
 from . import claims, services
 from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm, PaymentUploadForm
@@ -126,8 +126,8 @@ def behind_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         enrollment.state = CoverageState(enrollment.coverage_state(today))
         enrollment.state_badge = lapse.BADGES[enrollment.state]
     context = {"page": page, "filter": form, "today": today}
-    if request.user.can_manage_agents:  # lapsed workers may be renewed into another campaign
-        context["targets"] = renewal_targets(request.user, page)
+    if request.user.acts_as_official:  # lapsed workers may be renewed into another campaign
+        context["targets"] = renewal_options(request.user, page)
     return render(request, "coverage/behind_list.html", context)
 
 
@@ -137,8 +137,8 @@ def claim_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(
         Enrollment.objects.for_user(request.user).select_related("village", "worker"), pk=pk
     )
-    if not enrollment.can_claim(request.user):
-        raise PermissionDenied
+    if not (verdict := enrollment.can_claim(request.user)):
+        raise PermissionDenied(verdict.reason)
     form = ClaimForm(request.POST or None, enrollment=enrollment)
     if form.is_valid():
         try:

@@ -29,7 +29,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {"regions": user.regions.select_related("parent").order_by("code")}
     if user.is_agent:
         context |= _agent_numbers(user)
-    elif user.can_manage_agents:
+    elif user.acts_as_official:
         context |= _official_numbers(user)
     return render(request, "home.html", context)
 
@@ -43,9 +43,7 @@ def _agent_numbers(user) -> dict:
         .select_related("campaign", "village")
     )
     for quota in quotas:  # a campaign not open yet, or a signed list: said here, and no button
-        quota.entry_problem = quota.campaign.entry_problem(today) or (
-            quota.lock_message() if quota.locks_out(user) else None
-        )
+        quota.entry_problem = quota.campaign.entry_problem(today) or (quota.unlocked_for(user).reason)
     week_start = today - dt.timedelta(days=today.weekday())
     mine = Enrollment.objects.filter(entered_by=user).aggregate(
         today=Count("pk", filter=Q(entered_at__date=today)),

@@ -27,7 +27,7 @@ def workforce_estimate_set(
     *, region: Region, informal_workers: int, source: str, by: User
 ) -> WorkforceEstimate:
     """Record (or change) a region's estimate; the history keeps the earlier figure and who set it."""
-    if not (by.can_manage_agents and by.reaches(region)):
+    if not (by.acts_as_official and by.reaches(region)):
         raise EstimateError([_("%(region)s is outside your area.") % {"region": region.display_name}])
     estimate = WorkforceEstimate.objects.filter(region=region).first() or WorkforceEstimate(region=region)
     estimate.informal_workers, estimate.source, estimate.recorded_by = informal_workers, source, by

@@ -26,7 +26,7 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik
-from .services import EnrollmentError, age_problem, already_enrolled, village_problem
+from .rules import EnrollmentError, age_problem, already_enrolled, village_problem
 
 
 @dataclass

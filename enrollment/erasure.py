@@ -49,8 +49,8 @@ def worker_erase(*, enrollment: Enrollment, by: User, reason: str) -> Erasure:
     Enrollments in other areas are not `by`'s to change (DESIGN.md invariant 4); their officials
     erase them on the same request.
     """
-    if not enrollment.can_erase(by):
-        raise EnrollmentError(_("You cannot erase this worker's data."))
+    if not (verdict := enrollment.can_erase(by)):
+        raise EnrollmentError(verdict.reason)
     if not reason.strip():
         raise EnrollmentError(_("Give a reason."))
     in_reach = Enrollment.objects.for_user(by).filter(worker_id=enrollment.worker_id)

@@ -18,7 +18,7 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik, nik_digits
-from .services import age_problem
+from .rules import age_problem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HEIR_PREFIXES = ("heir", "heir2")
@@ -237,7 +237,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         worker; a picker's villages (too many to list) say it when one is picked."""
         if self.quota_picker:
             return []
-        return [quota.lock_message() for quota in self.quotas if quota.locks_out(self.user)]
+        return [verdict.reason for quota in self.quotas if not (verdict := quota.unlocked_for(self.user))]
 
     def chosen_quota(self) -> Quota | None:
         """The village quota picked (posted or preselected), for the picker to show it picked."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, FundingSource, Quota, add_months
+from config.verdicts import YES, Verdict
 from regions.models import Region
 from regions.reach import reach_q, village_ids_q
 
@@ -197,6 +198,12 @@ def overlapping_others() -> EnrollmentQuerySet:
     )
 
 
+def open_renewals_of(enrollment: int | OuterRef) -> models.QuerySet[Enrollment]:
+    """The open enrollments that renew `enrollment` (an id, or OuterRef("pk") in a list): one
+    question behind `Enrollment.is_renewed` and the `renewed` of `due_for_renewal`."""
+    return Enrollment.objects.filter(renewed_from=enrollment, status__in=Enrollment.OPEN)
+
+
 class EnrollmentQuerySet(models.QuerySet):
     def for_user(self, user: User) -> EnrollmentQuerySet:
         return self.filter(reach_q(user, "village__code"))
@@ -218,14 +225,13 @@ class EnrollmentQuerySet(models.QuerySet):
         """Active cover that ends within RENEW_WITHIN_DAYS or has ended, in a campaign not closed, each
         with `renewed` (renewed into another campaign already). Ended cover stays until it is renewed
         or its campaign is closed: the day it ends is when a village needs the list most."""
-        renewed = Enrollment.objects.filter(renewed_from=OuterRef("pk"), status__in=Enrollment.OPEN)
         return (
             self.filter(
                 status=Enrollment.Status.ACTIVE,
                 coverage_ends__lte=today + dt.timedelta(days=RENEW_WITHIN_DAYS),
             )
             .exclude(campaign__status=Campaign.Status.CLOSED)
-            .annotate(renewed=Exists(renewed))
+            .annotate(renewed=Exists(open_renewals_of(OuterRef("pk"))))
             .filter(Q(coverage_ends__gt=today) | Q(renewed=False))
         )
 
@@ -575,30 +581,60 @@ class Enrollment(models.Model):
         return quota
 
     # Who may do what: one named check per action, used by the views, the templates and the services.
-    # Each includes the user's reach, so a service called from an import or a task cannot skip it.
+    # Each includes the user's reach, so a service called from an import or a task cannot skip it, and
+    # each answers with its reason (config.verdicts): who, then the village's sign-off, then the status.
 
     def is_overseen_by(self, user: User) -> bool:
         """An official (or administrator) whose area holds the enrollment's village."""
-        return user.can_manage_agents and user.reaches(self.village)
+        return user.acts_as_official and user.reaches(self.village)
 
-    def can_verify(self, user: User) -> bool:
-        return self.status == self.Status.REGISTERED and self.is_overseen_by(user)
+    def _who_may(self, user: User, *, or_its_agent: bool = False) -> Verdict:
+        """Officials over the village; with `or_its_agent`, also the agent who entered it."""
+        own = or_its_agent and self.entered_by_id == user.pk and user.reaches(self.village)
+        return Verdict.when(self.is_overseen_by(user) or own, _("You may not change this enrollment."))
 
-    def can_activate(self, user: User) -> bool:
-        return self.status in (self.Status.REGISTERED, self.Status.VERIFIED) and self.is_overseen_by(user)
+    def _now(self, allowed: bool) -> Verdict:
+        return Verdict.when(
+            allowed,
+            _("This enrollment is %(status)s; that cannot be done now.")
+            % {"status": self.get_status_display().lower()},
+        )
 
-    def can_reject(self, user: User) -> bool:
-        return self.status in self.REJECTABLE and self.is_overseen_by(user) and not self.quota.locks_out(user)
+    def can_verify(self, user: User) -> Verdict:
+        return self._who_may(user) and self._now(self.status == self.Status.REGISTERED)
 
-    def can_claim(self, user: User) -> bool:
+    def can_activate(self, user: User) -> Verdict:
+        return self._who_may(user) and self._now(
+            self.status in (self.Status.REGISTERED, self.Status.VERIFIED)
+        )
+
+    def can_reject(self, user: User) -> Verdict:
+        return (
+            self._who_may(user)
+            and self.quota.unlocked_for(user)
+            and self._now(self.status in self.REJECTABLE)
+        )
+
+    def can_claim(self, user: User) -> Verdict:
         """A benefit is claimed for a worker who has been a member (activated), by an official over them."""
-        return self.coverage_starts is not None and self.is_overseen_by(user)
+        return self._who_may(user) and Verdict.when(
+            self.coverage_starts is not None,
+            _("A benefit is claimed only for a worker who has been a member."),
+        )
 
-    def can_hand_over_card(self, user: User) -> bool:
-        return self.status == self.Status.ACTIVE and self.is_overseen_by(user)
+    def can_hand_over_card(self, user: User) -> Verdict:
+        return self._who_may(user) and self._now(self.status == self.Status.ACTIVE)
 
-    def can_renew(self, user: User) -> bool:
-        return self.status == self.Status.ACTIVE and self.is_overseen_by(user) and not self.is_renewed
+    def can_renew(self, user: User) -> Verdict:
+        return (
+            self._who_may(user)
+            and self._now(self.status == self.Status.ACTIVE)
+            and Verdict.when(not self.is_renewed, _("This worker has been renewed already."))
+        )
+
+    # The later campaigns this worker may be renewed into, set on a page's rows by
+    # enrollment.renewal.renewal_options (not a column).
+    renew_options: list[Campaign]
 
     @cached_property
     def is_renewed(self) -> bool:
@@ -606,27 +642,28 @@ class Enrollment(models.Model):
         annotate `renewed` for the whole page."""
         if "renewed" in self.__dict__:
             return self.__dict__["renewed"]
-        return self.renewals.filter(status__in=self.OPEN).exists()
+        return open_renewals_of(self.pk).exists()
 
-    def can_correct(self, user: User) -> bool:
+    def can_correct(self, user: User) -> Verdict:
         """The declaration may be corrected until an official has checked it, by its agent or an official."""
         return (
-            self.status in self.CORRECTABLE
-            and self.erasure_id is None
-            and user.reaches(self.village)
-            and (user.can_manage_agents or self.entered_by_id == user.pk)
-            and not self.quota.locks_out(user)
+            self._who_may(user, or_its_agent=True)
+            and self.quota.unlocked_for(user)
+            and Verdict.when(self.erasure_id is None, _("This worker's personal data was erased."))
+            and self._now(self.status in self.CORRECTABLE)
         )
 
-    def can_cancel(self, user: User) -> bool:
+    def can_cancel(self, user: User) -> Verdict:
         """Officials withdraw any open entry; an agent only one they may still correct."""
         return (
-            self.status in self.OPEN
-            and user.reaches(self.village)
-            and (user.can_manage_agents or self.can_correct(user))
-            and not self.quota.locks_out(user)
+            self._who_may(user, or_its_agent=True)
+            and self.quota.unlocked_for(user)
+            and self._now(self.status in self.OPEN)
+            and (YES if self.is_overseen_by(user) else self.can_correct(user))
         )
 
-    def can_erase(self, user: User) -> bool:
+    def can_erase(self, user: User) -> Verdict:
         """Erasure on request (UU 27/2022): officials over the village and administrators."""
-        return self.erasure_id is None and self.is_overseen_by(user)
+        return self._who_may(user) and Verdict.when(
+            self.erasure_id is None, _("This worker's personal data was erased.")
+        )

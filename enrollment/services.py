@@ -10,41 +10,33 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from config.history import record_by
+from config.verdicts import Verdict
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker, add_months
-from .nik import age_on, check_nik, nik_digits
+from .nik import check_nik, nik_digits
+from .rules import (
+    AlreadyEnrolled,
+    EnrollmentError,
+    VillageFull,
+    age_problem,
+    already_enrolled,
+    outside_area,
+    village_problem,
+)
 
 KPJ_MAX_LENGTH = 20  # Worker.kpj_number
-
-
-class EnrollmentError(Exception):
-    """An enrollment action the rules refuse; the message is for the user."""
-
-
-class VillageFull(EnrollmentError):
-    def __init__(self, quota: Quota):
-        self.quota = quota
-        super().__init__(
-            _("%(village)s is full: %(filled)s of %(target)s slots are taken.")
-            % {"village": quota.village.display_name, "filled": quota.filled, "target": quota.target}
-        )
-
-
-class AlreadyEnrolled(EnrollmentError):
-    pass
 
 
 def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> bool:
@@ -58,50 +50,6 @@ def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) ->
 
 def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> bool:
     return _count_move(campaign.pk, village.pk, old, Enrollment.Status.REGISTERED)
-
-
-def already_enrolled(worker: Worker, campaign: Campaign, user: User) -> AlreadyEnrolled:
-    existing = Enrollment.objects.open_in(campaign).filter(worker=worker).select_related("village").first()
-    if existing and user.reaches(existing.village):
-        return AlreadyEnrolled(
-            _("This worker is already enrolled in this campaign, in %(village)s.")
-            % {"village": existing.village.display_name}
-        )
-    # Outside the user's area the village is not named: the user may not know where this person lives.
-    return AlreadyEnrolled(_("This worker is already enrolled in this campaign."))
-
-
-def age_problem(campaign: Campaign, birth_date: dt.date, on: dt.date) -> str | None:
-    """Why a worker born on `birth_date` is too young or too old for the campaign on `on`, or None."""
-    age = age_on(birth_date, on)
-    if campaign.min_age <= age <= campaign.max_age:
-        return None
-    return _("The worker is %(age)s; this campaign enrolls workers aged %(min)s to %(max)s.") % {
-        "age": age,
-        "min": campaign.min_age,
-        "max": campaign.max_age,
-    }
-
-
-def outside_area(village: Region) -> str:
-    return _("%(village)s is outside your area.") % {"village": village.display_name}
-
-
-def no_quota(village: Region) -> str:
-    return _("%(village)s has no quota in this campaign.") % {"village": village.display_name}
-
-
-def village_problem(village: Region, quota: Quota | None, by: User) -> str | Promise | None:
-    """Why `by` may not enroll into this village's quota: outside their reach, no quota there, or a
-    list signed off at their level; None when they may. The entry and the bulk register (an import)
-    both ask here, so a crafted file meets the same rules as the form."""
-    if not by.reaches(village):
-        return outside_area(village)
-    if quota is None:
-        return no_quota(village)
-    if quota.locks_out(by):
-        return quota.lock_message()
-    return None
 
 
 def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
@@ -276,7 +224,7 @@ def enrollment_update_declaration(
     Only this enrollment changes; the worker's identity and their other enrollments stay as they are.
     """
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, enrollment.can_correct(by), by)
+    _refuse_unless(enrollment.can_correct(by))
     changed = [name for name, value in declaration.items() if getattr(enrollment, name) != value]
     for name in changed:
         setattr(enrollment, name, declaration[name])
@@ -305,25 +253,16 @@ def _save(enrollment: Enrollment, by: User, fields: list[str], was: str | None =
     return enrollment
 
 
-def _refuse_unless(enrollment: Enrollment, allowed: bool, by: User) -> None:
-    """Raise with the reason when the model's named check (`enrollment.can_verify(by)`…) says no."""
-    if allowed:
-        return
-    # Outside the user's area, or another agent's entry: a matter of who, not of the entry's status.
-    if not by.reaches(enrollment.village) or not (by.can_manage_agents or enrollment.entered_by_id == by.pk):
-        raise EnrollmentError(_("You may not change this enrollment."))
-    if enrollment.quota.locks_out(by):
-        raise EnrollmentError(enrollment.quota.lock_message())
-    raise EnrollmentError(
-        _("This enrollment is %(status)s; that cannot be done now.")
-        % {"status": enrollment.get_status_display().lower()}
-    )
+def _refuse_unless(verdict: Verdict) -> None:
+    """Raise with its reason when the model's named check (`enrollment.can_verify(by)`…) says no."""
+    if not verdict:
+        raise EnrollmentError(verdict.reason)
 
 
 @transaction.atomic
 def enrollment_verify(*, enrollment: Enrollment, by: User) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, enrollment.can_verify(by), by)
+    _refuse_unless(enrollment.can_verify(by))
     was = enrollment.status
     enrollment.status, enrollment.verified_by, enrollment.verified_at = (
         Enrollment.Status.VERIFIED,
@@ -367,7 +306,7 @@ def enrollment_activate(
     """Record the BPJS membership number (the worker's, kept across campaigns) and the coverage
     period (start + the campaign's months)."""
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, enrollment.can_activate(by), by)
+    _refuse_unless(enrollment.can_activate(by))
     campaign = enrollment.campaign
     if not campaign.starts_on <= coverage_starts <= campaign.ends_on:
         raise EnrollmentError(
@@ -409,14 +348,14 @@ def enrollment_activate(
 @transaction.atomic
 def enrollment_hand_over_card(*, enrollment: Enrollment, by: User, on: dt.date) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, enrollment.can_hand_over_card(by), by)
+    _refuse_unless(enrollment.can_hand_over_card(by))
     enrollment.card_handed_over_on = on
     return _save(enrollment, by, ["card_handed_over_on"])
 
 
 def _close(enrollment: Enrollment, *, status: str, by: User, reason: str, check: str) -> Enrollment:
     enrollment = _locked(enrollment)
-    _refuse_unless(enrollment, getattr(enrollment, check)(by), by)
+    _refuse_unless(getattr(enrollment, check)(by))
     if not reason.strip():
         raise EnrollmentError(_("Give a reason."))
     was = enrollment.status
@@ -449,8 +388,7 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
     if not by.reaches(village):
         raise EnrollmentError(outside_area(village))
     quota = Quota.objects.select_related("village").get(campaign=campaign, village=village)
-    if quota.locks_out(by):
-        raise EnrollmentError(quota.lock_message())
+    _refuse_unless(quota.unlocked_for(by))
     first = (
         Enrollment.objects.select_for_update()
         .filter(campaign=campaign, village=village)
@@ -478,9 +416,7 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
     try:
         with transaction.atomic():
             enrollment = _locked(enrollment)
-            if enrollment.is_renewed:
-                raise EnrollmentError(_("This worker has been renewed already."))
-            _refuse_unless(enrollment, enrollment.can_renew(by), by)
+            _refuse_unless(enrollment.can_renew(by))
             declaration = {name: getattr(enrollment, name) for name in Enrollment.DECLARED}
             heirs = [
                 {"name": heir.name, "relationship": heir.relationship, "nik": heir.nik}
@@ -504,3 +440,48 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
             return renewal
     except IntegrityError:
         raise already_enrolled(enrollment.worker, campaign, by) from None
+
+
+def enrollment_renew_many(
+    *, enrollments: Iterable[Enrollment], campaign: Campaign, by: User
+) -> tuple[list[Enrollment], list[tuple[Enrollment, str]]]:
+    """Renew each into `campaign` in its own transaction, so one refusal (a full village, no quota
+    there, already renewed) stops none: the renewed, and the refused with why."""
+    renewed, refused = [], []
+    for enrollment in enrollments:
+        try:
+            enrollment_renew(enrollment=enrollment, campaign=campaign, by=by)
+        except EnrollmentError as refusal:
+            refused.append((enrollment, str(refusal)))
+        else:
+            renewed.append(enrollment)
+    return renewed, refused
+
+
+def enrollment_review_many(
+    *,
+    enrollments: Iterable[Enrollment],
+    by: User,
+    activate: bool,
+    kpj_for: Callable[[Enrollment], str],
+    coverage_starts: dt.date,
+) -> tuple[int, list[tuple[Enrollment, str]]]:
+    """Verify (or activate, with each one's KPJ) each in its own transaction, so one refusal stops
+    none: how many were done, and the refused with why."""
+    done, refused = 0, []
+    for enrollment in enrollments:
+        try:
+            if activate:
+                enrollment_activate(
+                    enrollment=enrollment,
+                    by=by,
+                    kpj_number=kpj_for(enrollment),
+                    coverage_starts=coverage_starts,
+                )
+            else:
+                enrollment_verify(enrollment=enrollment, by=by)
+        except EnrollmentError as refusal:
+            refused.append((enrollment, str(refusal)))
+        else:
+            done += 1
+    return done, refused

@@ -21,7 +21,7 @@ from accounts.phones import normalize_phone
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.nik import check_nik
-from enrollment.services import age_problem
+from enrollment.rules import age_problem
 
 from .reading import FIELD_LABELS, ImportFileError, Table, clean_nik, parse_date
 

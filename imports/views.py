@@ -34,7 +34,7 @@ def _label(column: str) -> str:
 
 def _may_import(user, kind: str) -> bool:
     return (
-        user.can_manage_agents
+        user.acts_as_official
         if kind == ImportBatch.Kind.BRANCH_LIST
         else bool(user.role or user.is_superuser)
     )

@@ -33,7 +33,7 @@ class PurposeForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if not user.can_manage_agents:  # agents never get whole numbers
+        if not user.acts_as_official:  # agents never get whole numbers
             del self.fields["whole"], self.fields["purpose"]
         self.helper = FormHelper()
         self.helper.form_tag = False

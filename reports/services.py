@@ -51,7 +51,7 @@ def export_log_start(
     purpose: str = "",
 ) -> ExportLog:
     """Record an export before it goes out. Whole NIK and phone numbers are for officials, with a purpose."""
-    if whole and not user.can_manage_agents:
+    if whole and not user.acts_as_official:
         raise ReportError(_("Only officials may export whole NIK and phone numbers."))
     if whole and not purpose.strip():
         raise ReportError(_("Say why the whole numbers are needed."))

@@ -8,19 +8,20 @@ import pathlib
 import subprocess
 import sys
 
-SCOPED_LOOKUP = "enrollment = _get_enrollment_for_user(request, pk)"
+SCOPED_LOOKUP = "enrollment = enrollment_for_user(request, pk)"
 UNSCOPED_LOOKUP = "enrollment = Enrollment.objects.get(pk=pk)"
 
 
 def view_scope(action: str) -> tuple[str, str, str, str, str]:
     """Look the enrollment up without the user's area in view `enrollment_<action>`."""
     view = f"enrollment_{action}"
-    src = pathlib.Path("enrollment/views.py").read_text()
+    path = next(p for p in pathlib.Path("enrollment/views").glob("*.py") if f"def {view}(" in p.read_text())
+    src = path.read_text()
     body = src[src.index(f"def {view}(") :]
     old = body[: body.index(SCOPED_LOOKUP) + len(SCOPED_LOOKUP)]
     return (
         f"{action}: view scope",
-        "enrollment/views.py",
+        str(path),
         old,
         old.replace(SCOPED_LOOKUP, UNSCOPED_LOOKUP),
         view,
@@ -31,14 +32,14 @@ MUTANTS = [
     *(view_scope(action) for action in ("verify", "activate", "reject", "card", "renew", "erase")),
     (
         "promote: view scope",
-        "enrollment/views.py",
+        "enrollment/views/changes.py",
         """        Quota.objects.for_user(request.user).select_related("campaign", "village"), pk=pk""",
         """        Quota.objects.select_related("campaign", "village"), pk=pk""",
         "quota_promote",
     ),
     (
         "bulk: view scope",
-        "enrollment/views.py",
+        "enrollment/views/review.py",
         """    in_reach = Enrollment.objects.for_user(request.user).select_related("campaign", "worker", "village")""",
         """    in_reach = Enrollment.objects.select_related("campaign", "worker", "village")""",
         "review_bulk",
@@ -90,9 +91,8 @@ MUTANTS = [
     (
         "correct: can_correct reach",
         "enrollment/models.py",
-        """            and user.reaches(self.village)
-            and (user.can_manage_agents or self.entered_by_id == user.pk)""",
-        """            and (user.can_manage_agents or self.entered_by_id == user.pk)""",
+        """        own = or_its_agent and self.entered_by_id == user.pk and user.reaches(self.village)""",
+        """        own = or_its_agent and self.entered_by_id == user.pk""",
         "enrollment_edit",
     ),
 ]
@@ -174,7 +174,7 @@ MUTANTS += [
     ),
     (
         "renew bulk: scope",
-        "enrollment/views.py",
+        "enrollment/views/renewal.py",
         """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")""",
         """        Enrollment.objects.filter(pk__in=ids).select_related("village", "worker")""",
         "renew_bulk",

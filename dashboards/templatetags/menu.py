@@ -41,7 +41,7 @@ def menu_items(context) -> list[MenuItem]:
     user = context["request"].user
     allowed = {
         "all",
-        *(["officials"] if user.can_manage_agents else []),
+        *(["officials"] if user.acts_as_official else []),
         *(["staff"] if user.is_staff else []),
     }
     entries = [(reverse(name), label, icon) for name, label, icon, who in MENU if who in allowed]

@@ -347,6 +347,31 @@ def test_once_verified_the_agent_can_no_longer_correct_or_cancel_but_the_officia
     assert Enrollment.objects.get(pk=enrollment.pk).status == "cancelled"
 
 
+def test_the_page_the_check_and_the_service_give_one_reason_for_a_refusal(client, official, agent, campaign):
+    """A check answers with its reason (config.verdicts): the 403 page and the service say its words."""
+    from enrollment.services import EnrollmentError, enrollment_update_declaration
+
+    enrollment = enroll(campaign, 1, agent)
+    enrollment_activate(enrollment=enrollment, by=official, kpj_number="KPJ123456", coverage_starts=TODAY)
+    enrollment.refresh_from_db()
+    verdict = enrollment.can_correct(agent)
+    assert (
+        not verdict
+        and str(verdict.reason)
+        == "Pendaftaran ini berstatus aktif; tindakan itu tidak bisa dilakukan sekarang."
+    )
+
+    client.force_login(agent)
+    page = client.get(reverse("enrollment:enrollment_edit", args=[enrollment.pk]))
+    assert page.status_code == 403 and str(verdict.reason) in page.content.decode()
+    with pytest.raises(EnrollmentError, match=str(verdict.reason)):
+        enrollment_update_declaration(enrollment=enrollment, declaration=declaration(), heirs=[], by=agent)
+
+    stranger = AgentFactory(regions=["32.14.16.2005"])
+    assert str(enrollment.can_cancel(stranger).reason) == "Anda tidak boleh mengubah pendaftaran ini."
+    assert enrollment.can_cancel(official)
+
+
 def test_a_nik_search_is_posted_and_never_appears_in_the_address(client, official, agent, campaign):
     enroll(campaign, 1, agent)
     enroll(campaign, 2, agent)
@@ -364,7 +389,7 @@ def test_a_nik_search_is_posted_and_never_appears_in_the_address(client, officia
 
 
 def test_the_list_pages_newest_first_without_counting(client, official, agent, campaign, monkeypatch):
-    monkeypatch.setattr("enrollment.views.PER_PAGE", 2)
+    monkeypatch.setattr("enrollment.views.lists.PER_PAGE", 2)
     for n in range(1, 6):
         enroll(campaign, n, agent)
     client.force_login(official)
