@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "imports",
     "reports",
     "dashboards",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

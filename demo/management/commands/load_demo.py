@@ -1,11 +1,12 @@
-"""The demo: users, and the real stories of DOMAIN.md as campaigns with workers (dashboards/demo.py)."""
+"""The demo: users, and the real stories of DOMAIN.md as campaigns with workers (the demo package)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboards import demo
+from demo.load import load
+from demo.people import PASSWORD, USERS
 
 
 class Command(BaseCommand):
@@ -19,11 +20,11 @@ class Command(BaseCommand):
             raise CommandError("demo users have a published password: refusing without DEBUG or --force")
         started = time.perf_counter()
         try:
-            demo.load(self.stdout)
+            load(self.stdout)
         except RuntimeError as problem:
             raise CommandError(str(problem)) from None
-        self.stdout.write(f"Demo users (password for all: {demo.PASSWORD}):")
-        for username, name, _role, codes, superuser in demo.USERS:
+        self.stdout.write(f"Demo users (password for all: {PASSWORD}):")
+        for username, name, _role, codes, superuser in USERS:
             where = "administrator" if superuser else ", ".join(codes)
             self.stdout.write(f"  {username:<20} {name} ({where})")
         self.stdout.write(f"Ready in {time.perf_counter() - started:.0f} s.")
