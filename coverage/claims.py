@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -55,7 +56,8 @@ def _check_scholarship(enrollment: Enrollment, event_on: dt.date) -> None:
         .values_list("coverage_starts", flat=True)
         .first()
     )
-    years_later = first.replace(year=first.year + SCHOLARSHIP_MEMBERSHIP_YEARS) if first else None
+    # relativedelta: cover that started on 29 February reaches its years on the 28th (replace() raised).
+    years_later = first + relativedelta(years=SCHOLARSHIP_MEMBERSHIP_YEARS) if first else None
     if years_later is None or event_on < years_later:
         raise CoverageError(_("After a death not caused by work, a scholarship needs 3 years of membership."))
 

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from itertools import pairwise
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.expressions import Combinable
@@ -37,7 +38,7 @@ AGE_BOUNDS = (15, 25, 35, 45, 55)
 
 def years_before(on: dt.date, years: int) -> dt.date:
     """The same date `years` earlier (28 February for a 29 February)."""
-    return on.replace(year=on.year - years, day=min(on.day, 28) if on.month == 2 else on.day)
+    return on - relativedelta(years=years)
 
 
 ABOVE_VILLAGES = [LENGTH_BY_LEVEL[level] for level in (1, 2, 3)]  # province, regency, district

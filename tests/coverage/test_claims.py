@@ -68,6 +68,15 @@ def test_a_scholarship_needs_three_years_after_a_death_not_from_work(member, off
         _record(member, official, kind="scholarship", amount=3_000_000)
 
 
+def test_membership_from_29_february_reaches_three_years_on_28_february(member, official):
+    """Three years after 29 February 2020 is 28 February 2023 (the year arithmetic raised on it)."""
+    Enrollment.objects.filter(pk=member.pk).update(coverage_starts=dt.date(2020, 2, 29))
+    member.refresh_from_db()
+    with pytest.raises(CoverageError):
+        _record(member, official, kind="scholarship", amount=1_500_000, event_on=dt.date(2023, 2, 27))
+    assert _record(member, official, kind="scholarship", amount=1_500_000, event_on=dt.date(2023, 2, 28))
+
+
 def test_claims_are_paid_or_refused_with_a_reason_and_counted_on_the_dashboard(
     client, member, official, campaign
 ):
