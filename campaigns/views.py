@@ -29,7 +29,7 @@ from .forms import (
     QuotaForm,
     QuotaUploadForm,
 )
-from .models import Campaign, CampaignError, Quota, QuotaQuerySet
+from .models import Campaign, CampaignError, Quota, QuotaQuerySet, QuotaSums
 from .services import AllocationError
 
 CAMPAIGNS_PER_PAGE = 20
@@ -73,8 +73,8 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # read every quota of a national campaign: 230 ms for a regency official).
     sums = Quota.objects.for_user(request.user).filter(campaign__in=[c.pk for c in page]).sums_by_campaign()
     for campaign in page:
-        totals = sums.get(campaign.pk, {})
-        campaign.target_total, campaign.filled_total = totals.get("target"), totals.get("filled")
+        totals = sums.get(campaign.pk, QuotaSums())
+        campaign.target_total, campaign.filled_total = totals.target, totals.filled
     return render(request, "campaigns/campaign_list.html", {"page": page, "filter": filterset})
 
 
@@ -115,13 +115,13 @@ def campaign_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def campaign_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     campaign = _get_campaign_for_user(request, slug)
     totals = Quota.objects.for_user(request.user).filter(campaign=campaign).totals()
-    committed = totals["target"] * campaign.cost_per_worker
+    committed = totals.target * campaign.cost_per_worker
     context = {
         "campaign": campaign,
         "totals": totals,
         "committed": committed,
         "over_budget": committed > campaign.budget,
-        "enrolled_cost": totals["filled"] * campaign.cost_per_worker,
+        "enrolled_cost": totals.filled * campaign.cost_per_worker,
         "funding_sources": campaign.funding_sources.all(),
         "can_change": campaign.can_change(request.user),
         "can_change_quotas": campaign.can_change_quotas(request.user),

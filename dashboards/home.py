@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from campaigns.models import Campaign, Quota
+from campaigns.models import Campaign, Quota, QuotaSums
 from config.db_router import reads_from_replica
 from config.requests import AuthenticatedHttpRequest
 from enrollment.models import Enrollment
@@ -79,15 +79,15 @@ def _official_numbers(user) -> dict:
     quotas = Quota.objects.for_user(user).filter(campaign__in=[c.pk for c in campaigns + closed])
     sums = quotas.sums_by_campaign()
     for campaign in campaigns + closed:
-        campaign.progress = rollups.Row(code="", sums=sums.get(campaign.pk, {}))
-    waiting = [sums.get(campaign.pk, {}) for campaign in campaigns]
+        campaign.progress = rollups.Row.summing(sums.get(campaign.pk, QuotaSums()))
+    waiting = [sums.get(campaign.pk, QuotaSums()) for campaign in campaigns]
     today = timezone.localdate()
     ending = Enrollment.objects.for_user(user).due_for_renewal(today)
     return {
         "campaigns": campaigns,
         "closed": closed,
-        "to_verify": sum(s.get("registered_count") or 0 for s in waiting),
-        "to_activate": sum(s.get("verified_count") or 0 for s in waiting),
+        "to_verify": sum(s.registered_count for s in waiting),
+        "to_activate": sum(s.verified_count for s in waiting),
         "lagging": quotas.filter(campaign__status=Campaign.Status.ACTIVE)
         .select_related("campaign")
         .lagging(50, limit=5),

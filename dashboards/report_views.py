@@ -28,7 +28,7 @@ LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 
 
 def _number(key: str, label: str | Promise) -> Column:
-    return Column(key, label, lambda row: row.sums.get(key) or 0, Cell.NUMBER, 12)
+    return Column(key, label, lambda row: getattr(row, key), Cell.NUMBER, 12)
 
 
 def progress_columns(cost_per_worker: int) -> list[Column]:
@@ -55,7 +55,7 @@ def progress_columns(cost_per_worker: int) -> list[Column]:
         Column(
             "committed",
             gettext_lazy("Committed (Rp)"),
-            lambda row: (row.sums.get("filled") or 0) * cost_per_worker,
+            lambda row: row.filled * cost_per_worker,
             Cell.NUMBER,
             16,
         ),
@@ -109,17 +109,15 @@ def campaign_money(request: AuthenticatedHttpRequest, slug: str, code: str | Non
     as_of = summary.fresh_as_of(campaign)  # first: a small campaign's stale counts are redone here
     funding = money.funding_rows(campaign, area.codes, timezone.localdate())
     for row in area.rows:
-        row.committed = (row.sums.get("filled") or 0) * cost
+        row.committed = row.filled * cost
     context = {
         "area": area,
         "campaign": campaign,
         "region": area.region,
         "headline": area.headline,
-        "allocated": (area.headline.sums.get("target") or 0) * cost,
+        "allocated": area.headline.target * cost,
         # Each funding kind at its own rates through the coverage months (the schedule may differ by kind).
-        "committed": sum(row.committed for row in funding)
-        if funding
-        else (area.headline.sums.get("filled") or 0) * cost,
+        "committed": sum(row.committed for row in funding) if funding else area.headline.filled * cost,
         "whole_campaign": (area.region is None and request.user.is_superuser)
         or area.region == campaign.organizer,
         "funding": funding,
@@ -166,26 +164,26 @@ def _pair_columns() -> list[Column]:
 
 
 def _summary(area: Area) -> list[tuple[str, int]]:
-    sums, campaign = area.headline.sums, area.campaign
+    sums, campaign = area.headline, area.campaign
     cost = campaign.cost_per_worker
     return [
         (_("Budget of the campaign (Rp)"), campaign.budget),
         (_("Contribution per worker per month (Rp)"), campaign.contribution_per_month),
         (_("Coverage months"), campaign.coverage_months),
-        (_("Villages"), sums.get("villages") or 0),
-        (_("Target (slots)"), sums.get("target") or 0),
-        (_("Allocated: target x contribution x months (Rp)"), (sums.get("target") or 0) * cost),
-        (_("Enrolled, holding a slot"), sums.get("filled") or 0),
-        (_("Committed: enrolled x contribution x months (Rp)"), (sums.get("filled") or 0) * cost),
-        (_("Registered"), sums.get("registered_count") or 0),
-        (_("Verified"), sums.get("verified_count") or 0),
-        (_("Active"), sums.get("active_count") or 0),
-        (_("Reserve list"), sums.get("reserve_count") or 0),
-        (_("Rejected"), sums.get("rejected_count") or 0),
-        (_("Cancelled"), sums.get("cancelled_count") or 0),
-        (_("Villages signed"), sums.get("signed") or 0),
-        (_("Approved by the district"), sums.get("district_approved") or 0),
-        (_("Approved by the regency"), sums.get("regency_approved") or 0),
+        (_("Villages"), sums.villages),
+        (_("Target (slots)"), sums.target),
+        (_("Allocated: target x contribution x months (Rp)"), sums.target * cost),
+        (_("Enrolled, holding a slot"), sums.filled),
+        (_("Committed: enrolled x contribution x months (Rp)"), sums.filled * cost),
+        (_("Registered"), sums.registered_count),
+        (_("Verified"), sums.verified_count),
+        (_("Active"), sums.active_count),
+        (_("Reserve list"), sums.reserve_count),
+        (_("Rejected"), sums.rejected_count),
+        (_("Cancelled"), sums.cancelled_count),
+        (_("Villages signed"), sums.signed),
+        (_("Approved by the district"), sums.district_approved),
+        (_("Approved by the regency"), sums.regency_approved),
     ]
 
 

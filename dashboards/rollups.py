@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Left
 
-from campaigns.models import Campaign, Quota, QuotaQuerySet
+from campaigns.models import Campaign, Quota, QuotaQuerySet, QuotaSums
 from enrollment.models import Enrollment
 from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
@@ -25,35 +25,34 @@ from .summary import counted, dimension_values
 
 
 @dataclass
-class Row:
+class Row(QuotaSums):
     """One region's figures: a line of the table of child regions, or the headline of a dashboard."""
 
-    code: str
+    code: str = ""
     name: str = ""
-    sums: dict[str, int] = field(default_factory=dict)
     workforce: int | None = None
     url: str = ""
     committed: int = 0  # what its filled slots commit of the budget (where the money went)
 
-    def __getattr__(self, name: str) -> int:
-        try:
-            return self.__dict__["sums"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @classmethod
+    def summing(cls, sums: QuotaSums, **about: Any) -> Row:
+        row = cls(**about)
+        for name, value in sums.figures().items():
+            setattr(row, name, value)
+        return row
 
     @property
     def percent(self) -> float:
-        target = self.sums.get("target", 0)
-        return 100 * self.sums.get("filled", 0) / target if target else 0.0
+        return 100 * self.filled / self.target if self.target else 0.0
 
     @property
     def covered(self) -> int:
         """Covered now: those covered before the campaign and its active members."""
-        return self.sums.get("baseline", 0) + self.sums.get("active_count", 0)
+        return self.baseline + self.active_count
 
     @property
     def coverage_before(self) -> float | None:
-        return 100 * self.sums.get("baseline", 0) / self.workforce if self.workforce else None
+        return 100 * self.baseline / self.workforce if self.workforce else None
 
     @property
     def coverage(self) -> float | None:
@@ -71,15 +70,14 @@ def child_rows(quotas: QuotaQuerySet, child_length: int) -> list[Row]:
     )
     rows: dict[str, Row] = {}
     for entry in sums:
-        values: dict[str, Any] = dict(entry)
-        rows[values.pop("child")] = Row(code="", sums=values)
+        rows[entry["child"]] = Row.summing(QuotaSums.of(entry))
     for region in Region.objects.filter(code__in=rows).only("code", "name", "kind"):
         rows[region.code].code, rows[region.code].name = region.code, region.display_name
     return [row for row in rows.values() if row.code]
 
 
-def summed(rows: list[Row]) -> dict[str, int]:
-    return {name: sum(row.sums.get(name) or 0 for row in rows) for name in Quota.rollup()}
+def summed(rows: list[Row]) -> QuotaSums:
+    return QuotaSums.total(rows)
 
 
 def child_length(region: Region) -> int:
@@ -95,7 +93,7 @@ def rows_for(quotas: QuotaQuerySet, codes: list[str]) -> list[Row]:
     for code in codes:  # regions of mixed levels: rare, and a handful of them
         sums = quotas.filter(village__code__startswith=code).totals()
         rows.extend(
-            Row(code=r.code, name=r.display_name, sums=sums) for r in Region.objects.filter(code=code)
+            Row.summing(sums, code=r.code, name=r.display_name) for r in Region.objects.filter(code=code)
         )
     return rows
 

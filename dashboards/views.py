@@ -84,7 +84,7 @@ def campaign_area(request: AuthenticatedHttpRequest, slug: str, code: str | None
         rows = rollups.rows_for(quotas, codes)
     # The headline is the sum of the rows when there are rows: one query fewer over every quota.
     sums = rollups.summed(rows) if rows else quotas.totals()
-    headline = rollups.Row(code=region.code if region else "", sums=sums)
+    headline = rollups.Row.summing(sums, code=region.code if region else "")
     rollups.with_workforce([headline, *rows], codes)
     return Area(campaign, region, quotas, codes, rows, headline)
 
@@ -94,15 +94,7 @@ def campaign_area(request: AuthenticatedHttpRequest, slug: str, code: str | None
 def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """A campaign's progress in one region of the user's reach, with its child regions to drill into."""
     area = campaign_area(request, slug, code)
-    user, campaign, region, quotas, codes, rows, headline = (
-        request.user,
-        area.campaign,
-        area.region,
-        area.quotas,
-        area.codes,
-        area.rows,
-        area.headline,
-    )
+    campaign, region, rows = area.campaign, area.region, area.rows
     sort = request.GET.get("sort", "")
     sort = sort if sort in SORTS else "code"
     key, descending = SORTS[sort]
@@ -113,15 +105,15 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str |
     days = _choice(request.GET.get("days"), CHART_DAYS, 30)
     today = timezone.localdate()
     as_of = summary.fresh_as_of(campaign)
-    counts = rollups.breakdowns_for(campaign, codes, today)
+    counts = rollups.breakdowns_for(campaign, area.codes, today)
     context = {
         "campaign": campaign,
         "region": region,
-        "trail": [r for r in [*region.ancestors(), region] if user.reaches(r)] if region else [],
-        "headline": headline,
+        "trail": [r for r in [*region.ancestors(), region] if request.user.reaches(r)] if region else [],
+        "headline": area.headline,
         "rows": rows,
         "sort": sort,
-        "lagging": quotas.lagging(below),
+        "lagging": area.quotas.lagging(below),
         "below": below,
         "thresholds": LAG_THRESHOLDS,
         "days": days,

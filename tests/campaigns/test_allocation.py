@@ -29,7 +29,7 @@ def test_100_per_village_for_purwakarta_gives_192_quotas_and_19200_slots(campaig
 
     assert result.created == 192
     totals = Quota.objects.filter(campaign=campaign).totals()
-    assert (totals["villages"], totals["target"], totals["filled"]) == (192, 19_200, 0)
+    assert (totals.villages, totals.target, totals.filled) == (192, 19_200, 0)
 
 
 def test_only_desa_leaves_out_the_kelurahan(campaign, official):
@@ -150,3 +150,12 @@ def test_the_database_refuses_two_quotas_for_one_village(campaign):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         quota(campaign, "32.14.16.2005")
+
+
+def test_the_typed_sums_hold_every_figure_a_quota_roll_up_adds():
+    """A counter added to Quota.rollup but not to QuotaSums would vanish from every dashboard."""
+    from dataclasses import fields
+
+    from campaigns.models import QuotaSums
+
+    assert [f.name for f in fields(QuotaSums)] == list(Quota.rollup())

@@ -70,7 +70,7 @@ def test_a_regency_official_sees_the_province_campaign_with_only_their_quotas(
     table = client.get(reverse("campaigns:quota_list", args=[jabar_campaign.slug]))
 
     assert detail.status_code == 200
-    assert (detail.context["totals"]["villages"], detail.context["totals"]["filled"]) == (2, 63)
+    assert (detail.context["totals"].villages, detail.context["totals"].filled) == (2, 63)
     assert [q.village.code for q in table.context["page"]] == ["32.14.16.2005", "32.14.16.2006"]
 
 
@@ -371,8 +371,8 @@ def test_a_regency_official_sees_what_their_area_costs_and_commits(client, offic
     response = client.get(reverse("campaigns:campaign_detail", args=[jabar_campaign.slug]))
     totals = response.context["totals"]
     cost = jabar_campaign.cost_per_worker
-    assert response.context["enrolled_cost"] == totals["filled"] * cost > 0
+    assert response.context["enrolled_cost"] == totals.filled * cost > 0
     page = response.content.decode()
     assert "Terikat oleh pekerja yang terdaftar" in page
-    assert f"Rp{totals['filled'] * cost:,}".replace(",", ".") in page
+    assert f"Rp{totals.filled * cost:,}".replace(",", ".") in page
     assert "Total anggaran" not in page  # the budget is the province's to show

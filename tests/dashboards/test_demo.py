@@ -45,7 +45,7 @@ def test_the_stories_are_there_and_add_up(demo):
     assert statuses == {"reserve", "registered", "verified", "active", "rejected", "cancelled"}
     assert Enrollment.objects.filter(campaign=west_java).with_overlap().filter(overlap=True).exists()
     sijunjung = Campaign.objects.get(slug="satu-nagari-100-pekerja-rentan-sijunjung")
-    assert sijunjung.quotas.count() == 61 and sijunjung.quotas.totals()["target"] == 30_000
+    assert sijunjung.quotas.count() == 61 and sijunjung.quotas.totals().target == 30_000
     assert Campaign.objects.get(slug="pekerja-rentan-muara-enim-2020").status == Campaign.Status.CLOSED
     krajan = Campaign.objects.get(slug="desa-krajan-terlindungi")
     assert krajan.quotas.get().target == 1_000 and krajan.quotas.get().filled == 350
@@ -62,7 +62,7 @@ def test_the_stories_are_there_and_add_up(demo):
     assert (imported.state, imported.enrolled, len(imported.problems)) == ("done", 10, 2)
     # Purwakarta's coverage of informal workers reads about 65% before and 70% after.
     quotas = Quota.objects.filter(campaign__slug="1-desa-100-perlindungan-2025-jawa-barat")
-    row = Row(code="32.14", sums=quotas.within(Region.objects.get(code="32.14")).totals())
+    row = Row.summing(quotas.within(Region.objects.get(code="32.14")).totals(), code="32.14")
     with_workforce([row], ["32.14"])
     assert round(row.coverage_before) == 65 and round(row.coverage) == 70
 
