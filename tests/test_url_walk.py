@@ -308,6 +308,20 @@ OFFICIALS_ONLY = {
 # Settings and status belong to officials over the organizing region: a campaign they only see
 # (the provincial one, through a quota) answers 403.
 ORGANIZER_ONLY = {"campaigns:campaign_edit", "campaigns:campaign_activate", "campaigns:campaign_close"}
+# In reach, yet not theirs to do: these answer 403 (with the check's reason) to these roles, and every
+# other page in reach must answer, so that a page that wrongly refuses fails the walk.
+REFUSED_IN_REACH: dict[str, set[str]] = {
+    # Erasing a worker's data on request (UU 27/2022) is an official's decision, not an agent's.
+    "enrollment:enrollment_erase": {"agent", "other_agent"},
+    # An import is its uploader's: the area's officials and administrators see it, only they act on it.
+    **{
+        f"imports:{action}": {"admin", "agent", "other_agent"}
+        for action in ("mapping", "check_again", "commit", "discard", "undo", "errors")
+    },
+}
+# Pages that answer a signed-in GET with a redirect (the language is set, then back).
+REDIRECTS = {"set_language"}
+SHOW_ONLY = {"accounts:password_change_done"}  # a page that only shows: a POST is 405
 POST_ONLY = {
     "campaigns:quota_remove",
     "enrollment:nik_check",
@@ -556,7 +570,7 @@ def expected(name: str, role: str, user: User | None, side: str | None, method: 
         if name in PUBLIC:
             return {405} if method == "GET" and name in POST_ONLY else {200, 302}
         return {302}
-    if name in OFFICIALS_ONLY and not user.can_manage_agents:
+    if name in OFFICIALS_ONLY and not user.acts_as_official:
         return {403}
     if method == "GET" and name in POST_ONLY:
         return {405}
@@ -564,10 +578,13 @@ def expected(name: str, role: str, user: User | None, side: str | None, method: 
         return {404}
     if name in ORGANIZER_ONLY and side == SHARED and not user.is_superuser:
         return {403}
-    # Inside reach the page answers: 200, a redirect after a POST, or 403 for a permitted view of an
-    # object this user may not change (another agent's entry, a quota of a campaign run elsewhere).
-    # A page that only shows answers a POST with 405.
-    return {200, 302, 403} | ({405} if method == "POST" else set())
+    if role in REFUSED_IN_REACH.get(name, ()):
+        return {403}
+    # Inside reach the page answers: a GET shows it, a POST shows the form again (200, with what was
+    # wrong) or does it and redirects. A page that only shows answers a POST with 405.
+    if method == "GET":
+        return {302} if name in REDIRECTS else {200}
+    return {405} if name in SHOW_ONLY else {200, 302}
 
 
 @pytest.mark.parametrize("name", app_patterns())

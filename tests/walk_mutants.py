@@ -173,6 +173,13 @@ MUTANTS += [
         "claim_decide",
     ),
     (
+        "cancel: wrongly refuses the agent their own entry (the walk asserts the answer per role)",
+        "enrollment/views/changes.py",
+        """    if not (verdict := enrollment.can_cancel(request.user)):""",
+        """    if not (verdict := enrollment.can_erase(request.user)):""",
+        "enrollment_cancel",
+    ),
+    (
         "renew bulk: scope",
         "enrollment/views/renewal.py",
         """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")""",
