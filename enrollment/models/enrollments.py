@@ -1,7 +1,9 @@
+"""Enrollments: a worker in a campaign's village quota, its status, cover, checks and who may act on it."""
+
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -9,7 +11,6 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Left, Replace, Substr
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,164 +20,27 @@ from config.verdicts import YES, Verdict
 from regions.models import Region
 from regions.reach import reach_q, village_ids_q
 
-from .lapse import paid_through_q, state_for, unpaid_months
-from .nik import FEMALE, MALE, mask_nik
+from ..lapse import paid_through_q, state_for, unpaid_months
+from .choices import (
+    BADGES,
+    CORRECTABLE,
+    COVER_ENDED,
+    OPEN,
+    REJECTABLE,
+    RENEW_WITHIN_DAYS,
+    SLOT_HOLDING,
+    Occupation,
+    Status,
+    shown_status,
+    shown_status_choices,
+)
+from .people import Erasure, Heir, Worker
 
 # A declared income the column holds (PositiveBigIntegerField); Rp 1 trillion a month is a typo anyway.
 MAX_INCOME = 999_999_999_999
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class Worker(models.Model):
-    """A person's identity, shared nationally: the NIK, what it implies, and the KPJ once BPJS gives one.
-
-    Nothing a worker *declares* lives here (name, phone, address, occupation, income, KK, heirs,
-    consent): that belongs to each enrollment and to the area that collected it (DESIGN.md invariant 4),
-    so a sign-up in one area can never change or reveal what another area recorded.
-    """
-
-    class Sex(models.TextChoices):
-        MALE = MALE, _("Male")
-        FEMALE = FEMALE, _("Female")
-
-    # NULL once the person's data is erased (UU 27/2022): the row stays so that counts stay right.
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
-    birth_date = models.DateField(_("birth date"))
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    # One number, one person. Sensitive (it opens the member's JMO account): shown only where needed.
-    kpj_number = models.CharField(
-        _("membership number (KPJ)"), max_length=20, unique=True, null=True, blank=True
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("worker")
-        verbose_name_plural = _("workers")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
-                name="enrollment_worker_nik_16_digits",
-                violation_error_message=_("A NIK has exactly 16 digits."),
-            ),
-            models.CheckConstraint(
-                condition=Q(kpj_number__isnull=True) | ~Q(kpj_number=""),
-                name="enrollment_worker_kpj_not_empty",
-                violation_error_message=_("Enter the membership number (KPJ)."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.masked_nik or gettext("(erased)")
-
-    @property
-    def masked_nik(self) -> str:
-        return mask_nik(self.nik) if self.nik else ""
-
-
-class HeirQuerySet(models.QuerySet):
-    def current(self) -> HeirQuerySet:
-        return self.filter(removed_at__isnull=True)
-
-
-class Heir(models.Model):
-    """Ahli waris named at one sign-up, who receives the JKM benefit (Rp 42 million) if the worker dies.
-
-    Heirs belong to the enrollment that recorded them. A correction changes a heir in place (position 1
-    or 2) and a heir taken off is marked removed, so history always shows who named whom, and when.
-    """
-
-    class Relationship(models.TextChoices):
-        # DOMAIN.md: the order in which heirs are entitled.
-        SPOUSE = "spouse", _("Spouse")
-        CHILD = "child", _("Child")
-        PARENT = "parent", _("Parent")
-        GRANDCHILD = "grandchild", _("Grandchild")
-        GRANDPARENT = "grandparent", _("Grandparent")
-        SIBLING = "sibling", _("Sibling")
-        IN_LAW = "in_law", _("Parent- or sibling-in-law")
-        NAMED = "named", _("Person named by the worker")
-
-    enrollment = models.ForeignKey(
-        "Enrollment", verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="heirs"
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=1)
-    name = models.CharField(_("name"), max_length=150)
-    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
-    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-
-    history = HistoricalRecords()
-    objects = HeirQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("heir")
-        verbose_name_plural = _("heirs")
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["enrollment", "position"], name="enrollment_heir_one_per_position"
-            ),
-            models.CheckConstraint(
-                condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"),
-                name="enrollment_heir_nik_16_digits",
-                violation_error_message=_("A NIK has exactly 16 digits."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_relationship_display()})"
-
-
-class Erasure(models.Model):
-    """An erasure of personal data (UU 27/2022): who, when and why, never what was erased."""
-
-    erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("erased by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the retention purge erased it."),
-    )
-    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=250)
-    enrollment_count = models.PositiveIntegerField(_("enrollments erased"))
-
-    class Meta:
-        verbose_name = _("erasure of personal data")
-        verbose_name_plural = _("erasures of personal data")
-        ordering = ["-erased_at"]
-
-    def __str__(self) -> str:
-        return f"{self.erased_at:%Y-%m-%d %H:%M} {self.erased_by or '-'}: {self.reason}"
-
-
-RENEW_WITHIN_DAYS = 30  # cover ending this soon is listed for renewal
-
-# An active enrollment whose cover has ended is shown as such, never as "Active": a claim for an
-# accident after that day is refused. Not a stored status: nothing has to run on the day it ends.
-COVER_ENDED = "ended"
-
-
-def shown_status(status: str, coverage_ends: dt.date | None, today: dt.date) -> str:
-    """The status users see: the stored one, or COVER_ENDED once an active enrollment's cover is over
-    (`coverage_ends` is the first day no longer covered)."""
-    if status == Enrollment.Status.ACTIVE and coverage_ends is not None and coverage_ends <= today:
-        return COVER_ENDED
-    return status
-
-
-@cache  # the labels are lazy: translated when shown, so one list serves every language
-def shown_status_choices() -> list[tuple[str, str | Promise]]:
-    """Every status a list can show and be filtered by, "cover ended" after "active"."""
-    choices = list(Enrollment.Status.choices)
-    at = [value for value, _label in choices].index(Enrollment.Status.ACTIVE) + 1
-    return [*choices[:at], (COVER_ENDED, _("Cover ended")), *choices[at:]]
 
 
 def overlap_q(starts_on, ends_on) -> Q:
@@ -299,44 +163,10 @@ class EnrollmentQuerySet(models.QuerySet):
 class Enrollment(models.Model):
     """A worker in a campaign at a village: registered → verified → active, or rejected/cancelled."""
 
-    class Status(models.TextChoices):
-        RESERVE = "reserve", _("Reserve (cadangan)")
-        REGISTERED = "registered", _("Registered")
-        VERIFIED = "verified", _("Verified")
-        ACTIVE = "active", _("Active")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = Status
+    Occupation = Occupation
 
-    class Occupation(models.TextChoices):
-        # DOMAIN.md: the occupations commonly enrolled, in its order.
-        PETANI = "petani", _("Farmer (petani)")
-        BURUH_TANI = "buruh_tani", _("Farm labourer (buruh tani)")
-        NELAYAN = "nelayan", _("Fisher (nelayan)")
-        PEDAGANG = "pedagang", _("Trader (pedagang)")
-        BURUH_BANGUNAN = "buruh_bangunan", _("Construction labourer (buruh bangunan)")
-        TUKANG = "tukang", _("Craftsman (tukang)")
-        OJEK = "ojek", _("Ojek driver (tukang ojek / ojek online)")
-        SOPIR = "sopir", _("Driver (sopir)")
-        KURIR = "kurir", _("Courier (kurir)")
-        GURU_NGAJI = "guru_ngaji", _("Quran teacher (guru ngaji)")
-        MARBOT = "marbot", _("Mosque caretaker (marbot)")
-        PEMANDI_JENAZAH = "pemandi_jenazah", _("Washer of the dead (pemandi jenazah)")
-        PEMULUNG = "pemulung", _("Waste picker (pemulung)")
-        SENIMAN = "seniman", _("Artist (seniman)")
-        BURUH_HARIAN = "buruh_harian", _("Day labourer (buruh harian lepas)")
-        PERANGKAT_DESA = "perangkat_desa", _("Village official (perangkat desa)")
-        RT_RW = "rt_rw", _("RT/RW head")
-        BPD = "bpd", _("BPD member")
-        BUMDES = "bumdes", _("BUMDes staff")
-        LINMAS = "linmas", _("Linmas")
-        KADER_POSYANDU = "kader_posyandu", _("Posyandu cadre (kader Posyandu)")
-        KADER_PKK = "kader_pkk", _("PKK cadre (kader PKK)")
-        OTHER = "other", _("Other")
-
-    SLOT_HOLDING = (Status.REGISTERED, Status.VERIFIED, Status.ACTIVE)
-    OPEN = (Status.RESERVE, *SLOT_HOLDING)  # counts as "already in the campaign"
-    CORRECTABLE = (Status.RESERVE, Status.REGISTERED)  # not yet checked by an official
-    REJECTABLE = (Status.RESERVE, Status.REGISTERED, Status.VERIFIED)  # not yet a BPJS member
+    SLOT_HOLDING, OPEN, CORRECTABLE, REJECTABLE = SLOT_HOLDING, OPEN, CORRECTABLE, REJECTABLE
     # What the worker declares at a sign-up: typed into the entry form, then the health declaration
     # (a tick box); and of it what identifies them.
     TYPED = ("full_name", "phone", "address", "occupation", "occupation_other", "monthly_income", "kk_number")
@@ -535,13 +365,7 @@ class Enrollment(models.Model):
         nik = self.worker.nik
         return nik is not None and nik[:6] != self.village.code[:8].replace(".", "")
 
-    BADGES = {
-        Status.ACTIVE: "text-bg-success",
-        Status.VERIFIED: "text-bg-info",
-        Status.REGISTERED: "text-bg-light border",
-        Status.RESERVE: "text-bg-warning",
-        COVER_ENDED: "text-bg-danger",
-    }
+    BADGES = BADGES
 
     @property
     def shown_status(self) -> str:
