@@ -90,7 +90,7 @@ MUTANTS = [
     ),
     (
         "correct: can_correct reach",
-        "enrollment/models.py",
+        "enrollment/models/enrollments.py",
         """        own = or_its_agent and self.entered_by_id == user.pk and user.reaches(self.village)""",
         """        own = or_its_agent and self.entered_by_id == user.pk""",
         "enrollment_edit",
