@@ -7,8 +7,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_url_walk import IN, OBJECTS, POST_ONLY, app_patterns, page_form, post_data
+from tests.test_url_walk import OBJECTS, POST_ONLY, app_patterns
 from tests.test_url_walk import world as world
+from tests.walk_forms import page_form, post_data
+from tests.walk_world import IN
 
 pytestmark = pytest.mark.django_db
 
