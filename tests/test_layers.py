@@ -82,3 +82,25 @@ def test_every_mutant_of_the_walk_still_finds_the_code_it_breaks():
 
     stale = [label for label, path, old, _new, _key in MUTANTS if old not in (ROOT / path).read_text()]
     assert stale == []
+
+
+def test_every_mutant_of_a_rule_still_finds_the_code_it_breaks():
+    """tests/rule_mutants.py breaks each rule in its one home by its text: the same staleness check."""
+    from tests.rule_mutants import MUTANTS
+
+    stale = [label for label, path, old, _new, _tests in MUTANTS if old not in (ROOT / path).read_text()]
+    assert stale == []
+
+
+MAX_LINES = 500  # a module longer than this is two modules (issue 22)
+
+
+def test_no_module_is_longer_than_500_lines():
+    folders = [*FLOOR, "demo", "tests", "bench"]
+    long = {
+        str(path.relative_to(ROOT)): n
+        for folder in folders
+        for path in (ROOT / folder).rglob("*.py")
+        if "migrations" not in path.parts and (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}

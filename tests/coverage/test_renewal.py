@@ -76,6 +76,20 @@ def test_a_renewed_worker_is_not_offered_renewal_again(client, official, ending,
     assert "Sudah diperpanjang." in response.content.decode()
 
 
+def test_a_cancelled_renewal_offers_renewal_again(client, official, ending, next_year):
+    """Renewed means an open renewal (open_renewals_of): one withdrawn leaves the worker to renew."""
+    from enrollment.services import enrollment_cancel
+
+    renewal = enrollment_renew(enrollment=ending[0], campaign=next_year, by=official)
+    enrollment_cancel(enrollment=renewal, by=official, reason="Salah kampanye")
+    assert Enrollment.objects.get(pk=ending[0].pk).can_renew(official)
+    client.force_login(official)
+    row = next(
+        e for e in client.get(reverse("enrollment:expiring_list")).context["page"] if e.pk == ending[0].pk
+    )
+    assert not row.renewed
+
+
 def test_lapsed_workers_are_renewed_from_the_list_of_workers_behind(client, official, ending, next_year):
     Enrollment.objects.update(paid_through=dt.date(2020, 1, 1))  # long behind
     client.force_login(official)

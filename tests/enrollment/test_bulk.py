@@ -81,3 +81,28 @@ def test_a_few_queries_per_chunk_not_one_per_entry(campaign, official, django_as
         _register(campaign, official, _entries(300))
     assert Enrollment.objects.count() == 300
     assert Enrollment.history.count() == 300
+
+
+def test_a_chunk_never_takes_a_village_past_its_target_even_from_a_stale_read(campaign, monkeypatch):
+    """Invariant 1 under a race: on SQLite (no row locks) another writer may fill the village between
+    take_many's read and its UPDATE. The UPDATE's own guard then moves nothing, and says so (None)."""
+    from campaigns.models import QuotaQuerySet
+
+    village = Quota.objects.get(campaign=campaign, village__code="32.14.16.2005")
+    Quota.objects.filter(pk=village.pk).update(target=3, filled=2, registered_count=2)
+    stale = [(village.pk, 0, 3)]  # what it read before the other writer took two slots
+
+    class StaleRead:
+        def filter(self, *args, **kwargs):
+            return self
+
+        def order_by(self, *args):
+            return self
+
+        def values_list(self, *args):
+            return stale
+
+    monkeypatch.setattr(QuotaQuerySet, "select_for_update", lambda self: StaleRead())
+    assert Quota.objects.take_many({village.pk: 3}, reserve_if_full=False) is None
+    village.refresh_from_db()
+    assert (village.filled, village.registered_count) == (2, 2)

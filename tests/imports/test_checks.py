@@ -58,6 +58,19 @@ def test_each_rule_is_checked_per_row_and_column(campaign, official, agent):
     assert Enrollment.objects.count() == 1  # a dry run saves nothing
 
 
+def test_a_worker_on_the_reserve_list_is_already_in_the_campaign(campaign, official, agent):
+    """The reserve list counts as in the campaign (EnrollmentQuerySet.open_in): the dry run says so,
+    rather than accepting a row that the commit would then refuse."""
+    Enrollment.objects.filter(pk=enroll(campaign, agent, 7).pk).update(status="reserve")
+    result = check_rows(
+        read_table((HEADER + f"{nik_for(7)};Cucu;32.14.16.2005;petani;;;;").encode()),
+        campaign=campaign,
+        user=official,
+        today=TODAY,
+    )
+    assert result.valid == [] and _problems(result) == {(2, "nik"): "sudah terdaftar di kampanye ini"}
+
+
 def test_missing_required_columns_are_named(campaign, official):
     with pytest.raises(ImportFileError, match="Kolom wajib tidak ada: NIK, Kode desa"):
         check_rows(
