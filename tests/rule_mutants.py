@@ -1,4 +1,4 @@
-"""Break each rule in its one home and see which test catches it: `.venv/bin/python tests/rule_mutants.py`.
+"""Break each rule in its one home and see which test catches it: `.venv/bin/python -m tests.rule_mutants`.
 
 Issue 22 gave each rule one home (docs/architecture.md, "Where each rule lives"). Each mutant below
 edits that home, runs the tests named for it, and puts the file back: CAUGHT means a test failed.
@@ -7,10 +7,7 @@ A mutant whose text is gone fails tests/test_layers.py, so the list cannot go st
 
 from __future__ import annotations
 
-import os
-import pathlib
-import subprocess
-import sys
+from tests.mutants import run
 
 # (rule, file, text, mutated text, the tests that should catch it)
 MUTANTS = [
@@ -102,21 +99,7 @@ MUTANTS = [
 
 
 def main() -> None:
-    only = sys.argv[1:]
-    for label, path, old, new, tests in MUTANTS:
-        if only and not any(o in label for o in only):
-            continue
-        p = pathlib.Path(path)
-        src = p.read_text()
-        assert old in src, label
-        p.write_text(src.replace(old, new, 1))
-        try:
-            run = [".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "2", *tests]
-            r = subprocess.run(run, capture_output=True, text=True, env=os.environ)
-            last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr.strip()[-200:]
-            print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)
-        finally:
-            p.write_text(src)
+    run((label, path, old, new, ["-n", "2", *tests]) for label, path, old, new, tests in MUTANTS)
 
 
 if __name__ == "__main__":

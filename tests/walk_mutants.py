@@ -1,12 +1,12 @@
-"""Remove one area check at a time and see whether the URL walk notices: `.venv/bin/python tests/walk_mutants.py`.
+"""Remove one area check at a time and see whether the URL walk notices: `.venv/bin/python -m tests.walk_mutants`.
 
 Each mutant edits one file, runs the walk for that URL, and puts the file back. CAUGHT means a test
 failed; MISSED means another layer (the service, the form) still refused, which the service tests cover.
 """
 
 import pathlib
-import subprocess
-import sys
+
+from tests.mutants import run
 
 SCOPED_LOOKUP = "enrollment = enrollment_for_user(request, pk)"
 UNSCOPED_LOOKUP = "enrollment = Enrollment.objects.get(pk=pk)"
@@ -190,25 +190,10 @@ MUTANTS += [
 
 
 def main() -> None:
-    only = sys.argv[1:]
-    for label, path, old, new, key in MUTANTS:
-        if only and not any(o in label for o in only):
-            continue
-        p = pathlib.Path(path)
-        src = p.read_text()
-        assert old in src, label
-        p.write_text(src.replace(old, new, 1))
-        try:
-            walk = ["tests/test_url_walk.py", "-k", key]
-            r = subprocess.run(
-                [".venv/bin/pytest", "-q", "-x", "-p", "no:cacheprovider", *walk],
-                capture_output=True,
-                text=True,
-            )
-            last = r.stdout.strip().splitlines()[-1]
-            print(f"{'CAUGHT' if r.returncode else 'MISSED'}  {label}: {last}", flush=True)
-        finally:
-            p.write_text(src)
+    run(
+        (label, path, old, new, ["tests/test_url_walk.py", "-k", key])
+        for label, path, old, new, key in MUTANTS
+    )
 
 
 if __name__ == "__main__":
