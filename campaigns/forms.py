@@ -34,6 +34,7 @@ class CampaignForm(forms.ModelForm):
             "min_age",
             "max_age",
             "budget",
+            "bill_due_day",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,14 +1,21 @@
 """What uploaded CSV files share: lines read as spreadsheets save them, problems tied to their line
 numbers, reported in line order."""
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # Every village of Indonesia as `code,target,baseline` is about 2 MB; anything larger is a mistake.
 MAX_UPLOAD_BYTES = 4_000_000
@@ -101,3 +108,30 @@ def read_csv_upload(upload) -> str:
             % {"lines": number_format(MAX_LINES, force_grouping=True)}
         )
     return text
+
+
+# Scans (a signed page, a proof of payment): PDF, JPG or PNG, at most 5 MB, and the file must start
+# as its kind does, so that a renamed file of another kind is refused.
+SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+SCAN_SIGNATURES = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG")
+
+
+def scan_field(label: StrOrPromise) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        help_text=gettext_lazy("PDF, JPG or PNG, at most 5 MB."),
+    )
+
+
+def validate_scan(scan):
+    """The scan itself, or a message in the user's language: too large, or not what its name says."""
+    if scan.size > MAX_SCAN_BYTES:
+        raise forms.ValidationError(gettext_lazy("The scan is larger than 5 MB."))
+    head = scan.read(4)
+    scan.seek(0)
+    if not head.startswith(SCAN_SIGNATURES):
+        raise forms.ValidationError(gettext_lazy("The scan is not a PDF, JPG or PNG file."))
+    return scan

@@ -19,6 +19,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("enrollments/", include("enrollment.urls")),
     path("coverage/", include("coverage.urls")),
+    path("billing/", include("billing.urls")),
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),

@@ -43,7 +43,7 @@ class Payment:
     already_paid: int = 0
 
 
-def _covered_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
+def covered_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
     """Active enrollments whose coverage includes `month` (from its start month, for the campaign's months)."""
     following = add_months(month, 1)
     return enrollments.filter(
@@ -74,7 +74,7 @@ def _month_due(*, campaign: Campaign, region: Region, month: dt.date, by: User):
     """The month checked, the area's enrollments covered that month and not yet paid for it, and the
     Payment that counts those who paid it already."""
     month = _check_month(campaign, month)
-    covered = _covered_in(_in_area(campaign=campaign, region=region, by=by), month)
+    covered = covered_in(_in_area(campaign=campaign, region=region, by=by), month)
     paid = Exists(Contribution.objects.filter(enrollment=OuterRef("pk"), month=month))
     return month, covered.exclude(paid), Payment(month=month, already_paid=covered.filter(paid).count())
 

@@ -59,16 +59,17 @@ def state_for(unpaid: int) -> CoverageState:
     return max((s for s, least in UNPAID_FROM.items() if unpaid >= least), key=UNPAID_FROM.__getitem__)
 
 
-def paid_through_q(state: str, today: dt.date) -> Q:
+def paid_through_q(state: str, today: dt.date, field: str = "paid_through") -> Q:
     """The paid-through months of the workers in `state` on `today` (for an indexed filter): from
-    `least` to `most` months unpaid, where paid through last month or later is none unpaid."""
+    `least` to `most` months unpaid, where paid through last month or later is none unpaid. `field`
+    names the column from another model ("enrollment__paid_through")."""
     states = list(UNPAID_FROM)
     position = states.index(CoverageState(state))
     least = UNPAID_FROM[states[position]]
-    q = Q(paid_through__lte=add_months(last_month(today), -least)) if least else Q()
+    q = Q(**{f"{field}__lte": add_months(last_month(today), -least)}) if least else Q()
     if position + 1 < len(states):
         most = UNPAID_FROM[states[position + 1]] - 1
-        q &= Q(paid_through__gte=add_months(last_month(today), -most))
+        q &= Q(**{f"{field}__gte": add_months(last_month(today), -most)})
     return q
 
 
@@ -76,3 +77,11 @@ def state_expression(today: dt.date) -> Case:
     """The state as a database expression, for grouping (the dashboards' breakdown)."""
     whens = [When(paid_through_q(state, today), then=Value(state)) for state in UNPAID_FROM]
     return Case(*whens, output_field=CharField())
+
+
+def lapsing_this_month_q(today: dt.date, field: str = "paid_through") -> Q:
+    """Workers who are not lapsed today but will be on the first of next month if nothing is paid:
+    those at the cliff."""
+    next_month = add_months(today.replace(day=1), 1)
+    lapsed = CoverageState.LAPSED
+    return paid_through_q(lapsed, next_month, field) & ~paid_through_q(lapsed, today, field)

@@ -2,22 +2,17 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Quota
 from config.forms import choice_field
+from config.uploads import scan_field, validate_scan
 from enrollment.forms import DATE_INPUT
 
 from .exports import Column
 from .models import ExportLog
-
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
-MAX_SCAN_BYTES = 5 * 1024 * 1024
-# What each kind of scan starts with, so that a renamed file of another kind is refused.
-SCAN_SIGNATURES = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG")
 
 
 class PurposeForm(forms.Form):
@@ -68,12 +63,7 @@ class SignForm(forms.Form):
 
     village_head = forms.CharField(label=_("Village head's name"), max_length=150)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT)
-    scan = forms.FileField(
-        label=_("Scan of the signed page (optional)"),
-        required=False,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
-        help_text=_("PDF, JPG or PNG, at most 5 MB."),
-    )
+    scan = scan_field(_("Scan of the signed page (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,15 +81,7 @@ class SignForm(forms.Form):
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
-        if not scan:
-            return scan
-        if scan.size > MAX_SCAN_BYTES:
-            raise forms.ValidationError(_("The scan is larger than 5 MB."))
-        head = scan.read(4)
-        scan.seek(0)
-        if not head.startswith(SCAN_SIGNATURES):
-            raise forms.ValidationError(_("The scan is not a PDF, JPG or PNG file."))
-        return scan
+        return validate_scan(scan) if scan else scan
 
 
 class ReopenForm(forms.Form):

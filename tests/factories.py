@@ -125,6 +125,7 @@ def campaign_data(**overrides) -> dict:
         "min_age": "15",
         "max_age": "65",
         "budget": "3991680000",
+        "bill_due_day": "15",
         # The edit page's rate schedule, empty (the create page ignores it).
         "rates-TOTAL_FORMS": "0",
         "rates-INITIAL_FORMS": "0",

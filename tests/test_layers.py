@@ -13,6 +13,7 @@ FLOORS = [
     {"campaigns"},
     {"enrollment"},
     {"coverage", "imports", "reports"},
+    {"billing"},  # bills settle into coverage's months paid; bank statements read imports' reader
     {"dashboards"},
     {"demo"},  # the demo data calls every app's services; nothing imports it
 ]

@@ -115,6 +115,14 @@ OBJECTS = {
     "coverage:claim_list": None,
     "coverage:claim_create": _active,
     "coverage:claim_decide": lambda w, side: {"pk": w.claim[side].pk},
+    "billing:payer_list": None,
+    "billing:bills_issue": None,
+    "billing:arrears_list": None,
+    "billing:payer_detail": lambda w, side: {"pk": w.payer[side].pk},
+    "billing:payment_create": lambda w, side: {"pk": w.payer[side].pk},
+    "billing:contact_remove": lambda w, side: {"pk": w.contact[side].pk},
+    "billing:bill_detail": lambda w, side: {"pk": w.bill[side].pk},
+    "billing:enrollment_bills": _active,
     "reports:enrollment_export": None,
     "reports:export_log": None,
     "reports:village_recap": _village_list,
@@ -172,6 +180,14 @@ OFFICIALS_ONLY = {
     "enrollment:enrollment_activate",
     "enrollment:enrollment_card",
     "enrollment:enrollment_renew",
+    "billing:payer_list",
+    "billing:bills_issue",
+    "billing:arrears_list",
+    "billing:payer_detail",
+    "billing:payment_create",
+    "billing:contact_remove",
+    "billing:bill_detail",
+    "billing:enrollment_bills",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see
 # (the provincial one, through a quota) answers 403.
@@ -191,6 +207,8 @@ REFUSED_IN_REACH: dict[str, set[str]] = {
 REDIRECTS = {"set_language"}
 SHOW_ONLY = {"accounts:password_change_done"}  # a page that only shows: a POST is 405
 POST_ONLY = {
+    "billing:bills_issue",
+    "billing:contact_remove",
     "campaigns:quota_remove",
     "enrollment:nik_check",
     "accounts:logout",

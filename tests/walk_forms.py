@@ -35,6 +35,15 @@ def post_data(name: str, w: World, side: str) -> dict:
         "reports:recap_reopen": {"reason": "walk", "stage": "1", "to": "0"},
         "coverage:claim_create": {"kind": "jkm_death", "event_on": today},
         "coverage:claim_decide": {"decision": "paid"},
+        "billing:bills_issue": {"campaign": w.campaign[side].pk},
+        "billing:payer_detail": {"role": "head", "name": "Kepala Desa", "phone": "0812 3456 7891"},
+        "billing:payment_create": {
+            "channel": "teller",
+            "reference": f"WALK-{side}",
+            "amount": "16800",
+            "paid_on": today,
+            "record": "1",
+        },
         # The month the world's active worker is covered in, for the campaign and village of `side`.
         "coverage:payment_record": {
             "campaign": w.campaign[side].pk,

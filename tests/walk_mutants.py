@@ -180,6 +180,20 @@ MUTANTS += [
         "enrollment_cancel",
     ),
     (
+        "payer: scope",
+        "billing/views.py",
+        """    return get_object_or_404(Payer.objects.for_user(request.user).select_related("campaign", "region"), pk=pk)""",
+        """    return get_object_or_404(Payer.objects.select_related("campaign", "region"), pk=pk)""",
+        "payment_create",
+    ),
+    (
+        "payment: service reach",
+        "billing/services.py",
+        """    if not (by.acts_as_official and by.reaches(payer.region)):""",
+        """    if not by.acts_as_official:""",
+        "payment_create",
+    ),
+    (
         "renew bulk: scope",
         "enrollment/views/renewal.py",
         """        Enrollment.objects.for_user(request.user).filter(pk__in=ids).select_related("village", "worker")""",

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from campaigns.models import Campaign, FundingSource, Quota
+from billing.models import Bill, BillLine, Payer, PayerChange, PayerContact, Payment, Settlement
+from billing.services import bills_issue
+from campaigns.models import Campaign, FundingSource, Quota, month_of
 from coverage.models import Claim, Contribution
 from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Erasure, Heir, Worker
@@ -46,6 +48,9 @@ class World:
     signature: dict[str, SignoffStep]
     claim: dict[str, Claim]
     batch: dict[str, ImportBatch]
+    payer: dict[str, Payer]
+    bill: dict[str, Bill]
+    contact: dict[str, PayerContact]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -128,6 +133,16 @@ def build_world() -> World:
                 kind="signups", campaign=campaigns[side], data=data.encode(), file_name="walk.csv", by=officer
             )
         )
+    bills = {  # this month's bill of each campaign's payer (the regency), for its active worker
+        side: bills_issue(month=month_of(TODAY), campaigns=Campaign.objects.filter(pk=campaigns[side].pk))[0]
+        for side in (IN, OUT)
+    }
+    contacts = {
+        side: PayerContact.objects.create(
+            payer=bills[side].payer, role="treasurer", name="Bendahara", phone="+6281234567890"
+        )
+        for side in (IN, OUT)
+    }
     return World(
         users,
         campaigns,
@@ -140,6 +155,9 @@ def build_world() -> World:
         signatures,
         claims,
         batches,
+        {side: bill.payer for side, bill in bills.items()},
+        bills,
+        contacts,
     )
 
 
@@ -178,6 +196,14 @@ def _areas(obj) -> list[str]:
         return list(obj.regions.values_list("code", flat=True))
     if isinstance(obj, Erasure):
         return [e.village.code for e in obj.enrollments.all()]
+    if isinstance(obj, Payer):
+        return [obj.region.code]
+    if isinstance(obj, PayerContact | Bill | Payment):
+        return [obj.payer.region.code]
+    if isinstance(obj, BillLine | PayerChange):
+        return [obj.enrollment.village.code]
+    if isinstance(obj, Settlement):
+        return [obj.payment.payer.region.code]
     return ["(unknown)"]
 
 
@@ -185,6 +211,7 @@ def _areas(obj) -> list[str]:
 WATCHED = (
     Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
     Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
+    Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement,
 )  # fmt: skip
 
 
@@ -208,6 +235,8 @@ def changed_outside(user: User | None, before: dict, after: dict) -> list[str]:
         obj = model.objects.filter(pk=pk).first() if model is not Region else None
         if obj is None and model is Heir:  # erased heirs are deleted: their enrollment says where
             obj = Enrollment.objects.get(pk=before[key]["enrollment_id"])
+        if obj is None and model is PayerContact:  # a removed contact: its payer says where
+            obj = Payer.objects.get(pk=before[key]["payer_id"])
         if obj is None and model is Quota:  # a removed quota: its village says where
             obj = Enrollment(village=Region.objects.get(pk=before[key]["village_id"]))
         areas = _areas(obj) if obj is not None else ["(deleted)"]

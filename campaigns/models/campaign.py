@@ -95,6 +95,12 @@ class Campaign(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=15)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), default=65)
     budget = models.PositiveBigIntegerField(_("total budget (Rp)"), default=0)
+    bill_due_day = models.PositiveSmallIntegerField(
+        _("bills due on day"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("The day of the month each payer's monthly bill is due."),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"

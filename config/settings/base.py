@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "coverage",
     "imports",
     "reports",
+    "billing",
     "dashboards",
     "demo",
 ]

@@ -17,6 +17,7 @@ MENU = [
     ("enrollment:review_queue", _("Review"), "clipboard-document-check", "officials"),
     ("enrollment:expiring_list", _("Ending soon"), "clock", "officials"),
     ("coverage:behind_list", _("Contributions behind"), "banknotes", "all"),
+    ("billing:payer_list", _("Bills"), "document-text", "officials"),
     ("coverage:claim_list", _("Claims"), "shield-check", "officials"),
     ("campaigns:campaign_list", _("Campaigns"), "megaphone", "all"),
     ("imports:list", _("Imports"), "arrow-up-tray", "all"),

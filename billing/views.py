@@ -1,0 +1,199 @@
+"""Officials' billing pages: payers of their area, each payer's bills and payments, the printed bill,
+recording a payment (what it settles is shown before it is recorded), and the payers in arrears."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from lokal import terbilang
+
+from accounts.decorators import official_required
+from campaigns.models import Campaign, month_of
+from config.db_router import reads_from_replica
+from config.forms import parse_ids
+from config.pagination import CappedPaginator
+from config.requests import AuthenticatedHttpRequest
+from enrollment.models import Enrollment
+
+from . import arrears, services
+from .forms import ContactForm, PayerFilterForm, PaymentForm
+from .models import Bill, Payer, PayerContact
+
+PER_PAGE = 50
+
+
+def _payer_for_user(request: AuthenticatedHttpRequest, pk: int) -> Payer:
+    """A payer of the user's area, or 404: outsiders do not learn that it exists."""
+    return get_object_or_404(Payer.objects.for_user(request.user).select_related("campaign", "region"), pk=pk)
+
+
+@official_required
+@reads_from_replica
+def payer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The payers of the user's area with what they owe, and this month's bills to issue."""
+    form = PayerFilterForm(request.GET or None)
+    payers: QuerySet[Payer] = Payer.objects.for_user(request.user).select_related("region", "campaign")
+    today = timezone.localdate()
+    if form.is_valid():
+        if text := form.cleaned_data["q"].strip():
+            payers = payers.filter(name__icontains=text)
+        if kind := form.cleaned_data["kind"]:
+            payers = payers.filter(kind=kind)
+        if form.cleaned_data["overdue"]:
+            payers = payers.filter(arrears.overdue_q(today))
+    page = CappedPaginator(payers.order_by("region__code", "name", "pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    owed = arrears.owed_by([p.pk for p in page], today)
+    for payer in page:
+        payer.owed = owed.get(payer.pk)
+    active = Campaign.objects.for_user(request.user).active().select_related("organizer")
+    issuable = [campaign for campaign in active if campaign.can_change(request.user)]
+    context = {"page": page, "form": form, "issuable": issuable, "month": month_of(today)}
+    return render(request, "billing/payer_list.html", context)
+
+
+@official_required
+@require_POST
+def bills_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """This month's bills of a campaign the user runs, now rather than on the first by the worker."""
+    campaign = (
+        Campaign.objects.for_user(request.user)
+        .active()
+        .filter(pk__in=parse_ids([request.POST.get("campaign", "")]))
+        .first()
+    )
+    if campaign is None or not campaign.can_change(request.user):
+        messages.error(request, _("Choose an active campaign you run."))
+        return redirect("billing:payer_list")
+    month = month_of(timezone.localdate())
+    bills = services.bills_issue(
+        month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=request.user
+    )
+    messages.success(
+        request,
+        ngettext("%(count)s bill issued.", "%(count)s bills issued.", len(bills)) % {"count": len(bills)},
+    )
+    return redirect("billing:payer_list")
+
+
+@official_required
+def payer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A payer: its contacts, bills (paid, partly paid or open), payments and credit."""
+    payer = _payer_for_user(request, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.payer = payer
+        form.save()
+        messages.success(request, _("Contact saved."))
+        return redirect("billing:payer_detail", payer.pk)
+    bills = list(payer.bills.in_force().order_by("-month")[:24])
+    unpaid = arrears.unpaid_by_bill([b.pk for b in bills])
+    for bill in bills:
+        bill.unpaid = unpaid.get(bill.pk, 0)
+    context = {
+        "payer": payer,
+        "contacts": payer.contacts.all(),
+        "bills": bills,
+        "payments": payer.payments.order_by("-paid_on", "-pk")[:24],
+        "credit": payer.credit(),
+        "form": form,
+    }
+    return render(request, "billing/payer_detail.html", context)
+
+
+@official_required
+@require_POST
+def contact_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        PayerContact.objects.filter(payer__in=Payer.objects.for_user(request.user)), pk=pk
+    )
+    contact.delete()
+    messages.success(request, _("Contact removed."))
+    return redirect("billing:payer_detail", contact.payer_id)
+
+
+@official_required
+def bill_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The bill as a letter the treasurer takes to the bank: one A4 page, NIKs masked."""
+    bill = get_object_or_404(
+        Bill.objects.for_user(request.user).select_related("payer__campaign__organizer", "payer__region"),
+        pk=pk,
+    )
+    lines = bill.lines.select_related("enrollment__worker").order_by("enrollment__full_name", "pk")
+    context = {
+        "bill": bill,
+        "lines": lines,
+        "in_words": terbilang(bill.total, case="sentence"),
+        "organizer": bill.payer.campaign.organizer,
+    }
+    return render(request, "billing/bill_detail.html", context)
+
+
+@official_required
+def payment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a payment: first what it settles and who stays unpaid, then, confirmed, the record."""
+    payer = _payer_for_user(request, pk)
+    form = PaymentForm(request.POST or None, request.FILES or None)
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if "record" in request.POST:
+            try:
+                _payment, plan = services.payment_record(payer=payer, by=request.user, **data)
+            except services.BillingError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _settled_message(plan))
+                return redirect("billing:payer_detail", payer.pk)
+        else:
+            preview = services.payment_preview(payer=payer, amount=data["amount"])
+    return render(request, "billing/payment_form.html", {"payer": payer, "form": form, "preview": preview})
+
+
+def _settled_message(plan: services.Plan) -> str:
+    settled = ngettext(
+        "Recorded: %(count)s worker-month paid.", "Recorded: %(count)s worker-months paid.", len(plan.settled)
+    ) % {"count": len(plan.settled)}
+    if plan.unpaid:
+        settled += " " + ngettext("%(count)s stays unpaid.", "%(count)s stay unpaid.", len(plan.unpaid)) % {
+            "count": len(plan.unpaid)
+        }
+    return settled
+
+
+@official_required
+@reads_from_replica
+def arrears_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Payers with bills past due: how much, how many workers and months, and how many lapse at the
+    end of this month if nothing is paid (the Inspektorat's list)."""
+    today = timezone.localdate()
+    rows = arrears.rows_for(Payer.objects.for_user(request.user), today)
+    sort = request.GET.get("sort", "-amount")
+    keys = {"-amount": ("amount", True), "-lapsing": ("lapsing", True), "name": ("name", False)}
+    field, descending = keys.get(sort, keys["-amount"])
+    rows.sort(key=lambda row: getattr(row, field), reverse=descending)
+    if request.GET.get("format") == "csv":
+        return arrears.csv_response(rows, today)
+    context = {"rows": rows, "sort": sort, "today": today, "total": sum(r.amount for r in rows)}
+    return render(request, "billing/arrears_list.html", context)
+
+
+@official_required
+def enrollment_bills(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One worker's payer, bill lines and the payments that settled them, month by month."""
+    enrollment = get_object_or_404(Enrollment.objects.for_user(request.user).select_related("village"), pk=pk)
+    lines = (
+        enrollment.bill_lines.filter(Q(bill__replaced_by__isnull=True))
+        .select_related("bill__payer", "settlement__payment")
+        .order_by("-month")
+    )
+    months_paid = set(enrollment.contributions.values_list("month", flat=True))
+    context = {"enrollment": enrollment, "lines": lines, "months_paid": months_paid}
+    return render(request, "billing/enrollment_bills.html", context)

@@ -1,0 +1,31 @@
+import pytest
+
+from campaigns.models import Campaign, FundingSource, add_months, month_of
+from enrollment.models import Enrollment
+from enrollment.services import enrollment_activate
+from tests.factories import TODAY, enroll
+
+THIS_MONTH = month_of(TODAY)
+LAST_MONTH = add_months(THIS_MONTH, -1)
+
+
+@pytest.fixture
+def village_funded(campaign, official, agent):
+    """Four active workers of Tanjungsari paid by their village's budget, and two of Cibodas, covered
+    from last month; nothing paid yet."""
+    Campaign.objects.filter(pk=campaign.pk).update(starts_on=LAST_MONTH)
+    source = FundingSource.objects.create(campaign=campaign, kind="village", name="APB Desa")
+    workers = [enroll(campaign, agent, n, full_name=f"Pekerja {n}") for n in (1, 2, 3, 4)]
+    workers += [enroll(campaign, official, n, code="32.14.16.2006", full_name=f"Pekerja {n}") for n in (5, 6)]
+    for n, worker in enumerate(workers):
+        worker.funding_source = source
+        worker.save(update_fields=["funding_source"])
+        enrollment_activate(enrollment=worker, by=official, kpj_number=f"2501{n:07d}", coverage_starts=TODAY)
+    # Activated from last month on, as they would have been then (the services refuse a past start).
+    ids = [w.pk for w in workers]
+    Enrollment.objects.filter(pk__in=ids).update(
+        coverage_starts=LAST_MONTH,
+        coverage_ends=add_months(LAST_MONTH, 12),
+        paid_through=add_months(LAST_MONTH, -1),
+    )
+    return list(Enrollment.objects.filter(pk__in=ids).order_by("pk"))
