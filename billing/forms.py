@@ -8,6 +8,7 @@ from accounts.phones import normalize_phone
 from config.uploads import scan_field, validate_scan
 
 from .models import Payer, PayerContact, Payment
+from .services import reference_taken
 
 
 class PaymentForm(forms.ModelForm):
@@ -31,6 +32,17 @@ class PaymentForm(forms.ModelForm):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip()
+
+    def clean(self):
+        data = super().clean()
+        channel, reference = data.get("channel"), data.get("reference")
+        if channel and reference and (taken := reference_taken(channel, reference)):
+            self.add_error("reference", taken)
+        return data
+
+    def validate_unique(self) -> None:
+        """The reference's uniqueness is said by `clean`, naming the payment that has it (the
+        constraint's own message cannot); the database still holds it (a race is the service's)."""
 
     def clean_proof(self):
         proof = self.cleaned_data.get("proof")

@@ -332,8 +332,8 @@ def payment_record(
     if not (by.acts_as_official and by.reaches(payer.region)):
         raise BillingError(_("You may not record payments for this payer."))
     reference = reference.strip()
-    if existing := Payment.objects.filter(channel=channel, reference=reference).first():
-        raise BillingError(_reference_taken(existing))
+    if taken := reference_taken(channel, reference):
+        raise BillingError(taken)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -344,6 +344,14 @@ def payment_record(
     except IntegrityError:  # recorded at the same moment by someone else
         existing = Payment.objects.filter(channel=channel, reference=reference).first()
         raise BillingError(_reference_taken(existing) if existing else _("Nothing was recorded.")) from None
+
+
+def reference_taken(channel: str, reference: str) -> str | None:
+    """Why this reference cannot be recorded again, naming the payment that has it; None if free."""
+    existing = (
+        Payment.objects.filter(channel=channel, reference=reference.strip()).select_related("payer").first()
+    )
+    return _reference_taken(existing) if existing else None
 
 
 def _reference_taken(payment: Payment) -> str:

@@ -89,6 +89,20 @@ MUTANTS = [
         ["tests/campaigns/test_allocation.py", "tests/dashboards/"],
     ),
     (
+        "billing: a payment skips an older unpaid month to pay a later one",
+        "billing/services.py",
+        "        if result.unpaid or line.amount > available:",
+        "        if line.amount > available:",
+        ["tests/billing/test_bills.py"],
+    ),
+    (
+        "billing: a month paid another way is still owed",
+        "billing/models.py",
+        "        return self.filter(bill__replaced_by__isnull=True).exclude(Exists(paid))",
+        "        return self.filter(bill__replaced_by__isnull=True, settlement__isnull=True)",
+        ["tests/billing/"],
+    ),
+    (
         "the shown status: ended cover shown as active",
         "enrollment/models/choices.py",
         "    if status == Status.ACTIVE and coverage_ends is not None and coverage_ends <= today:",

@@ -14,6 +14,7 @@ def village_funded(campaign, official, agent):
     """Four active workers of Tanjungsari paid by their village's budget, and two of Cibodas, covered
     from last month; nothing paid yet."""
     Campaign.objects.filter(pk=campaign.pk).update(starts_on=LAST_MONTH)
+    campaign.refresh_from_db()
     source = FundingSource.objects.create(campaign=campaign, kind="village", name="APB Desa")
     workers = [enroll(campaign, agent, n, full_name=f"Pekerja {n}") for n in (1, 2, 3, 4)]
     workers += [enroll(campaign, official, n, code="32.14.16.2006", full_name=f"Pekerja {n}") for n in (5, 6)]

@@ -129,3 +129,31 @@ def test_a_month_paid_another_way_is_not_owed_and_not_billed(campaign, village_f
     bills = _issue(campaign)
     assert [b.workers for b in bills] == [4]
     assert Bill.objects.count() == 1 and add_months(LAST_MONTH, 0) == LAST_MONTH
+
+
+def test_money_never_pays_a_later_line_while_an_older_one_stays_unpaid():
+    """Oldest debt first, strictly: Rp 15.000 does not skip an unpaid Rp 20.000 month to pay a later
+    Rp 10.000 one (the rate changed between them); it is kept as credit instead."""
+    from billing.services import plan
+
+    older, later = BillLine(amount=20_000), BillLine(amount=10_000)
+    result = plan([older, later], [(None, 15_000)])
+    assert (result.settled, result.unpaid, result.credit) == ([], [older, later], 15_000)
+    paid = plan([older, later], [(None, 12_000), (None, 8_000)])  # two payments make one month
+    assert [line for line, _payment in paid.settled] == [older] and paid.credit == 0
+
+
+def test_a_billed_month_paid_another_way_is_no_longer_owed(campaign, village_funded, official):
+    """The month paid is one record: paying a billed month by area (coverage) settles the bill line
+    too, so the payer is not shown in arrears for it."""
+    from billing import arrears
+    from coverage.services import contributions_record_month
+    from regions.models import Region
+
+    bill = next(b for b in _issue(campaign) if b.workers == 2)
+    contributions_record_month(
+        campaign=campaign, region=Region.objects.get(code="32.14.16.2006"), month=LAST_MONTH,
+        paid_on=TODAY, by=official,
+    )  # fmt: skip
+    assert not BillLine.objects.filter(bill=bill).open().exists()
+    assert arrears.unpaid_by_bill([bill.pk]) == {}
