@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -189,6 +189,12 @@ def bills_issue(*, month: dt.date, campaigns: QuerySet[Campaign], by: User | Non
     ids = {k: p.pk for k, p in _payers(keys).items()} | {f"pk:{pk}": pk for pk in set(changes.values())}
     loaded = Payer.objects.select_related("campaign", "funding_source").in_bulk(set(ids.values()))
     payers = {k: loaded[pk] for k, pk in ids.items()}
+    earlier = dict(  # a worker activated after the month's bill goes on a supplementary bill
+        Bill.objects.filter(payer__in=payers.values(), month=month)
+        .values("payer")
+        .annotate(n=Count("pk"))
+        .values_list("payer", "n")
+    )
     bills = []
     for payer_key, payer_rows in by_payer.items():
         payer = payers[payer_key]
@@ -198,7 +204,7 @@ def bills_issue(*, month: dt.date, campaigns: QuerySet[Campaign], by: User | Non
         bill = Bill.objects.create(
             payer=payer,
             month=month,
-            number=bill_number(payer, month),
+            number=bill_number(payer, month, earlier[payer.pk] + 1 if payer.pk in earlier else 0),
             due_on=month.replace(day=campaign.bill_due_day),
             total=amount * len(payer_rows),
             workers=len(payer_rows),

@@ -157,3 +157,26 @@ def test_a_billed_month_paid_another_way_is_no_longer_owed(campaign, village_fun
     )  # fmt: skip
     assert not BillLine.objects.filter(bill=bill).open().exists()
     assert arrears.unpaid_by_bill([bill.pk]) == {}
+
+
+def test_a_worker_activated_after_the_months_bill_goes_on_a_supplementary_bill(campaign, village_funded):
+    from enrollment.models import Enrollment
+
+    Enrollment.objects.filter(pk=village_funded[3].pk).update(status="verified")  # not active yet
+    first = next(b for b in _issue(campaign) if b.payer.region.code == "32.14.16.2005")
+    Enrollment.objects.filter(pk=village_funded[3].pk).update(status="active")
+    (supplement,) = _issue(campaign)
+    assert (first.workers, supplement.workers, supplement.payer_id) == (3, 1, first.payer_id)
+    assert supplement.number == f"{first.number}-2"
+
+
+def test_the_daily_command_bills_every_active_campaign_once(campaign, village_funded):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("issue_bills", "--month", f"{LAST_MONTH:%Y-%m}", stdout=out)
+    call_command("issue_bills", "--month", f"{LAST_MONTH:%Y-%m}", stdout=out)
+    assert "Bills issued: 2 to payers, for 6 workers" in out.getvalue()
+    assert "Bills issued: 0 to payers, for 0 workers" in out.getvalue()

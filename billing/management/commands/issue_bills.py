@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from billing.services import bills_issue
+from campaigns.models import Campaign, month_of
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue this month's bills to every payer of the active campaigns (run it daily from cron: the "
+        "first run of a month bills everyone, later runs bill only workers activated since, on a "
+        "supplementary bill). Credit held from overpayments settles the new bills at once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--campaign", help="only the campaign with this short name (slug)")
+        parser.add_argument("--month", help="the month to bill, as 2026-12 (default: this month)")
+
+    def handle(self, *args, campaign=None, month=None, **options):
+        try:
+            billed = month_of(timezone.datetime.strptime(month, "%Y-%m").date()) if month else None
+        except ValueError:
+            raise CommandError("write the month as 2026-12") from None
+        campaigns = Campaign.objects.active()
+        if campaign:
+            campaigns = campaigns.filter(slug=campaign)
+        started = timezone.now()
+        bills = bills_issue(month=billed or month_of(timezone.localdate()), campaigns=campaigns)
+        seconds = (timezone.now() - started).total_seconds()
+        workers = sum(bill.workers for bill in bills)
+        self.stdout.write(f"Bills issued: {len(bills)} to payers, for {workers} workers, in {seconds:.1f} s.")
