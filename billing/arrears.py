@@ -78,6 +78,29 @@ def unpaid_by_bill(bill_ids: list[int]) -> dict[int, int]:
     return {row["bill"]: row["n"] for row in sums}
 
 
+@dataclass
+class Summary:
+    payers: int
+    amount: int
+    lapsing: int
+
+
+def summary(payers: QuerySet[Payer], today: dt.date) -> Summary:
+    """How many of these payers are past due, for how much, and the workers at the cliff: one query."""
+    sums = (
+        _overdue(today)
+        .filter(bill__payer__in=payers)
+        .aggregate(
+            payers=Count("bill__payer", distinct=True),
+            amount=Sum("amount"),
+            lapsing=Count(
+                "enrollment", distinct=True, filter=lapsing_this_month_q(today, "enrollment__paid_through")
+            ),
+        )
+    )
+    return Summary(sums["payers"], sums["amount"] or 0, sums["lapsing"])
+
+
 def rows_for(payers: QuerySet[Payer], today: dt.date) -> list[ArrearsRow]:
     owed = _owed(_overdue(today).filter(bill__payer__in=payers), today)
     found = payers.filter(pk__in=owed).select_related("region", "campaign")

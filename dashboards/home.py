@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from billing import arrears
+from billing.models import Payer
 from campaigns.models import Campaign, Quota, QuotaSums
 from config.db_router import reads_from_replica
 from config.requests import AuthenticatedHttpRequest
@@ -92,5 +94,6 @@ def _official_numbers(user) -> dict:
         .select_related("campaign")
         .lagging(50, limit=5),
         "ending": ending[: COUNT_CAP + 1].count(),
+        "arrears": arrears.summary(Payer.objects.for_user(user), today),
         **_behind(user, today),
     }

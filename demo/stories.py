@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from billing.models import Payment
+from billing.services import bills_issue, payment_record
 from campaigns.models import Campaign, FundingSource, Quota, add_months, month_of
 from campaigns.services import quota_allocate
 from coverage.models import Contribution
@@ -226,9 +228,32 @@ def sijunjung(users, rng) -> None:
         )
         starts = add_months(month_of(entered), 1)
         activate(enrolled[:20], official, starts, 13_030_000_001 + 100 * n)
-        # Each nagari pays its own workers month by month; the last one stopped paying in the summer.
-        last = add_months(month_of(timezone.localdate()), -1 if n < 11 else -4)
+        # Each nagari pays its own workers month by month (the last one stopped three months ago);
+        # the last two months are billed below.
+        last = add_months(month_of(timezone.localdate()), -2 if n < 11 else -3)
         pay(campaign, village, official, starts, last)
+    nagari_bills(campaign, official, nagari[:12])
+
+
+def nagari_bills(campaign: Campaign, official: User, nagari: list[Region]) -> None:
+    """Last month's and this month's bills, one per nagari. Nine paid last month's before it was due,
+    one ten days late; two have not paid, and the workers of the one silent longest lapse at the end
+    of this month unless it pays."""
+    this_month = month_of(timezone.localdate())
+    last_month = add_months(this_month, -1)
+    bills = [
+        bill
+        for month in (last_month, this_month)
+        for bill in bills_issue(month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=official)
+    ]
+    for n, village in enumerate(nagari[:10]):
+        bill = next(b for b in bills if b.month == last_month and b.payer.region_id == village.pk)
+        late = n == 9
+        payment_record(
+            payer=bill.payer, channel=Payment.Channel.TELLER if n % 2 else Payment.Channel.VIRTUAL_ACCOUNT,
+            reference=f"BN-{last_month:%Y%m}-{n + 1:04d}", amount=bill.total,
+            paid_on=bill.due_on + dt.timedelta(days=10 if late else -3), by=official,
+        )  # fmt: skip
 
 
 def muara_enim(users, rng) -> None:

@@ -160,3 +160,14 @@ def test_outsiders_see_no_payer_and_agents_no_billing(client, other_official, ag
     assert list(client.get(reverse("billing:payer_list")).context["page"]) == []
     client.force_login(agent)
     assert client.get(reverse("billing:payer_list")).status_code == 403
+
+
+def test_the_officials_home_warns_of_payers_in_arrears_and_workers_at_the_cliff(client, official, billed):
+    from campaigns.models import add_months
+    from enrollment.models import Enrollment
+
+    Enrollment.objects.filter(village__code="32.14.16.2005").update(paid_through=add_months(THIS_MONTH, -3))
+    client.force_login(official)
+    page = client.get(reverse("home")).content.decode()
+    assert "2 pembayar menunggak tagihan: Rp100.800 lewat jatuh tempo." in page
+    assert "4 pekerja kehilangan perlindungan di akhir bulan ini bila tidak dibayar." in page

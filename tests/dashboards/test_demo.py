@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign, Quota
@@ -95,3 +96,16 @@ def test_each_demo_user_signs_in_and_a_second_run_changes_nothing(demo):
 def test_the_demo_refuses_to_run_without_debug():
     with pytest.raises(CommandError, match="refusing"):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_sijunjungs_nagari_are_billed_and_two_are_in_arrears(demo):
+    """Each nagari pays its own workers: billed monthly, ten paid last month's bill, two have not."""
+    from billing.arrears import rows_for
+    from billing.models import Bill, Payer
+
+    nagari = Payer.objects.filter(campaign__slug="satu-nagari-100-pekerja-rentan-sijunjung")
+    assert nagari.count() == 12 and set(nagari.values_list("kind", flat=True)) == {"village"}
+    assert Bill.objects.filter(payer__in=nagari).count() == 24
+    late = rows_for(nagari, timezone.localdate())
+    assert len(late) == 2 and [row.workers for row in late] == [20, 20]
+    assert sorted(row.lapsing for row in late) == [0, 20]  # the one silent longest is at the cliff
