@@ -98,6 +98,7 @@ class Campaign(models.Model):
     bill_due_day = models.PositiveSmallIntegerField(
         _("bills due on day"),
         default=15,
+        db_default=15,  # rows written without it (older code, raw loads) take the 15th too
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("The day of the month each payer's monthly bill is due."),
     )
