@@ -263,3 +263,83 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} -> {self.line_id}: {self.amount}"
+
+
+class ReminderRule(models.Model):
+    """When a reminder is written, to whom, on which channel: a table an administrator edits."""
+
+    class Kind(models.TextChoices):
+        BILL_ISSUED = "bill_issued", _("A bill is issued (to the payer's contacts)")
+        DUE_SOON = "due_soon", _("A bill falls due in some days (to the payer's contacts)")
+        DUE_TODAY = "due_today", _("A bill falls due today (to the payer's contacts)")
+        CLIFF = "cliff", _("Workers lapse at the end of the month (to the payer and the village's agents)")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    kind = models.CharField(_("when"), max_length=12, choices=Kind.choices, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.SMS)
+    days = models.PositiveSmallIntegerField(
+        _("days before"),
+        default=0,
+        help_text=_("For a bill due soon: 7; for the lapse at the month's end: 14."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_user(self, user) -> MessageQuerySet:
+        return self.filter(reach_q(user, "payer__region__code"))
+
+
+class Message(models.Model):
+    """One reminder to one phone, written by a rule and sent by the background worker. `event` names
+    what it is about (rule, bill or month, recipient, channel): the same reminder is never sent twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    payer = models.ForeignKey(
+        Payer, verbose_name=_("payer"), on_delete=models.PROTECT, related_name="messages"
+    )
+    kind = models.CharField(_("reminder"), max_length=12, choices=ReminderRule.Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=ReminderRule.Channel.choices)
+    to = models.CharField(_("to"), max_length=16)
+    recipient = models.CharField(_("recipient"), max_length=150)
+    text = models.CharField(_("text"), max_length=320)
+    event = models.CharField(max_length=120, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    not_before = models.DateTimeField(_("not before"))
+    answer = models.CharField(_("gateway's answer"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "not_before"], name="billing_message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def masked_to(self) -> str:
+        return mask_phone(self.to)

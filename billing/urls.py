@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.payer_list, name="payer_list"),
     path("issue/", views.bills_issue, name="bills_issue"),
     path("arrears/", views.arrears_list, name="arrears_list"),
+    path("outbox/", views.outbox, name="outbox"),
     path("payers/<int:pk>/", views.payer_detail, name="payer_detail"),
     path("payers/<int:pk>/pay/", views.payment_create, name="payment_create"),
     path("contacts/<int:pk>/remove/", views.contact_remove, name="contact_remove"),

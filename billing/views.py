@@ -23,7 +23,7 @@ from enrollment.models import Enrollment
 
 from . import arrears, services
 from .forms import ContactForm, PayerFilterForm, PaymentForm
-from .models import Bill, Payer, PayerContact
+from .models import Bill, Message, Payer, PayerContact
 
 PER_PAGE = 50
 
@@ -197,3 +197,12 @@ def enrollment_bills(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     months_paid = set(enrollment.contributions.values_list("month", flat=True))
     context = {"enrollment": enrollment, "lines": lines, "months_paid": months_paid}
     return render(request, "billing/enrollment_bills.html", context)
+
+
+@official_required
+@reads_from_replica
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The reminders of the user's area: who was told what, when, and whether it went out."""
+    messages_ = Message.objects.for_user(request.user).select_related("payer").order_by("-created_at", "-pk")
+    page = CappedPaginator(messages_, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "billing/outbox.html", {"page": page})

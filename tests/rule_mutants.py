@@ -103,6 +103,27 @@ MUTANTS = [
         ["tests/billing/"],
     ),
     (
+        "reminders: sent in the quiet hours",
+        "billing/reminders.py",
+        "    if QUIET_UNTIL <= local.time() < QUIET_FROM:",
+        "    if True:",
+        ["tests/billing/test_reminders.py"],
+    ),
+    (
+        "reminders: no daily cap",
+        "billing/reminders.py",
+        "        if sent_today >= settings.MESSAGES_DAILY_CAP:",
+        "        if False:",
+        ["tests/billing/test_reminders.py"],
+    ),
+    (
+        "reminders: the same event written twice",
+        "billing/reminders.py",
+        "event=draft.event[:120],",
+        "event=f\"{draft.event[:100]}:{timezone.now().timestamp()}\",",
+        ["tests/billing/test_reminders.py"],
+    ),
+    (
         "the shown status: ended cover shown as active",
         "enrollment/models/choices.py",
         "    if status == Status.ACTIVE and coverage_ends is not None and coverage_ends <= today:",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from billing.models import Bill, BillLine, Payer, PayerChange, PayerContact, Payment, Settlement
+from billing.models import Bill, BillLine, Message, Payer, PayerChange, PayerContact, Payment, Settlement
 from billing.services import bills_issue
 from campaigns.models import Campaign, FundingSource, Quota, month_of
 from coverage.models import Claim, Contribution
@@ -198,7 +198,7 @@ def _areas(obj) -> list[str]:
         return [e.village.code for e in obj.enrollments.all()]
     if isinstance(obj, Payer):
         return [obj.region.code]
-    if isinstance(obj, PayerContact | Bill | Payment):
+    if isinstance(obj, PayerContact | Bill | Payment | Message):
         return [obj.payer.region.code]
     if isinstance(obj, BillLine | PayerChange):
         return [obj.enrollment.village.code]
@@ -211,7 +211,7 @@ def _areas(obj) -> list[str]:
 WATCHED = (
     Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
     Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
-    Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement,
+    Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement, Message,
 )  # fmt: skip
 
 

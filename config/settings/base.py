@@ -225,3 +225,16 @@ FORM_RENDERER = "config.forms.BootstrapFormRenderer"
 # The village head's signature and the district's approval are taken by two people. A regency with
 # too few officials may allow one person both; each such approval says so in the sign-off history.
 SIGNOFF_SAME_PERSON_ALLOWED = env.bool("DESA100_SIGNOFF_SAME_PERSON", default=False)
+
+# Reminders (billing.reminders): "console" prints them, "file" appends them to MESSAGES_FILE (what
+# `make run` uses), "http" posts each to an SMS / WhatsApp gateway: a JSON body from the template
+# below ({to}, {channel}, {text} filled in), with the token as a bearer credential.
+MESSAGES_BACKEND = env("DESA100_MESSAGES_BACKEND", default="console")
+MESSAGES_FILE = env("DESA100_MESSAGES_FILE", default=str(BASE_DIR / "messages.log"))
+MESSAGES_GATEWAY_URL = env("DESA100_GATEWAY_URL", default="")
+MESSAGES_GATEWAY_TOKEN = env("DESA100_GATEWAY_TOKEN", default="")
+MESSAGES_GATEWAY_BODY = env(
+    "DESA100_GATEWAY_BODY", default=""
+)  # e.g. {"msisdn": "{to}", "message": "{text}"}
+MESSAGES_GATEWAY_TIMEOUT = env.int("DESA100_GATEWAY_TIMEOUT", default=10)  # seconds
+MESSAGES_DAILY_CAP = env.int("DESA100_MESSAGES_DAILY_CAP", default=3)  # per payer, a day
