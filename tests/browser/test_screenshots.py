@@ -43,7 +43,7 @@ PAGES = [
         "pejabat.sijunjung",
         lambda: f"/billing/bills/{Bill.objects.order_by('pk').first().pk}/",
         "bill",
-        "Surat tagihan iuran",
+        "Terbilang",
     ),
     ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
 ]
