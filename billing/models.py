@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,9 +71,9 @@ class Payer(models.Model):
 
     def credit(self) -> int:
         """Paid and not yet settled against a bill line: used by the next bill (billing.services.settle)."""
-        paid = self.payments.aggregate(total=Sum("amount"))["total"] or 0
-        settled = Settlement.objects.filter(payment__payer=self).aggregate(total=Sum("amount"))["total"] or 0
-        return paid - settled
+        from .services import credits  # the one sum of credit; services import this module
+
+        return credits([self.pk]).get(self.pk, 0)
 
 
 class PayerContact(models.Model):

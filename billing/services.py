@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -215,10 +215,29 @@ def bills_issue(*, month: dt.date, campaigns: QuerySet[Campaign], by: User | Non
             batch_size=BATCH,
         )
         bills.append(bill)
+    with_credit = set(credits([bill.payer_id for bill in bills]))
     for bill in bills:  # credit held from an overpayment settles the new bill at once
-        if bill.payer.credit() > 0:
+        if bill.payer_id in with_credit:
             settle(payer=bill.payer, by=by)
     return bills
+
+
+def credits(payer_ids: list[int]) -> dict[int, int]:
+    """The payers among these holding credit (paid and not yet settled), in two queries however many:
+    a month's bills reach every village of the country."""
+    paid = dict(
+        Payment.objects.filter(payer_id__in=payer_ids).order_by().values("payer")
+        .annotate(n=Sum("amount")).values_list("payer", "n")
+    )  # fmt: skip
+    settled = dict(
+        Settlement.objects.filter(payment__payer_id__in=list(paid)).order_by().values("payment__payer")
+        .annotate(n=Sum("amount")).values_list("payment__payer", "n")
+    )  # fmt: skip
+    return {
+        payer: amount - settled.get(payer, 0)
+        for payer, amount in paid.items()
+        if amount > settled.get(payer, 0)
+    }
 
 
 def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:

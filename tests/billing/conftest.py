@@ -30,3 +30,14 @@ def village_funded(campaign, official, agent):
         paid_through=add_months(LAST_MONTH, -1),
     )
     return list(Enrollment.objects.filter(pk__in=ids).order_by("pk"))
+
+
+@pytest.fixture(autouse=True)
+def reminder_rules(db):
+    """The rules the migration writes (a transactional test elsewhere may have emptied the table)."""
+    from importlib import import_module
+
+    from billing.models import ReminderRule
+
+    for kind, days in import_module("billing.migrations.0002_reminders").DEFAULT_RULES:
+        ReminderRule.objects.get_or_create(kind=kind, defaults={"days": days, "channel": "sms"})
