@@ -23,12 +23,14 @@ from billing.services import bills_issue
 from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH
-from tests.factories import nik_for
+from tests.factories import TODAY, nik_for
 
 pytestmark = pytest.mark.django_db
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOON = dt.datetime.combine(THIS_MONTH.replace(day=10), dt.time(12), WIB)
+# Tomorrow: after the messages are written (now), whatever day the suite runs.
+TOMORROW = TODAY + dt.timedelta(days=1)
+NOON = dt.datetime.combine(TOMORROW, dt.time(12), WIB)
 
 
 @pytest.fixture
@@ -100,9 +102,9 @@ def test_a_text_with_a_nik_or_a_link_is_never_written():
 
 def test_nothing_is_sent_in_the_quiet_hours(reminded, gateway):
     reminders_write(LAST_MONTH)
-    late = dt.datetime.combine(THIS_MONTH.replace(day=10), dt.time(22, 30), WIB)
+    late = dt.datetime.combine(TOMORROW, dt.time(22, 30), WIB)
     assert outbox_send(late) == {"sent": 0, "held": 2, "failed": 0, "retry": 0}
-    morning = dt.datetime.combine(THIS_MONTH.replace(day=11), dt.time(7), WIB)
+    morning = dt.datetime.combine(TOMORROW + dt.timedelta(days=1), dt.time(7), WIB)
     assert set(Message.objects.values_list("not_before", flat=True)) == {morning}
     assert gateway.received == []
     assert after_quiet_hours(dt.datetime.combine(THIS_MONTH, dt.time(6, 59), WIB)).time() == dt.time(7)
