@@ -120,7 +120,7 @@ MUTANTS = [
         "reminders: the same event written twice",
         "billing/reminders.py",
         "event=draft.event[:120],",
-        "event=f\"{draft.event[:100]}:{timezone.now().timestamp()}\",",
+        'event=f"{draft.event[:100]}:{timezone.now().timestamp()}",',
         ["tests/billing/test_reminders.py"],
     ),
     (

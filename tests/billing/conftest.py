@@ -11,6 +11,21 @@ LAST_MONTH = add_months(THIS_MONTH, -1)
 
 @pytest.fixture
 def village_funded(campaign, official, agent):
+    return village_funded_workers(campaign, official, agent)
+
+
+@pytest.fixture(autouse=True)
+def reminder_rules(db):
+    """The rules the migration writes (a transactional test elsewhere may have emptied the table)."""
+    from importlib import import_module
+
+    from billing.models import ReminderRule
+
+    for kind, days in import_module("billing.migrations.0002_reminders").DEFAULT_RULES:
+        ReminderRule.objects.get_or_create(kind=kind, defaults={"days": days, "channel": "sms"})
+
+
+def village_funded_workers(campaign, official, agent):
     """Four active workers of Tanjungsari paid by their village's budget, and two of Cibodas, covered
     from last month; nothing paid yet."""
     Campaign.objects.filter(pk=campaign.pk).update(starts_on=LAST_MONTH)
@@ -30,14 +45,3 @@ def village_funded(campaign, official, agent):
         paid_through=add_months(LAST_MONTH, -1),
     )
     return list(Enrollment.objects.filter(pk__in=ids).order_by("pk"))
-
-
-@pytest.fixture(autouse=True)
-def reminder_rules(db):
-    """The rules the migration writes (a transactional test elsewhere may have emptied the table)."""
-    from importlib import import_module
-
-    from billing.models import ReminderRule
-
-    for kind, days in import_module("billing.migrations.0002_reminders").DEFAULT_RULES:
-        ReminderRule.objects.get_or_create(kind=kind, defaults={"days": days, "channel": "sms"})
