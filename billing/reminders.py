@@ -14,6 +14,7 @@ import re
 import urllib.error
 import urllib.request
 import zoneinfo
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,13 +237,16 @@ def outbox_send(now: dt.datetime | None = None) -> dict[str, int]:
         done["held"] = due.update(not_before=quiet_until)
         return done
     today_start = dt.datetime.combine(now.astimezone(WIB).date(), dt.time(0), WIB)
-    for message in due.select_related("payer")[:500]:
-        sent_today = Message.objects.filter(
-            payer_id=message.payer_id,
+    batch = list(due[:500])
+    sent_today = Counter(  # per payer, counted once for the batch and kept up as it goes
+        Message.objects.filter(
+            payer_id__in={m.payer_id for m in batch},
             status__in=(Message.Status.SENT, Message.Status.DELIVERED),
             sent_at__gte=today_start,
-        ).count()
-        if sent_today >= settings.MESSAGES_DAILY_CAP:
+        ).values_list("payer_id", flat=True)
+    )
+    for message in batch:
+        if sent_today[message.payer_id] >= settings.MESSAGES_DAILY_CAP:
             message.not_before = after_quiet_hours(today_start + dt.timedelta(days=1))
             message.save(update_fields=["not_before"])
             done["held"] += 1
@@ -260,6 +264,7 @@ def outbox_send(now: dt.datetime | None = None) -> dict[str, int]:
                 done["retry"] += 1
         else:
             message.status, message.sent_at = Message.Status.SENT, now
+            sent_today[message.payer_id] += 1
             done["sent"] += 1
         message.save(update_fields=["attempts", "answer", "status", "sent_at", "not_before"])
     return done

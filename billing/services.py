@@ -1,6 +1,6 @@
 """Billing: who pays each worker, the monthly bills, and payments settling them oldest first.
 
-One rule each: the payer of a worker-month (`payer_for`), what a month's bill holds (`bills_issue`),
+One rule each: the payer of a worker-month (`derived_payer`, or a `PayerChange` from a month on), what a month's bill holds (`bills_issue`),
 and how money settles bill lines (`plan`, used by the preview and by `settle` alike). A settled line
 records its month as paid (coverage.Contribution) and `paid_through` moves as it always has
 (coverage.services.move_paid_through): there is one bookkeeping of months paid.
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -108,22 +108,6 @@ def _payers(keys: dict[str, tuple[PayerKey, dict]]) -> dict[str, Payer]:
     return found
 
 
-def payer_for(enrollment: Enrollment, month: dt.date) -> Payer:
-    """Who pays this enrollment's `month`: the latest change of payer from that month or before,
-    else the payer its funding source and village make."""
-    change = (
-        PayerChange.objects.filter(enrollment=enrollment, starts__lte=month_of(month))
-        .select_related("payer")
-        .order_by("-starts")
-        .first()
-    )
-    if change:
-        return change.payer
-    row = _rows(Enrollment.objects.filter(pk=enrollment.pk))[0]
-    key = derived_payer(row)
-    return _payers({key.key: (key, row)})[key.key]
-
-
 def payer_change(*, enrollment: Enrollment, payer: Payer, starts: dt.date, by: User) -> PayerChange:
     """From `starts` on, `payer` pays this worker (a pledge that ends, a worker who takes over)."""
     if not (
@@ -215,29 +199,11 @@ def bills_issue(*, month: dt.date, campaigns: QuerySet[Campaign], by: User | Non
             batch_size=BATCH,
         )
         bills.append(bill)
-    with_credit = set(credits([bill.payer_id for bill in bills]))
+    with_credit = set(Payer.objects.filter(pk__in=[bill.payer_id for bill in bills]).credits())
     for bill in bills:  # credit held from an overpayment settles the new bill at once
         if bill.payer_id in with_credit:
             settle(payer=bill.payer, by=by)
     return bills
-
-
-def credits(payer_ids: list[int]) -> dict[int, int]:
-    """The payers among these holding credit (paid and not yet settled), in two queries however many:
-    a month's bills reach every village of the country."""
-    paid = dict(
-        Payment.objects.filter(payer_id__in=payer_ids).order_by().values("payer")
-        .annotate(n=Sum("amount")).values_list("payer", "n")
-    )  # fmt: skip
-    settled = dict(
-        Settlement.objects.filter(payment__payer_id__in=list(paid)).order_by().values("payment__payer")
-        .annotate(n=Sum("amount")).values_list("payment__payer", "n")
-    )  # fmt: skip
-    return {
-        payer: amount - settled.get(payer, 0)
-        for payer, amount in paid.items()
-        if amount > settled.get(payer, 0)
-    }
 
 
 def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:
