@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, month_of
 from coverage.models import Contribution
-from coverage.services import covered_in, move_paid_through
+from coverage.services import contributions_remove, covered_in, move_paid_through
 from enrollment.models import Enrollment
 from regions.models import Region
 
@@ -335,6 +335,22 @@ def payment_record(
     except IntegrityError:  # recorded at the same moment by someone else
         existing = Payment.objects.filter(channel=channel, reference=reference).first()
         raise BillingError(_reference_taken(existing) if existing else _("Nothing was recorded.")) from None
+
+
+@transaction.atomic
+def payment_undo(*, payment: Payment, by: User, reason: str) -> None:
+    """Delete a payment recorded in error (a statement undone the same day): the months it settled
+    are unpaid again and its lines open, so the next payment settles them."""
+    if not (by.acts_as_official and by.reaches(payment.payer.region)):
+        raise BillingError(_("You may not change this payer's payments."))
+    settlements = Settlement.objects.filter(payment=payment)
+    contributions = Contribution.objects.filter(
+        pk__in=list(settlements.values_list("contribution_id", flat=True))
+    )
+    settlements.delete()
+    contributions_remove(contributions)
+    payment._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]  # simple_history's reason
+    payment.delete()
 
 
 def reference_taken(channel: str, reference: str) -> str | None:

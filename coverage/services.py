@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -168,6 +168,27 @@ def move_paid_through(enrollments: QuerySet[Enrollment], month: dt.date) -> None
         if not moved:
             return
         month = add_months(month, 1)
+
+
+def contributions_remove(contributions: QuerySet[Contribution]) -> int:
+    """Delete months recorded in error (a payment undone): each worker's `paid_through` goes back to
+    the month before the first month removed, where it had moved past it."""
+    first = dict(
+        contributions.order_by()
+        .values("enrollment_id")
+        .annotate(m=Min("month"))
+        .values_list("enrollment_id", "m")
+    )
+    removed, _kinds = contributions.delete()
+    by_month: dict[dt.date, list[int]] = {}
+    for enrollment_id, month in first.items():
+        by_month.setdefault(month, []).append(enrollment_id)
+    for month, ids in by_month.items():
+        for start in range(0, len(ids), BATCH):
+            Enrollment.objects.filter(pk__in=ids[start : start + BATCH], paid_through__gte=month).update(
+                paid_through=add_months(month, -1)
+            )
+    return removed
 
 
 class PaymentFileError(CoverageError):

@@ -8,6 +8,7 @@ import io
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from .kinds import KINDS
 from .models import ImportBatch
 
 # The Indonesian headers (the reader knows the English ones too) and an example row.
@@ -39,7 +40,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def _columns(kind: str) -> list[tuple[str, str]]:
+    return KINDS[kind].example if kind in KINDS else COLUMNS[kind]
+
+
 def _instructions(kind: str) -> list[str]:
+    if kind in KINDS:
+        return KINDS[kind].instructions()
     lines = [
         _(
             "One row per worker, below the header row. Keep the headers; the order of the columns does not matter."
@@ -66,8 +73,8 @@ def _instructions(kind: str) -> list[str]:
 def template_csv(kind: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([name for name, _example in COLUMNS[kind]])
-    writer.writerow([example for _name, example in COLUMNS[kind]])
+    writer.writerow([name for name, _example in _columns(kind)])
+    writer.writerow([example for _name, example in _columns(kind)])
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -76,8 +83,8 @@ def template_xlsx(kind: str) -> bytes:
     book = xlsxwriter.Workbook(target, {"in_memory": True})
     text = book.add_format({"num_format": "@"})  # NIK and phone stay text: Excel keeps all 16 digits
     bold = book.add_format({"bold": True, "bg_color": "#DCEFE3"})
-    sheet = book.add_worksheet(_("Workers"))
-    for column, (name, example) in enumerate(COLUMNS[kind]):
+    sheet = book.add_worksheet(_("Payments") if kind == ImportBatch.Kind.STATEMENT else _("Workers"))
+    for column, (name, example) in enumerate(_columns(kind)):
         sheet.set_column(column, column, max(14, len(example) + 2), text)
         sheet.write_string(0, column, name, bold)
         sheet.write_string(1, column, example, text)

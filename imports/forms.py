@@ -12,8 +12,9 @@ from enrollment.forms import DATE_INPUT
 from regions.forms import RegionCodeField
 from regions.models import Region
 
+from .kinds import KINDS, labels_for
 from .models import ImportBatch
-from .reading import ALIASES, FIELD_LABELS, MAX_BYTES
+from .reading import ALIASES, MAX_BYTES
 
 KIND_FIELDS: dict[str, list[str]] = {
     ImportBatch.Kind.SIGNUPS: [
@@ -50,6 +51,14 @@ class UploadForm(forms.Form):
         if kind == ImportBatch.Kind.SIGNUPS:
             model_choice(self, "campaign").queryset = campaigns.filter(status=Campaign.Status.ACTIVE)
             del self.fields["region"]
+        elif kind == ImportBatch.Kind.STATEMENT:
+            model_choice(self, "campaign").queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
+            model_choice(self, "region").queryset = Region.objects.for_user(user)
+            self.fields["region"].help_text = _(
+                "The area whose payers the statement pays, e.g. 13.03 for Kab. Sijunjung."
+            )
+            self.fields["region"].label = _("Area of the payers (code)")
+            del self.fields["reserve_if_full"]
         else:
             model_choice(self, "campaign").queryset = campaigns.exclude(status=Campaign.Status.DRAFT)
             model_choice(self, "region").queryset = Region.objects.for_user(user)
@@ -75,12 +84,16 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, headers: list[str], current: list[str | None], kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("(not used)")), *((name, FIELD_LABELS[name]) for name in KIND_FIELDS[kind])]
-        self.required = (
-            ("nik", "full_name")
-            if kind == ImportBatch.Kind.BRANCH_LIST
-            else ("nik", "full_name", "village_code", "occupation")
-        )
+        labels = labels_for(kind)
+        self.labels = labels
+        fields = list(KINDS[kind].aliases) if kind in KINDS else KIND_FIELDS[kind]
+        choices = [("", _("(not used)")), *((name, labels[name]) for name in fields)]
+        if kind in KINDS:
+            self.required = KINDS[kind].required
+        elif kind == ImportBatch.Kind.BRANCH_LIST:
+            self.required = ("nik", "full_name")
+        else:
+            self.required = ("nik", "full_name", "village_code", "occupation")
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=header or _("(column %(number)s without a header)") % {"number": index + 1},
@@ -97,12 +110,12 @@ class MappingForm(forms.Form):
         if twice := sorted({name for name in chosen if chosen.count(name) > 1}):
             raise forms.ValidationError(
                 _("Each field can be chosen for one column only: %(fields)s.")
-                % {"fields": ", ".join(str(FIELD_LABELS[name]) for name in twice)}
+                % {"fields": ", ".join(str(self.labels[name]) for name in twice)}
             )
         if missing := [name for name in self.required if name not in chosen]:
             raise forms.ValidationError(
                 _("Choose a column for: %(fields)s.")
-                % {"fields": ", ".join(str(FIELD_LABELS[name]) for name in missing)}
+                % {"fields": ", ".join(str(self.labels[name]) for name in missing)}
             )
         return data
 

@@ -34,6 +34,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         SIGNUPS = "signups", _("Sign-up list")
         BRANCH_LIST = "branch_list", _("BPJS branch list")
+        STATEMENT = "statement", _("Bank statement")  # read by billing (imports.kinds)
 
     class State(models.TextChoices):
         CHECKING = "checking", _("Being checked")

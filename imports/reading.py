@@ -104,8 +104,10 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s._\-/()]+", "", text.strip().lower())
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
-    """The file as a table, whatever Excel or a text editor made of it."""
+def read_table(data: bytes, filename: str = "", aliases: dict[str, tuple[str, ...]] = ALIASES) -> Table:
+    """The file as a table, whatever Excel or a text editor made of it, its columns named by `aliases`
+    (a worker list's by default; a bank statement's are billing's)."""
+    field_of = FIELD_OF if aliases is ALIASES else {a: name for name, names in aliases.items() for a in names}
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     if len(data) > MAX_BYTES:
@@ -128,8 +130,8 @@ def read_table(data: bytes, filename: str = "") -> Table:
                 _("The spreadsheet unpacks to more than %(mb)s MB. Split it into smaller files.")
                 % {"mb": MAX_UNPACKED // 1_000_000}
             )
-        return _table(_xlsx_grid(data))
-    return _table(_csv_grid(data))
+        return _table(_xlsx_grid(data), field_of)
+    return _table(_csv_grid(data), field_of)
 
 
 ODS_ROW = re.compile(rb"<table:table-row[ >/]")
@@ -233,7 +235,7 @@ def _text(cell: object) -> str:
     return str(cell).replace("\x00", "").strip()  # PostgreSQL refuses a NUL in text
 
 
-def _table(grid: list[list[Any]]) -> Table:
+def _table(grid: list[list[Any]], field_of: dict[str, str]) -> Table:
     numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(_text(cell) for cell in row)]
     if not numbered:  # empty rows, and the gaps merged cells leave, are skipped
         raise ImportFileError(_("The file has no rows."))
@@ -245,14 +247,14 @@ def _table(grid: list[list[Any]]) -> Table:
     # The header row is the one naming the most of our fields among the first few: a title merged
     # across the top ("DAFTAR PESERTA MUSDES DESA TANJUNGSARI") or a blank line may come first.
     def known(row) -> int:
-        return len({FIELD_OF.get(header_key(_text(cell))) for cell in row} - {None})
+        return len({field_of.get(header_key(_text(cell))) for cell in row} - {None})
 
     first = max(
         range(min(HEADER_SEARCH, len(numbered))), key=lambda index: (known(numbered[index][1]), -index)
     )
     (_number, header_row), *data = numbered[first:]
     headers = [_text(cell) for cell in header_row]
-    fields = [FIELD_OF.get(header_key(header)) for header in headers]
+    fields = [field_of.get(header_key(header)) for header in headers]
     seen: set[str] = set()
     for index, name in enumerate(fields):  # a header twice (merged cells copied): the first counts
         if name in seen:

@@ -27,6 +27,7 @@ from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
 
 from .checks import Checker, MissingColumns
+from .kinds import aliases_for
 from .models import ColumnMapping, ImportBatch
 from .reading import ImportFileError, Table, read_table
 
@@ -74,7 +75,7 @@ def load_table(batch: ImportBatch) -> Table:
     """The batch's file as a table, its columns read as the user mapped them, or as they mapped a file
     of the same shape before."""
     with batch.file.open("rb") as stored:
-        table = read_table(stored.read(), batch.file_name)
+        table = read_table(stored.read(), batch.file_name, aliases_for(batch.kind))
     fields = batch.mapping
     if not fields:
         remembered = ColumnMapping.objects.filter(shape=shape_of(table)).first()

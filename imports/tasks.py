@@ -15,7 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import reconcile, services
+from . import reconcile, registered, services
+from .kinds import KINDS
 from .models import ImportBatch
 from .reading import spreadsheet_size
 
@@ -28,7 +29,9 @@ def run_step(
     """Check or commit a batch, whichever its kind. Refusals are kept on the batch for the page."""
     branch = batch.kind == ImportBatch.Kind.BRANCH_LIST
     try:
-        if step == "check":
+        if batch.kind in KINDS:
+            registered.check(batch) if step == "check" else registered.commit(batch, by=batch.uploaded_by)
+        elif step == "check":
             (reconcile.reconcile_check if branch else services.import_check)(batch)
         elif branch:
             reconcile.reconcile_commit(

@@ -17,22 +17,25 @@ from django.views.decorators.http import require_POST
 from config.forms import parse_ids
 from config.requests import AuthenticatedHttpRequest
 
-from . import reconcile, services, tasks
+from . import reconcile, registered, services, tasks
 from .blank import problem_rows_xlsx, template_csv, template_xlsx
 from .forms import ConfirmListForm, MappingForm, UndoForm, UploadForm
+from .kinds import KINDS, labels_for
 from .models import ImportBatch
-from .reading import FIELD_LABELS, ImportFileError
+from .reading import ImportFileError
 
 State = ImportBatch.State
 SHOWN_PROBLEMS = 200  # the page lists the first ones; the errors download has them all
 
 
-def _label(column: str) -> str:
+def _label(column: str, kind: str = ImportBatch.Kind.SIGNUPS) -> str:
     """A column by the name the user knows (Tanggal lahir), not our field's (birth_date)."""
-    return str(FIELD_LABELS.get(column, column))
+    return str(labels_for(kind).get(column, column))
 
 
 def _may_import(user, kind: str) -> bool:
+    if kind in KINDS:
+        return KINDS[kind].may_upload(user)
     return (
         user.acts_as_official
         if kind == ImportBatch.Kind.BRANCH_LIST
@@ -104,13 +107,17 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if batch.state == State.DONE and not batch.undone_at and own and made_today:
         context["undo"] = UndoForm()
     context["problems"] = [
-        (row, _label(column), message) for row, column, message in batch.problems[:SHOWN_PROBLEMS]
+        (row, _label(column, batch.kind), message) for row, column, message in batch.problems[:SHOWN_PROBLEMS]
     ]
     context["more_problems"] = max(0, len(batch.problems) - SHOWN_PROBLEMS)
     context["problem_rows"] = len({row for row, _column, _message in batch.problems})
     context["row_warnings"] = sum(1 for row, _column, _message in batch.warnings if row)
     context["open_categories"] = ("ready", "unverified", "conflict")
     context["unverified_count"] = batch.summary.get("counts", {}).get("unverified", 0)
+    registered = KINDS.get(batch.kind)
+    if registered:
+        context["open_categories"] = registered.open_categories
+        context["confirm_registered"] = batch.state == State.CHECKED and own
     context["categories"] = [
         (
             name,
@@ -118,7 +125,7 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             batch.summary.get("counts", {}).get(name, 0),
             batch.summary.get("examples", {}).get(name, []),
         )
-        for name, label in reconcile.CATEGORIES.items()
+        for name, label in (registered.categories if registered else reconcile.CATEGORIES).items()
     ]
     return render(request, "imports/import_detail.html", context)
 
@@ -205,10 +212,15 @@ def import_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a reason."))
         return redirect("imports:detail", pk=batch.pk)
-    undo = reconcile.reconcile_undo if batch.kind == ImportBatch.Kind.BRANCH_LIST else services.import_undo
+    if batch.kind in KINDS:
+        undo, done = registered.undo, _("Undone: %(count)s payments deleted and their months unpaid again.")
+    elif batch.kind == ImportBatch.Kind.BRANCH_LIST:
+        undo, done = reconcile.reconcile_undo, _("Undone: %(count)s enrollments put back.")
+    else:
+        undo, done = services.import_undo, _("Undone: %(count)s enrollments put back.")
     try:
         count = undo(batch=batch, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Undone: %(count)s enrollments put back.") % {"count": count})
+        messages.success(request, done % {"count": count})
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     return redirect("imports:detail", pk=batch.pk)
