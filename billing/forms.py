@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.phones import normalize_phone
-from config.uploads import scan_field, validate_scan
+from campaigns.models import Campaign, month_of
+from config.forms import model_choice
+from config.uploads import read_csv_upload, scan_field, validate_scan
+from coverage.forms import MONTH_FORMATS, MONTH_INPUT
+from enrollment.forms import DATE_INPUT
+from regions.forms import RegionCodeField
+from regions.models import Region
 
 from .models import Payer, PayerContact, Payment
 from .services import reference_taken
@@ -47,6 +55,79 @@ class PaymentForm(forms.ModelForm):
     def clean_proof(self):
         proof = self.cleaned_data.get("proof")
         return validate_scan(proof) if proof else proof
+
+
+class ReferenceFields(forms.Form):
+    """The channel and reference of a payment recorded for months (an area's month, a file's)."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Payment.Channel.choices)
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=40,
+        help_text=_("The kode iuran, transaction number or receipt number."),
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "campaign").queryset = Campaign.objects.for_user(user).exclude(
+            status=Campaign.Status.DRAFT
+        )
+        self.initial.setdefault("paid_on", timezone.localdate())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("A payment cannot be dated in the future."))
+        return paid_on
+
+    def clean(self):
+        data = super().clean()
+        channel, reference = data.get("channel"), (data.get("reference") or "").strip()
+        if channel and reference and (taken := reference_taken(channel, reference)):
+            self.add_error("reference", taken)
+        return data
+
+
+class MonthPaidForm(ReferenceFields):
+    """A month paid for the active workers of a campaign in one area of the official's reach."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    region = RegionCodeField(
+        Region.objects.none(),
+        label=_("Region (code)"),
+        help_text=_(
+            "A province, regency, district or village of your area, e.g. 32.14.16 for Kec. Pondoksalam."
+        ),
+    )
+    month = forms.DateField(label=_("Month paid"), widget=MONTH_INPUT, input_formats=MONTH_FORMATS)
+
+    field_order = ["campaign", "region", "month", "channel", "reference", "paid_on"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        model_choice(self, "region").queryset = Region.objects.for_user(user)
+        self.initial.setdefault("month", month_of(timezone.localdate()))
+
+    def clean_month(self):
+        return month_of(self.cleaned_data["month"])
+
+
+class MonthsFileForm(ReferenceFields):
+    """A file of NIK,month lines paid by one payer with one reference."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One line per worker and month: NIK,month (e.g. 3214161508950001,2026-03)."),
+    )
+
+    field_order = ["campaign", "channel", "reference", "paid_on", "file"]
+
+    def clean_file(self) -> str:
+        return read_csv_upload(self.cleaned_data["file"])
 
 
 class ContactForm(forms.ModelForm):

@@ -152,13 +152,29 @@ def bill_number(payer: Payer, month: dt.date, correction: int = 0) -> str:
 
 
 @transaction.atomic
-def bills_issue(*, month: dt.date, campaigns: QuerySet[Campaign], by: User | None = None) -> list[Bill]:
+def bills_issue(
+    *,
+    month: dt.date,
+    campaigns: QuerySet[Campaign],
+    by: User | None = None,
+    enrollments: QuerySet[Enrollment] | None = None,
+) -> list[Bill]:
     """Issue `month`'s bill to every payer of these campaigns with workers due that month and not yet
-    billed: one bill per payer, its lines at the rate in force for the month and the payer's kind.
-    Run by the background worker on the first of the month (`issue_bills`), or by an official for
-    their area; a second run issues only what the first did not."""
+    billed (of `enrollments` only, when given): one bill per payer, its lines at the rate in force for
+    the month and the payer's kind. Run by the background worker on the first of the month
+    (`issue_bills`), by an official for their area, or before months are paid that were not billed;
+    a second run issues only what the first did not."""
     month = month_of(month)
-    due = due_in(Enrollment.objects.filter(campaign__in=campaigns), month)
+    # Issuers of one campaign take turns (the worker's run, an official's click, a month paid), so
+    # that no worker-month is put on two bills.
+    list(
+        Campaign.objects.select_for_update()
+        .filter(pk__in=campaigns.values("pk"))
+        .order_by("pk")
+        .values_list("pk")
+    )
+    due = due_in(enrollments if enrollments is not None else Enrollment.objects.all(), month)
+    due = due.filter(campaign__in=campaigns)
     rows = _rows(due.order_by("pk"))
     changes = _changes_in_force({row["pk"] for row in rows}, month)
     keys: dict[str, tuple[PayerKey, dict]] = {}
@@ -286,7 +302,17 @@ def payment_preview(*, payer: Payer, amount: int) -> Plan:
 
 def settle(*, payer: Payer, by: User | None) -> Plan:
     """Settle the payer's open lines from its unsettled money, recording each month paid."""
-    done = plan(_open_lines(payer), _money(payer))
+    return _record(plan(_open_lines(payer), _money(payer)), payer, by)
+
+
+def settle_lines(*, payment: Payment, lines: list[BillLine], by: User) -> Plan:
+    """Settle exactly these lines with this payment: the payer said which months it paid (a month for
+    an area, a file of months), so these are paid, not its oldest."""
+    return _record(plan(lines, [(payment, payment.amount)]), payment.payer, by)
+
+
+def _record(done: Plan, payer: Payer, by: User | None) -> Plan:
+    """Record the months a plan settles: a Contribution and a Settlement per line, paid_through moved."""
     contributions = []
     for line, payment in done.settled:
         assert payment is not None  # only recorded money is settled

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,13 +17,15 @@ from lokal import terbilang
 from accounts.decorators import official_required
 from campaigns.models import Campaign, month_of
 from config.db_router import reads_from_replica
+from config.formatting import grouped, rupiah
 from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
+from coverage.services import CoverageError, MonthsDue, PaymentFileError, month_preview
 from enrollment.models import Enrollment
 
-from . import arrears, services
-from .forms import ContactForm, PayerFilterForm, PaymentForm
+from . import arrears, paying, services
+from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerFilterForm, PaymentForm
 from .models import Bill, Message, Payer, PayerContact
 
 PER_PAGE = 50
@@ -206,3 +209,85 @@ def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages_ = Message.objects.for_user(request.user).select_related("payer").order_by("-created_at", "-pk")
     page = CappedPaginator(messages_, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "billing/outbox.html", {"page": page})
+
+
+@official_required
+def months_paid(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A month paid for an area's workers by their payer: first what it would record (workers,
+    amount at the rate in force), then, confirmed, the payment with its reference."""
+    form = MonthPaidForm(request.POST or None, user=request.user)
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        where = {"campaign": data["campaign"], "region": data["region"], "month": data["month"]}
+        try:
+            if "record" in request.POST:
+                paid, payment = paying.month_pay(
+                    **where, paid_on=data["paid_on"], channel=data["channel"], reference=data["reference"],
+                    by=request.user,
+                )  # fmt: skip
+                messages.success(request, _months_message(paid, data["region"], payment))
+                return redirect("billing:months_paid")
+            preview = month_preview(**where, by=request.user)
+        except (CoverageError, services.BillingError) as refused:
+            form.add_error(None, str(refused))
+    return _months_page(request, form=form, preview=preview)
+
+
+@official_required
+@require_POST
+def months_file(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The months of a file of NIK,month lines, paid by one payer; one bad line records nothing."""
+    upload = MonthsFileForm(request.POST, request.FILES, user=request.user)
+    if upload.is_valid():
+        data = upload.cleaned_data
+        try:
+            paid, payment = paying.file_pay(
+                campaign=data["campaign"], text=data["file"], paid_on=data["paid_on"],
+                channel=data["channel"], reference=data["reference"], by=request.user,
+            )  # fmt: skip
+        except PaymentFileError as refused:
+            for problem in [str(refused), *refused.problems.messages()]:
+                upload.add_error("file", problem)
+        except (CoverageError, services.BillingError) as refused:
+            upload.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(count)s months recorded as paid by %(payer)s: %(amount)s. %(already)s were paid already."
+                )
+                % {
+                    "count": grouped(paid.to_pay),
+                    "payer": payment.payer.name,
+                    "amount": rupiah(payment.amount),
+                    "already": grouped(paid.already_paid),
+                },
+            )
+            return redirect("billing:months_paid")
+    return _months_page(request, upload=upload)
+
+
+def _months_page(request: AuthenticatedHttpRequest, *, form=None, upload=None, preview=None) -> HttpResponse:
+    context = {
+        "form": form or MonthPaidForm(user=request.user),
+        "upload": upload or MonthsFileForm(user=request.user),
+        "preview": preview,
+    }
+    return render(request, "billing/months_paid.html", context)
+
+
+def _months_message(paid: MonthsDue, region, payment) -> str:
+    assert paid.month is not None  # a month recorded for an area (a file's payments have several)
+    return _(
+        "%(month)s recorded as paid by %(payer)s for %(count)s workers in %(region)s: %(amount)s, "
+        "reference %(reference)s. %(already)s had paid it already."
+    ) % {
+        "month": date_format(paid.month, "YEAR_MONTH_FORMAT"),
+        "payer": payment.payer.name,
+        "count": grouped(paid.to_pay),
+        "region": region.display_name,
+        "amount": rupiah(payment.amount),
+        "reference": payment.reference,
+        "already": grouped(paid.already_paid),
+    }

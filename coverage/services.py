@@ -1,24 +1,22 @@
-"""Recording contributions: a month paid for the active workers of an area, in bulk.
+"""Months paid: which are due (an area's month, a file's lines), and `paid_through` following them.
 
-A regency pays a month for 20,000 workers at once, so the rows are written with bulk_create (one
-statement per 5,000) and the workers' `paid_through` moves with a few UPDATEs, not one per worker.
+The months themselves are recorded by billing, as a payer's payment settling bill lines (one
+bookkeeping); this module says what is due and moves `paid_through` with a few UPDATEs, not one per
+worker, because a regency pays a month for 20,000 workers at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from campaigns.models import Campaign, FundingSource, month_of
+from campaigns.models import Campaign, month_of
 from config.uploads import LineProblems, csv_lines
 from enrollment.models import Enrollment, add_months
 from enrollment.nik import nik_digits
@@ -34,13 +32,16 @@ class CoverageError(Exception):
 
 
 @dataclass
-class Payment:
-    """What paying a month for an area does (or did): how many workers and how much, and who is left out."""
+class MonthsDue:
+    """What paying a month for an area (or a file's months) does or did: how many worker-months and
+    how much, and how many were paid already. Recorded as a payer's payment by billing.paying."""
 
     month: dt.date | None  # None: the months of a file
     to_pay: int = 0
     amount: int = 0
     already_paid: int = 0
+    # The worker-months to pay: enrollment ids by month (a file's), or None with `due` (an area's month).
+    months: dict[dt.date, list[int]] = field(default_factory=dict)
 
 
 def covered_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
@@ -70,18 +71,20 @@ def _check_month(campaign: Campaign, month: dt.date) -> dt.date:
     return month
 
 
-def _month_due(*, campaign: Campaign, region: Region, month: dt.date, by: User):
+def month_due(
+    *, campaign: Campaign, region: Region, month: dt.date, by: User
+) -> tuple[dt.date, QuerySet[Enrollment], MonthsDue]:
     """The month checked, the area's enrollments covered that month and not yet paid for it, and the
-    Payment that counts those who paid it already."""
+    MonthsDue that counts those who paid it already."""
     month = _check_month(campaign, month)
     covered = covered_in(_in_area(campaign=campaign, region=region, by=by), month)
     paid = Exists(Contribution.objects.filter(enrollment=OuterRef("pk"), month=month))
-    return month, covered.exclude(paid), Payment(month=month, already_paid=covered.filter(paid).count())
+    return month, covered.exclude(paid), MonthsDue(month=month, already_paid=covered.filter(paid).count())
 
 
-def payment_preview(*, campaign: Campaign, region: Region, month: dt.date, by: User) -> Payment:
+def month_preview(*, campaign: Campaign, region: Region, month: dt.date, by: User) -> MonthsDue:
     """What recording `month` for the area would do, with the rate in force for each funding kind."""
-    month, due, payment = _month_due(campaign=campaign, region=region, month=month, by=by)
+    month, due, payment = month_due(campaign=campaign, region=region, month=month, by=by)
     for kind, count in _due_by_kind(due):
         payment.to_pay += count
         payment.amount += count * campaign.rate_for(month, kind)
@@ -91,67 +94,6 @@ def payment_preview(*, campaign: Campaign, region: Region, month: dt.date, by: U
 def _due_by_kind(enrollments: QuerySet[Enrollment]) -> list[tuple[str | None, int]]:
     """How many are due per funding kind (None: no source named): the rate may differ by kind."""
     return list(enrollments.order_by().values_list("funding_source__kind").annotate(n=Count("pk")))
-
-
-@contextmanager
-def _recorded_once() -> Iterator[None]:
-    """All or nothing, and a month recorded by someone else at the same moment (three officials
-    clicking at once) is a message, not an error page: the database kept it once
-    (coverage_contribution_once_a_month) and this recording is rolled back whole."""
-    try:
-        with transaction.atomic():
-            yield
-    except IntegrityError:
-        raise CoverageError(
-            _(
-                "Someone recorded these payments at the same moment; they are recorded once. Look at the list again."
-            )
-        ) from None
-
-
-@_recorded_once()
-def contributions_record_month(
-    *,
-    campaign: Campaign,
-    region: Region,
-    month: dt.date,
-    paid_on: dt.date,
-    by: User,
-    funding_source: FundingSource | None = None,
-) -> Payment:
-    """Record `month` as paid for every active enrollment of the campaign in `region` covered that
-    month and not yet paid for it, at the rate in force for the month and each worker's funding kind
-    (or `funding_source`'s, when one source paid for all). Months already paid are left alone."""
-    if funding_source is not None and funding_source.campaign_id != campaign.pk:
-        raise CoverageError(_("Choose a funding source of this campaign."))
-    month, due, payment = _month_due(campaign=campaign, region=region, month=month, by=by)
-    due = due.order_by().values_list("pk", "funding_source_id", "funding_source__kind")
-    rows, paid_ids = [], []
-    for pk, source_id, kind in due.iterator(chunk_size=BATCH):
-        payer_id, payer_kind = (
-            (funding_source.pk, funding_source.kind) if funding_source else (source_id, kind)
-        )
-        amount = campaign.rate_for(month, payer_kind)
-        rows.append(
-            Contribution(
-                enrollment_id=pk,
-                month=month,
-                amount=amount,
-                funding_source_id=payer_id,
-                paid_on=paid_on,
-                recorded_by=by,
-            )
-        )
-        paid_ids.append(pk)
-        payment.to_pay += 1
-        payment.amount += amount
-        if len(rows) == BATCH:
-            Contribution.objects.bulk_create(rows)
-            rows = []
-    Contribution.objects.bulk_create(rows)
-    for start in range(0, len(paid_ids), BATCH):
-        move_paid_through(Enrollment.objects.filter(pk__in=paid_ids[start : start + BATCH]), month)
-    return payment
 
 
 def move_paid_through(enrollments: QuerySet[Enrollment], month: dt.date) -> None:
@@ -208,11 +150,10 @@ def _month_in(text: str) -> dt.date | None:
     return None
 
 
-@_recorded_once()
-def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date, by: User) -> Payment:
-    """Record the months of a CSV of `NIK,month` lines (2026-03 or 03/2026), as a branch office or a
-    village treasurer sends them: every line is checked first, and one bad line records nothing.
-    A month already paid is skipped and counted."""
+def months_in_file(*, campaign: Campaign, text: str, by: User) -> MonthsDue:
+    """The months of a CSV of `NIK,month` lines (2026-03 or 03/2026), as a branch office or a village
+    treasurer sends them: every line is checked first, and one bad line is a PaymentFileError naming
+    it. A month already paid is counted and left out; a line twice in the file counts once."""
     if not by.acts_as_official:
         raise CoverageError(_("Only officials record payments."))
     problems, wanted = LineProblems(), []
@@ -238,18 +179,11 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
         .filter(
             campaign=campaign, status=Enrollment.Status.ACTIVE, worker__nik__in={nik for _, nik, _ in wanted}
         )
-        .values(
-            "pk",
-            "worker__nik",
-            "funding_source_id",
-            "funding_source__kind",
-            "coverage_starts",
-            "coverage_ends",
-        )
+        .values("pk", "worker__nik", "funding_source__kind", "coverage_starts", "coverage_ends")
     }
     ids = [row["pk"] for row in actives.values()]
     paid = set(Contribution.objects.filter(enrollment_id__in=ids).values_list("enrollment_id", "month"))
-    payment, rows = Payment(month=None), []
+    due = MonthsDue(month=None)
     for line, nik, month in wanted:
         row = actives.get(nik)
         if row is None:
@@ -261,23 +195,12 @@ def contributions_record_file(*, campaign: Campaign, text: str, paid_on: dt.date
                 % {"month": date_format(month, "YEAR_MONTH_FORMAT")},
             )
         elif (row["pk"], month) in paid:
-            payment.already_paid += 1
+            due.already_paid += 1
         else:
             paid.add((row["pk"], month))  # a line twice in the file is paid once
-            amount = campaign.rate_for(month, row["funding_source__kind"])
-            rows.append(
-                Contribution(
-                    enrollment_id=row["pk"], month=month, amount=amount,
-                    funding_source_id=row["funding_source_id"], paid_on=paid_on, recorded_by=by,
-                )
-            )  # fmt: skip
-            payment.to_pay += 1
-            payment.amount += amount
+            due.months.setdefault(month, []).append(row["pk"])
+            due.to_pay += 1
+            due.amount += campaign.rate_for(month, row["funding_source__kind"])
     if problems:
         raise PaymentFileError(problems)
-    Contribution.objects.bulk_create(rows, batch_size=BATCH)
-    for month in sorted({row.month for row in rows}):
-        move_paid_through(
-            Enrollment.objects.filter(pk__in=[r.enrollment_id for r in rows if r.month == month]), month
-        )
-    return payment
+    return due

@@ -5,8 +5,6 @@ from . import views
 app_name = "coverage"
 
 urlpatterns = [
-    path("payments/", views.payment_record, name="payment_record"),
-    path("payments/file/", views.payment_upload, name="payment_upload"),
     path("behind/", views.behind_list, name="behind_list"),
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/new/<int:pk>/", views.claim_create, name="claim_create"),

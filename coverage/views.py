@@ -6,13 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from config.db_router import reads_from_replica
-from config.formatting import grouped, rupiah
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
 from enrollment import lapse
@@ -21,7 +19,7 @@ from enrollment.models import Enrollment
 from enrollment.renewal import renewal_options
 
 from . import claims, services
-from .forms import BehindFilterForm, ClaimForm, DecisionForm, PaymentForm, PaymentUploadForm
+from .forms import BehindFilterForm, ClaimForm, DecisionForm
 from .models import Claim
 
 PER_PAGE = 50
@@ -30,81 +28,6 @@ CLAIM_BADGE = {
     Claim.Status.PAID: "text-bg-success",
     Claim.Status.REFUSED: "text-bg-secondary",
 }
-
-
-@official_required
-def payment_record(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A month paid for the area's active workers: first what it would do (workers, amount at the
-    rate in force), then, confirmed, the record."""
-    form = PaymentForm(request.POST or None, user=request.user)
-    preview = None
-    if form.is_valid():
-        data = form.cleaned_data
-        where = {"campaign": data["campaign"], "region": data["region"], "month": data["month"]}
-        try:
-            if "record" in request.POST:
-                payment = services.contributions_record_month(
-                    **where, by=request.user, paid_on=data["paid_on"], funding_source=data["funding_source"]
-                )
-                messages.success(request, _payment_message(payment, data["region"]))
-                return redirect("coverage:payment_record")
-            preview = services.payment_preview(**where, by=request.user)
-        except services.CoverageError as refused:
-            form.add_error(None, str(refused))
-    return _payment_page(request, form=form, preview=preview)
-
-
-@official_required
-@require_POST
-def payment_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The months of a file of NIK,month lines; one bad line records nothing and is named."""
-    upload = PaymentUploadForm(request.POST, request.FILES, user=request.user)
-    if upload.is_valid():
-        data = upload.cleaned_data
-        try:
-            payment = services.contributions_record_file(
-                campaign=data["campaign"], text=data["file"], paid_on=data["paid_on"], by=request.user
-            )
-        except services.PaymentFileError as refused:
-            for problem in [str(refused), *refused.problems.messages()]:
-                upload.add_error("file", problem)
-        except services.CoverageError as refused:
-            upload.add_error(None, str(refused))
-        else:
-            messages.success(
-                request,
-                _("%(count)s months recorded as paid: %(amount)s. %(already)s were paid already.")
-                % {
-                    "count": grouped(payment.to_pay),
-                    "amount": rupiah(payment.amount),
-                    "already": grouped(payment.already_paid),
-                },
-            )
-            return redirect("coverage:payment_record")
-    return _payment_page(request, upload=upload)
-
-
-def _payment_page(request: AuthenticatedHttpRequest, *, form=None, upload=None, preview=None) -> HttpResponse:
-    context = {
-        "form": form or PaymentForm(user=request.user),
-        "upload": upload or PaymentUploadForm(user=request.user),
-        "preview": preview,
-    }
-    return render(request, "coverage/payment_record.html", context)
-
-
-def _payment_message(payment: services.Payment, region) -> str:
-    assert payment.month is not None  # a month recorded for an area (a file's payments have several)
-    return _(
-        "%(month)s recorded as paid for %(count)s workers in %(region)s: %(amount)s. "
-        "%(already)s had paid it already."
-    ) % {
-        "month": date_format(payment.month, "YEAR_MONTH_FORMAT"),
-        "count": grouped(payment.to_pay),
-        "region": region.display_name,
-        "amount": rupiah(payment.amount),
-        "already": grouped(payment.already_paid),
-    }
 
 
 @login_required

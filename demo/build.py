@@ -8,9 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from billing.models import BillLine, Payer, Payment
+from billing.paying import month_pay
+from billing.services import bills_issue
 from campaigns.models import Campaign, add_months, month_of
 from coverage.claims import claim_decide, claim_record
-from coverage.services import contributions_record_month
+from coverage.services import month_due
 from enrollment.bulk import Entry, enrollment_register_many
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate
@@ -113,9 +116,17 @@ def open_a_year() -> dt.date:
 
 
 def pay(campaign, region, by, first: dt.date, last: dt.date) -> None:
+    """Each month from `first` to `last` paid for the area's workers by each of their payers, as their
+    treasurers would: the month billed, then one transfer per payer with its own reference."""
     month = month_of(first)
     while month <= last:
-        contributions_record_month(
-            campaign=campaign, region=region, month=month, paid_on=month + dt.timedelta(days=9), by=by
-        )
+        _month, due, _counts = month_due(campaign=campaign, region=region, month=month, by=by)
+        bills_issue(month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=by, enrollments=due)
+        owing = BillLine.objects.filter(month=month, enrollment__in=due).open()
+        for payer in Payer.objects.filter(pk__in=owing.values("bill__payer")).order_by("pk"):
+            month_pay(
+                campaign=campaign, region=region, month=month, paid_on=month + dt.timedelta(days=9),
+                channel=Payment.Channel.TRANSFER, reference=f"TRF{month:%Y%m}{region.code}-{payer.pk}",
+                by=by, payer=payer,
+            )  # fmt: skip
         month = add_months(month, 1)

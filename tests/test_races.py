@@ -4,8 +4,11 @@ PostgreSQL only: SQLite serializes writers, so it cannot show a race either way.
 import pytest
 from django.db import connection
 
+from billing.models import Payment
+from billing.paying import month_pay
+from billing.services import BillingError
 from campaigns.models import Quota, month_of
-from coverage import claims, services
+from coverage import claims
 from coverage.models import Claim, Contribution
 from coverage.services import CoverageError
 from enrollment.models import Enrollment
@@ -54,11 +57,13 @@ def test_three_officials_paying_one_month_at_once_record_it_once(member, officia
     village = Region.objects.get(code="32.14.16.2005")
     results = run_at_once(
         3,
-        lambda i: services.contributions_record_month(
-            campaign=campaign, region=village, month=month_of(TODAY), paid_on=TODAY, by=official
+        lambda i: month_pay(
+            campaign=campaign, region=village, month=month_of(TODAY), paid_on=TODAY, by=official,
+            channel="transfer", reference=f"TRF-{i}",
         ),
-    )
-    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, CoverageError)]
+    )  # fmt: skip
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, BillingError)]
+    assert Payment.objects.count() == 1
     assert Contribution.objects.filter(month=month_of(TODAY)).count() == 1
 
 

@@ -45,11 +45,13 @@ def post_data(name: str, w: World, side: str) -> dict:
             "record": "1",
         },
         # The month the world's active worker is covered in, for the campaign and village of `side`.
-        "coverage:payment_record": {
+        "billing:months_paid": {
             "campaign": w.campaign[side].pk,
             "region": VILLAGE[side],
             "month": today[:7],
             "paid_on": today,
+            "channel": "transfer",
+            "reference": f"WALK-MONTH-{side}",
             "record": "1",
         },
         "enrollment:enrollment_reject": {"reason": "walk"},

@@ -119,16 +119,16 @@ def test_an_official_of_another_regency_cannot_record_a_payment(campaign, villag
 
 
 def test_a_month_paid_another_way_is_not_owed_and_not_billed(campaign, village_funded, official):
-    from coverage.services import contributions_record_month
+    from billing.paying import month_pay
     from regions.models import Region
 
-    contributions_record_month(
+    month_pay(
         campaign=campaign, region=Region.objects.get(code="32.14.16.2006"), month=LAST_MONTH,
-        paid_on=TODAY, by=official,
+        paid_on=TODAY, by=official, channel="teller", reference="K-1",
     )  # fmt: skip
     bills = _issue(campaign)
-    assert [b.workers for b in bills] == [4]
-    assert Bill.objects.count() == 1
+    assert [b.workers for b in bills] == [4]  # Salammulya's month was billed and paid when recorded
+    assert Bill.objects.count() == 2
 
 
 def test_money_never_pays_a_later_line_while_an_older_one_stays_unpaid():
@@ -143,20 +143,21 @@ def test_money_never_pays_a_later_line_while_an_older_one_stays_unpaid():
     assert [line for line, _payment in paid.settled] == [older] and paid.credit == 0
 
 
-def test_a_billed_month_paid_another_way_is_no_longer_owed(campaign, village_funded, official):
-    """The month paid is one record: paying a billed month by area (coverage) settles the bill line
-    too, so the payer is not shown in arrears for it."""
+def test_a_billed_month_paid_for_an_area_settles_its_bill(campaign, village_funded, official):
+    """The month paid is one record: paying a billed month by area settles the bill's lines with a
+    payment, so the payer is not shown in arrears for it."""
     from billing import arrears
-    from coverage.services import contributions_record_month
+    from billing.paying import month_pay
     from regions.models import Region
 
     bill = next(b for b in _issue(campaign) if b.workers == 2)
-    contributions_record_month(
+    month_pay(
         campaign=campaign, region=Region.objects.get(code="32.14.16.2006"), month=LAST_MONTH,
-        paid_on=TODAY, by=official,
+        paid_on=TODAY, by=official, channel="teller", reference="K-1",
     )  # fmt: skip
     assert not BillLine.objects.filter(bill=bill).open().exists()
     assert arrears.unpaid_by_bill([bill.pk]) == {}
+    assert {s.line.bill_id for s in Payment.objects.get().settlements.all()} == {bill.pk}
 
 
 def test_a_worker_activated_after_the_months_bill_goes_on_a_supplementary_bill(campaign, village_funded):

@@ -1,12 +1,16 @@
 """Months paid, in bulk for an area: paid-through, lapse states at month boundaries, rates, scope."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from billing.models import Payment
+from billing.paying import month_pay
+from billing.services import BillingError
 from campaigns.models import ContributionRate, FundingSource, add_months, month_of
 from coverage import services
 from coverage.models import Contribution
@@ -43,10 +47,13 @@ def _state(enrollment, today):
     return Enrollment.objects.get(pk=enrollment.pk).coverage_state(today)
 
 
-def _pay(campaign, code, month, by, **kwargs):
-    return services.contributions_record_month(
-        campaign=campaign, region=Region.objects.get(code=code), month=month, paid_on=TODAY, by=by, **kwargs
-    )
+def _pay(campaign, code, month, by, reference=None):
+    """The month paid for the area by its payer, by transfer with a reference of its own."""
+    paid, _payment = month_pay(
+        campaign=campaign, region=Region.objects.get(code=code), month=month, paid_on=TODAY, by=by,
+        channel="transfer", reference=reference or f"TRF-{code}-{month:%Y%m}",
+    )  # fmt: skip
+    return paid
 
 
 @pytest.mark.parametrize(
@@ -90,16 +97,40 @@ def test_a_month_is_paid_once_and_the_report_says_so(campaign, official, active)
     again = _pay(campaign, "32.14.16", FEB, official)
     assert (again.to_pay, again.already_paid) == (1, 3)  # only Salammulya's worker was still due
     assert Contribution.objects.filter(month=FEB).count() == 4
+    with pytest.raises(BillingError, match="sudah dibayar"):
+        _pay(campaign, "32.14.16", FEB, official, reference="TRF-LAGI")
+
+
+def test_a_month_is_recorded_as_the_payers_payment_with_its_reference(campaign, official, active):
+    _pay(campaign, "32.14.16", FEB, official)
+    payment = Payment.objects.get()
+    assert (payment.reference, payment.amount, payment.payer.name) == (
+        "TRF-32.14.16-202602", 4 * 16_800, "Pemerintah Kabupaten Purwakarta",
+    )  # fmt: skip
+    assert payment.settlements.count() == 4  # each month paid is a settled line of the payer's bill
+    with pytest.raises(BillingError, match=re.escape("TRF-32.14.16-202602 sudah tercatat")):
+        month_pay(
+            campaign=campaign, region=Region.objects.get(code="32.14.16"), month=MAR, paid_on=TODAY,
+            by=official, channel="transfer", reference="TRF-32.14.16-202602",
+        )  # fmt: skip
+
+
+def test_months_owed_by_two_payers_are_refused_naming_them(campaign, official, active):
+    csr = FundingSource.objects.create(campaign=campaign, name="CSR PT Taekwang", kind="csr")
+    Enrollment.objects.filter(pk=active[0].pk).update(funding_source=csr)
+    with pytest.raises(BillingError, match=r"2 pembayar .*CSR PT Taekwang"):
+        _pay(campaign, "32.14.16", FEB, official)
+    assert not Payment.objects.exists() and not Contribution.objects.exists()
 
 
 def test_the_rate_in_force_for_the_month_and_funding_kind_is_charged(campaign, official, active):
     csr = FundingSource.objects.create(campaign=campaign, name="CSR PT Taekwang", kind="csr")
-    Enrollment.objects.filter(pk=active[0].pk).update(funding_source=csr)
+    Enrollment.objects.filter(pk__in=[w.pk for w in active[:3]]).update(funding_source=csr)
     ContributionRate.objects.create(campaign=campaign, starts_on=APR, funding_kind="csr", amount=8_400)
     for month in (FEB, MAR):
         _pay(campaign, "32.14.16.2005", month, official)
     april = _pay(campaign, "32.14.16.2005", APR, official)
-    assert april.amount == 8_400 + 2 * 16_800
+    assert april.amount == 3 * 8_400
     assert Contribution.objects.get(enrollment=active[0], month=APR).amount == 8_400
     assert Contribution.objects.get(enrollment=active[0], month=MAR).amount == 16_800
 
@@ -117,19 +148,28 @@ def test_agents_cannot_record_payments(client, agent, campaign, active):
     with pytest.raises(services.CoverageError):
         _pay(campaign, "32.14.16.2005", FEB, agent)
     client.force_login(agent)
-    assert client.get(reverse("coverage:payment_record")).status_code == 403
+    assert client.get(reverse("billing:months_paid")).status_code == 403
 
 
 def test_the_payment_page_checks_first_then_records(client, official, campaign, active):
     client.force_login(official)
-    url = reverse("coverage:payment_record")
-    data = {"campaign": campaign.pk, "region": "32.14.16", "month": "2026-02", "paid_on": TODAY.isoformat()}
+    url = reverse("billing:months_paid")
+    data = {
+        "campaign": campaign.pk, "region": "32.14.16", "month": "2026-02", "paid_on": TODAY.isoformat(),
+        "channel": "transfer", "reference": "SP2D-0042",
+    }  # fmt: skip
     checked = client.post(url, {**data, "preview": "1"})
     assert "4 pekerja akan dicatat" in checked.content.decode()
     assert not Contribution.objects.exists()
-    recorded = client.post(url, {**data, "record": "1"}, follow=True)
-    assert "Februari 2026 dicatat lunas untuk 4 pekerja di Kec. Pondoksalam" in recorded.content.decode()
+    recorded = client.post(url, {**data, "record": "1"}, follow=True).content.decode()
+    assert (
+        "Februari 2026 dicatat lunas oleh Pemerintah Kabupaten Purwakarta untuk 4 pekerja di Kec. Pondoksalam"
+        in recorded
+    )
+    assert "referensi SP2D-0042" in recorded
     assert Contribution.objects.count() == 4
+    again = client.post(url, {**data, "month": "2026-03", "record": "1"}).content.decode()
+    assert "SP2D-0042 sudah tercatat" in again and Contribution.objects.count() == 4
 
 
 def _covering_today(paid_months_ago: int = 6) -> dt.date:
@@ -189,8 +229,11 @@ def _upload(client, campaign, text):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     file = SimpleUploadedFile("iuran.csv", text.encode(), content_type="text/csv")
-    data = {"campaign": campaign.pk, "paid_on": TODAY.isoformat(), "file": file}
-    return client.post(reverse("coverage:payment_upload"), data, follow=True)
+    data = {
+        "campaign": campaign.pk, "paid_on": TODAY.isoformat(), "file": file, "channel": "teller",
+        "reference": "BUKTI-7",
+    }  # fmt: skip
+    return client.post(reverse("billing:months_file"), data, follow=True)
 
 
 def test_a_file_of_nik_and_month_lines_records_those_months(client, official, campaign, active):
@@ -201,7 +244,8 @@ def test_a_file_of_nik_and_month_lines_records_those_months(client, official, ca
         f"nik,bulan\n{nik_for(1)},2026-02\n{nik_for(1)},03/2026\n{nik_for(2)};2026-02\n{nik_for(2)},2026-02\n"
     )
     page = _upload(client, campaign, text.replace(";", ",")).content.decode()
-    assert "3 bulan dicatat lunas" in page
+    assert "3 bulan dicatat lunas oleh Pemerintah Kabupaten Purwakarta" in page
+    assert Payment.objects.get().reference == "BUKTI-7"
     assert Enrollment.objects.get(pk=active[0].pk).paid_through == MAR
     assert Enrollment.objects.get(pk=active[1].pk).paid_through == FEB
 
