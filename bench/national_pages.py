@@ -304,8 +304,8 @@ def measure_payment(runs: int = 3) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from campaigns.models import Campaign
     from billing.paying import month_pay
+    from campaigns.models import Campaign
     from regions.models import Region
 
     user = User.objects.get(username="pejabat.32.14")

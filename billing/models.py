@@ -288,6 +288,10 @@ class ReminderRule(models.Model):
         DUE_SOON = "due_soon", _("A bill falls due in some days (to the payer's contacts)")
         DUE_TODAY = "due_today", _("A bill falls due today (to the payer's contacts)")
         CLIFF = "cliff", _("Workers lapse at the end of the month (to the payer and the village's agents)")
+        WORKER_LAPSING = (
+            "worker_lapse",
+            _("A worker's cover lapses at the end of the month (to the worker, if agreed)"),
+        )
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -341,6 +345,16 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     not_before = models.DateTimeField(_("not before"))
     answer = models.CharField(_("gateway's answer"), max_length=300, blank=True)
+    # The gateway's own id of the message, from its answer: its delivery receipt names it.
+    gateway_id = models.CharField(_("gateway's id"), max_length=64, blank=True, db_index=True)
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

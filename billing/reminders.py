@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from accounts.models import User
 from campaigns.models import add_months, month_of
 from config.formatting import rupiah
 from enrollment.lapse import lapsing_this_month_q
+from enrollment.models import Enrollment
 
 from .models import Bill, BillLine, Message, Payer, ReminderRule
 
@@ -64,6 +65,10 @@ class Draft:
     recipient: str
     text: str
     event: str
+    enrollment_id: int | None = None  # a message to the worker
+
+
+CONSENT: dict[str, str] = {"sms": "remind_by_sms", "whatsapp": "remind_by_whatsapp"}
 
 
 def _contacts(payer: Payer) -> Iterator[tuple[str, str, str]]:
@@ -122,7 +127,7 @@ def _bill_text(kind: str, bill: Bill, owed: int) -> str:
 
 def _cliff_drafts(rule: ReminderRule, today: dt.date) -> Iterator[Draft]:
     """Payers whose billed workers lapse at the end of this month, from `rule.days` before it."""
-    month_end = add_months(month_of(today), 1) - dt.timedelta(days=1)
+    month_end = _month_end(today)
     if (month_end - today).days > rule.days:
         return
     at_cliff = BillLine.objects.filter(bill__replaced_by__isnull=True).filter(
@@ -147,20 +152,66 @@ def _cliff_drafts(rule: ReminderRule, today: dt.date) -> Iterator[Draft]:
             yield Draft(payer, rule.kind, phone, name, text, event)
 
 
+def _month_end(today: dt.date) -> dt.date:
+    return add_months(month_of(today), 1) - dt.timedelta(days=1)
+
+
+def _worker_drafts(rule: ReminderRule, today: dt.date) -> Iterator[Draft]:
+    """Workers whose cover lapses at the end of this month unless paid, who agreed to be told on this
+    channel, from `rule.days` before it: told who owes their contributions (their payer)."""
+    month_end = _month_end(today)
+    if (month_end - today).days > rule.days:
+        return
+    lines = (
+        BillLine.objects.open()
+        .filter(lapsing_this_month_q(today, "enrollment__paid_through"))
+        .filter(enrollment__status=Enrollment.Status.ACTIVE, **{f"enrollment__{CONSENT[rule.channel]}": True})
+        .exclude(enrollment__phone="")
+        .order_by("enrollment_id", "month")
+        .values_list("enrollment_id", "enrollment__full_name", "enrollment__phone", "month", "bill__payer_id")
+    )
+    first: dict[int, tuple] = {}
+    for enrollment_id, *rest in lines.iterator(chunk_size=2000):
+        first.setdefault(enrollment_id, tuple(rest))  # the oldest month unpaid
+    payers = Payer.objects.in_bulk({payer_id for *_rest, payer_id in first.values()})
+    for enrollment_id, (name, phone, month, payer_id) in first.items():
+        payer = payers[payer_id]
+        values = {
+            "name": name[:40],
+            "date": date_format(month_end, "j N Y"),
+            "month": date_format(month, "YEAR_MONTH_FORMAT"),
+            "payer": payer.name[:60],
+        }
+        text = (
+            _(
+                "Desa100: %(name)s, your BPJS Ketenagakerjaan cover ends after %(date)s: contributions from "
+                "%(month)s are unpaid. %(payer)s pays them; ask them or your village's agent."
+            )
+            % values
+        )
+        event = f"{rule.kind}:{month_end:%Y%m}:e{enrollment_id}:{rule.channel}"
+        yield Draft(payer, rule.kind, phone, name, text, event, enrollment_id)
+
+
+DRAFTS: dict[str, Callable[[ReminderRule, dt.date], Iterator[Draft]]] = {
+    ReminderRule.Kind.CLIFF: _cliff_drafts,
+    ReminderRule.Kind.WORKER_LAPSING: _worker_drafts,
+}
+
+
 def reminders_write(today: dt.date) -> int:
     """Write the messages every active rule asks for today; an event already written is skipped."""
     written = 0
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):  # to Indonesian phones, in Indonesian
         for rule in ReminderRule.objects.filter(active=True):
-            drafts = _cliff_drafts(rule, today) if rule.kind == rule.Kind.CLIFF else _bill_drafts(rule, today)
-            for draft in drafts:
+            for draft in DRAFTS.get(rule.kind, _bill_drafts)(rule, today):
                 try:
                     with transaction.atomic():
                         Message.objects.create(
                             payer=draft.payer, kind=draft.kind, channel=rule.channel, to=draft.to,
                             recipient=draft.recipient[:150], text=safe_text(draft.text), event=draft.event[:120],
-                            not_before=now,
+                            not_before=now, enrollment_id=draft.enrollment_id,
                         )  # fmt: skip
                     written += 1
                 except IntegrityError:
@@ -238,15 +289,19 @@ def outbox_send(now: dt.datetime | None = None) -> dict[str, int]:
         return done
     today_start = dt.datetime.combine(now.astimezone(WIB).date(), dt.time(0), WIB)
     batch = list(due[:500])
+    # The cap is the payer's: its contacts are not told more than so many times a day. A worker hears
+    # about their own cover once a month (the event), whatever their payer was sent.
     sent_today = Counter(  # per payer, counted once for the batch and kept up as it goes
         Message.objects.filter(
             payer_id__in={m.payer_id for m in batch},
             status__in=(Message.Status.SENT, Message.Status.DELIVERED),
             sent_at__gte=today_start,
+            enrollment__isnull=True,
         ).values_list("payer_id", flat=True)
     )
     for message in batch:
-        if sent_today[message.payer_id] >= settings.MESSAGES_DAILY_CAP:
+        capped = message.enrollment_id is None
+        if capped and sent_today[message.payer_id] >= settings.MESSAGES_DAILY_CAP:
             message.not_before = after_quiet_hours(today_start + dt.timedelta(days=1))
             message.save(update_fields=["not_before"])
             done["held"] += 1
@@ -264,7 +319,38 @@ def outbox_send(now: dt.datetime | None = None) -> dict[str, int]:
                 done["retry"] += 1
         else:
             message.status, message.sent_at = Message.Status.SENT, now
-            sent_today[message.payer_id] += 1
+            message.gateway_id = _gateway_id(message.answer)
+            sent_today[message.payer_id] += capped
             done["sent"] += 1
-        message.save(update_fields=["attempts", "answer", "status", "sent_at", "not_before"])
+        message.save(update_fields=["attempts", "answer", "status", "sent_at", "not_before", "gateway_id"])
     return done
+
+
+def _gateway_id(answer: str) -> str:
+    """The gateway's id of the message, from its JSON answer (the field settings name); "" if none."""
+    try:
+        found = json.loads(answer).get(settings.MESSAGES_GATEWAY_ID_FIELD, "")
+    except (ValueError, AttributeError):
+        return ""
+    return str(found)[:64] if isinstance(found, str | int) else ""
+
+
+# ---- delivery receipts -------------------------------------------------------------------------
+
+DELIVERED = {"delivered", "read", "terkirim", "diterima"}
+UNDELIVERED = {"failed", "undelivered", "rejected", "expired", "gagal"}
+
+
+def receipt_record(gateway_id: str, status: str, detail: str = "") -> bool:
+    """The gateway's receipt for a message it sent: delivered, or failed with its reason. False when
+    no message has that id. A receipt never moves a message back (delivered stays delivered)."""
+    status = status.strip().lower()
+    if not gateway_id or status not in DELIVERED | UNDELIVERED:
+        return False
+    sent = Message.objects.filter(gateway_id=gateway_id[:64], status=Message.Status.SENT)
+    if status in DELIVERED:
+        changed = sent.update(status=Message.Status.DELIVERED)
+    else:
+        answer = f"{status}: {detail}".strip(": ")[:300]
+        changed = sent.update(status=Message.Status.FAILED, answer=answer)
+    return bool(changed) or Message.objects.filter(gateway_id=gateway_id[:64]).exists()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("issue/", views.bills_issue, name="bills_issue"),
     path("arrears/", views.arrears_list, name="arrears_list"),
     path("outbox/", views.outbox, name="outbox"),
+    path("outbox/receipt/", views.delivery_receipt, name="delivery_receipt"),
     path("months/", views.months_paid, name="months_paid"),
     path("months/file/", views.months_file, name="months_file"),
     path("payers/<int:pk>/", views.payer_detail, name="payer_detail"),

@@ -3,14 +3,19 @@ recording a payment (what it settles is shown before it is recorded), and the pa
 
 from __future__ import annotations
 
+import hmac
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from lokal import terbilang
 
@@ -24,7 +29,7 @@ from config.requests import AuthenticatedHttpRequest
 from coverage.services import CoverageError, MonthsDue, PaymentFileError, month_preview
 from enrollment.models import Enrollment
 
-from . import arrears, paying, services
+from . import arrears, paying, reminders, services
 from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerFilterForm, PaymentForm
 from .models import Bill, Message, Payer, PayerContact
 
@@ -209,6 +214,31 @@ def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages_ = Message.objects.for_user(request.user).select_related("payer").order_by("-created_at", "-pk")
     page = CappedPaginator(messages_, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "billing/outbox.html", {"page": page})
+
+
+@csrf_exempt
+@require_POST
+def delivery_receipt(request: HttpRequest) -> HttpResponse:
+    """The SMS/WhatsApp gateway's receipt for a message: {"id": ..., "status": "delivered"|"failed",
+    "error": ...} as JSON or a form, with the token of settings.MESSAGES_CALLBACK_TOKEN. A machine calls
+    it, so it answers with a status only: 204 recorded, 404 no such message (or receipts are off),
+    403 a wrong token, 400 a body it cannot read."""
+    expected = settings.MESSAGES_CALLBACK_TOKEN
+    if not expected:
+        raise Http404
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return HttpResponse(status=403)
+    try:
+        body = json.loads(request.body) if request.content_type == "application/json" else request.POST.dict()
+    except ValueError:
+        return HttpResponse(status=400)
+    if not isinstance(body, dict):
+        return HttpResponse(status=400)
+    found = reminders.receipt_record(
+        str(body.get("id", "")), str(body.get("status", "")), str(body.get("error", ""))[:200]
+    )
+    return HttpResponse(status=204 if found else 404)
 
 
 @official_required

@@ -26,7 +26,7 @@ from regions.models import Region
 
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik
-from .rules import EnrollmentError, age_problem, already_enrolled, village_problem
+from .rules import EnrollmentError, age_problem, already_enrolled, declaration_problems, village_problem
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
         _nik, born, sex = check.identity()
         if problem := age_problem(campaign, born, today):
             raise EntryRefused(index, problem)
-        if problems := Enrollment.declaration_problems(entry.declaration):
+        if problems := declaration_problems(entry.declaration):
             raise EntryRefused(index, "; ".join(message for _field, message in problems))
         checks[entry.nik] = (born, sex)
     workers = {worker.nik or "": worker for worker in Worker.objects.filter(nik__in=checks)}

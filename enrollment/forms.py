@@ -85,7 +85,7 @@ class DeclarationForm(forms.ModelForm):
 
     class Meta:
         model = Enrollment
-        fields = Enrollment.TYPED
+        fields = [*Enrollment.TYPED, *Enrollment.REMINDED_BY]
         field_classes = {"phone": PhoneField, "kk_number": NikField}
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
@@ -96,6 +96,12 @@ class DeclarationForm(forms.ModelForm):
         help_texts = {
             "phone": _("For example 0812 3456 7890."),
             "monthly_income": _("Digits only: 1500000 for Rp1,500,000 a month."),
+            "remind_by_sms": _(
+                "The worker agrees to an SMS when their cover is about to lapse (no links, no NIK)."
+            ),
+            "remind_by_whatsapp": _(
+                "The worker agrees to a WhatsApp message when their cover is about to lapse."
+            ),
         }
 
     field_order = ["nik", "full_name", "birth_date", "sex"]

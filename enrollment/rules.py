@@ -15,7 +15,7 @@ from accounts.models import User
 from campaigns.models import Campaign, Quota
 from regions.models import Region
 
-from .models import Enrollment, Worker
+from .models import MAX_INCOME, Enrollment, Worker
 from .nik import age_on
 
 
@@ -76,3 +76,26 @@ def village_problem(village: Region, quota: Quota | None, by: User) -> str | Pro
     if quota is None:
         return no_quota(village)
     return quota.unlocked_for(by).reason
+
+
+def declaration_problems(declared: dict) -> list[tuple[str, str]]:
+    """What the database would refuse in a declaration, as (field, message) before anything is
+    written: the entry's form checks these through its fields; an import and the bulk register call
+    this, so a row the dry run accepts cannot fail on a constraint at commit (invariant 7). It mirrors
+    the Enrollment's columns and constraints: change them together."""
+    problems = []
+    for name in ("full_name", "phone", "address", "occupation_other", "kk_number"):
+        limit = Enrollment._meta.get_field(name).max_length  # type: ignore[union-attr]  # a CharField
+        if limit is not None and len(declared.get(name) or "") > limit:
+            problems.append((name, _("longer than %(limit)s characters") % {"limit": limit}))
+    occupation = declared.get("occupation")
+    if occupation not in Enrollment.Occupation.values:
+        problems.append(("occupation", _("not an occupation on the list")))
+    elif occupation == Enrollment.Occupation.OTHER and not (declared.get("occupation_other") or "").strip():
+        problems.append(("occupation_other", _("name the occupation (it is “other”)")))
+    kk = declared.get("kk_number") or ""
+    if kk and not (len(kk) == 16 and kk.isascii() and kk.isdigit()):
+        problems.append(("kk_number", _("a family card (KK) number has 16 digits")))
+    if not 0 <= (declared.get("monthly_income") or 0) <= MAX_INCOME:
+        problems.append(("monthly_income", _("not an amount in rupiah")))
+    return problems

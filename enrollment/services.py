@@ -235,6 +235,18 @@ def enrollment_update_declaration(
     return enrollment
 
 
+@transaction.atomic
+def enrollment_reminders_set(*, enrollment: Enrollment, sms: bool, whatsapp: bool, by: User) -> Enrollment:
+    """The channels the worker agrees to be reminded on, from now; kept in the enrollment's history."""
+    enrollment = _locked(enrollment)
+    _refuse_unless(enrollment.can_change_reminders(by))
+    if (enrollment.remind_by_sms, enrollment.remind_by_whatsapp) != (sms, whatsapp):
+        enrollment.remind_by_sms, enrollment.remind_by_whatsapp = sms, whatsapp
+        record_by(enrollment, by)
+        enrollment.save(update_fields=list(Enrollment.REMINDED_BY))
+    return enrollment
+
+
 def _locked(enrollment: Enrollment) -> Enrollment:
     return (
         Enrollment.objects.select_for_update()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("quotas/<int:pk>/promote/", views.quota_promote, name="quota_promote"),
     path("<int:pk>/", views.enrollment_detail, name="enrollment_detail"),
     path("<int:pk>/edit/", views.enrollment_edit, name="enrollment_edit"),
+    path("<int:pk>/reminders/", views.enrollment_reminders, name="enrollment_reminders"),
     path("<int:pk>/cancel/", views.enrollment_cancel, name="enrollment_cancel"),
     path("<int:pk>/reject/", views.enrollment_reject, name="enrollment_reject"),
     path("<int:pk>/verify/", views.enrollment_verify, name="enrollment_verify"),

@@ -21,7 +21,7 @@ from accounts.phones import normalize_phone
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.nik import check_nik
-from enrollment.rules import age_problem
+from enrollment.rules import age_problem, declaration_problems
 
 from .reading import FIELD_LABELS, ImportFileError, Table, clean_nik, parse_date
 
@@ -228,7 +228,7 @@ class Checker:
             problems.append(("kk_number", str(LOST_DIGITS) % {"column": "KK"}))
             values["kk_number"] = ""  # said once: not again as "has 16 digits"
         if values["occupation"]:  # what the database would refuse, named by column
-            problems += Enrollment.declaration_problems(values)
+            problems += declaration_problems(values)
         problems += self._heir(record, values)
         if source := record.get("funding_source", "").strip():
             values["funding_source"] = self.sources.get(source.lower())

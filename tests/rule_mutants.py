@@ -112,7 +112,7 @@ MUTANTS = [
     (
         "reminders: no daily cap",
         "billing/reminders.py",
-        "        if sent_today[message.payer_id] >= settings.MESSAGES_DAILY_CAP:",
+        "        if capped and sent_today[message.payer_id] >= settings.MESSAGES_DAILY_CAP:",
         "        if False:",
         ["tests/billing/test_reminders.py"],
     ),

@@ -92,6 +92,7 @@ OBJECTS = {
     "enrollment:quota_promote": lambda w, side: {"pk": w.quota[side].pk},
     "enrollment:enrollment_detail": _enrollment,
     "enrollment:enrollment_edit": _enrollment,
+    "enrollment:enrollment_reminders": _active,
     "enrollment:enrollment_cancel": _enrollment,
     "enrollment:enrollment_reject": _enrollment,
     "enrollment:enrollment_verify": _enrollment,
@@ -119,6 +120,7 @@ OBJECTS = {
     "billing:bills_issue": None,
     "billing:arrears_list": None,
     "billing:outbox": None,
+    "billing:delivery_receipt": None,
     "billing:payer_detail": lambda w, side: {"pk": w.payer[side].pk},
     "billing:payment_create": lambda w, side: {"pk": w.payer[side].pk},
     "billing:contact_remove": lambda w, side: {"pk": w.contact[side].pk},
@@ -146,6 +148,9 @@ OBJECTS = {
     "imports:errors": _batch,
 }
 PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz", "service_worker"}
+# Called by machines, not people: the gateway's delivery receipts need its token, which the walk does
+# not have, so every POST is a 404 (as with receipts switched off) and a GET a 405, whoever asks.
+MACHINES = {"billing:delivery_receipt"}
 OFFICIALS_ONLY = {
     "accounts:agent_list",
     "accounts:agent_create",
@@ -209,6 +214,7 @@ REFUSED_IN_REACH: dict[str, set[str]] = {
 REDIRECTS = {"set_language"}
 SHOW_ONLY = {"accounts:password_change_done"}  # a page that only shows: a POST is 405
 POST_ONLY = {
+    "billing:delivery_receipt",
     "billing:bills_issue",
     "billing:contact_remove",
     "campaigns:quota_remove",
@@ -224,6 +230,7 @@ POST_ONLY = {
     "enrollment:enrollment_activate",
     "enrollment:enrollment_card",
     "enrollment:enrollment_renew",
+    "enrollment:enrollment_reminders",
     "reports:recap_sign_off",
     "reports:recap_reopen",
     "imports:mapping",
@@ -265,6 +272,8 @@ def reach(user: User | None, side: str | None) -> bool:
 
 
 def expected(name: str, role: str, user: User | None, side: str | None, method: str) -> set[int]:
+    if name in MACHINES:
+        return {405} if method == "GET" else {404}
     if user is None:
         if name in PUBLIC:
             return {405} if method == "GET" and name in POST_ONLY else {200, 302}

@@ -238,3 +238,7 @@ MESSAGES_GATEWAY_BODY = env(
 )  # e.g. {"msisdn": "{to}", "message": "{text}"}
 MESSAGES_GATEWAY_TIMEOUT = env.int("DESA100_GATEWAY_TIMEOUT", default=10)  # seconds
 MESSAGES_DAILY_CAP = env.int("DESA100_MESSAGES_DAILY_CAP", default=3)  # per payer, a day
+# The field of the gateway's answer holding its id of the message, and the token its delivery
+# receipts carry (POST /billing/outbox/receipt/ with "Authorization: Bearer <token>"; off when empty).
+MESSAGES_GATEWAY_ID_FIELD = env("DESA100_GATEWAY_ID_FIELD", default="id")
+MESSAGES_CALLBACK_TOKEN = env("DESA100_GATEWAY_CALLBACK_TOKEN", default="")

@@ -170,8 +170,12 @@ class Enrollment(models.Model):
     # What the worker declares at a sign-up: typed into the entry form, then the health declaration
     # (a tick box); and of it what identifies them.
     TYPED = ("full_name", "phone", "address", "occupation", "occupation_other", "monthly_income", "kk_number")
-    DECLARED = (*TYPED, "declared_not_hospitalised")
-    IDENTIFYING = {"full_name": "", "phone": "", "address": "", "kk_number": ""}  # blanked by an erasure
+    REMINDED_BY = ("remind_by_sms", "remind_by_whatsapp")  # the worker's consent, channel by channel
+    DECLARED = (*TYPED, *REMINDED_BY, "declared_not_hospitalised")
+    IDENTIFYING = {  # blanked by an erasure; an erased worker is not contacted either
+        "full_name": "", "phone": "", "address": "", "kk_number": "",
+        "remind_by_sms": False, "remind_by_whatsapp": False,
+    }  # fmt: skip
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
@@ -202,6 +206,10 @@ class Enrollment(models.Model):
     monthly_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"))
     kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
     declared_not_hospitalised = models.BooleanField(_("declared not in hospital"), default=False)
+    # Reminders that their cover lapses go to the worker only on a channel they agreed to (asked at
+    # entry, changed on their page at any time); the payer is told in any case.
+    remind_by_sms = models.BooleanField(_("reminders by SMS"), default=False, db_default=False)
+    remind_by_whatsapp = models.BooleanField(_("reminders by WhatsApp"), default=False, db_default=False)
     # Consent is for this enrollment's campaign, collected by an agent or official at one moment.
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_collected_by = models.ForeignKey(
@@ -324,28 +332,6 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} — {self.campaign}"
-
-    @classmethod
-    def declaration_problems(cls, declared: dict) -> list[tuple[str, str]]:
-        """What the database would refuse in a declaration, as (field, message) before anything is
-        written: the entry's form checks these through its fields; an import and the bulk register
-        call this, so a row the dry run accepts cannot fail on a constraint at commit (invariant 7)."""
-        problems = []
-        for name in ("full_name", "phone", "address", "occupation_other", "kk_number"):
-            limit = cls._meta.get_field(name).max_length  # type: ignore[union-attr]  # a CharField
-            if limit is not None and len(declared.get(name) or "") > limit:
-                problems.append((name, gettext("longer than %(limit)s characters") % {"limit": limit}))
-        occupation = declared.get("occupation")
-        if occupation not in cls.Occupation.values:
-            problems.append(("occupation", gettext("not an occupation on the list")))
-        elif occupation == cls.Occupation.OTHER and not (declared.get("occupation_other") or "").strip():
-            problems.append(("occupation_other", gettext("name the occupation (it is “other”)")))
-        kk = declared.get("kk_number") or ""
-        if kk and not (len(kk) == 16 and kk.isascii() and kk.isdigit()):
-            problems.append(("kk_number", gettext("a family card (KK) number has 16 digits")))
-        if not 0 <= (declared.get("monthly_income") or 0) <= MAX_INCOME:
-            problems.append(("monthly_income", gettext("not an amount in rupiah")))
-        return problems
 
     @property
     def display_name(self) -> str:
@@ -476,6 +462,14 @@ class Enrollment(models.Model):
             and Verdict.when(self.erasure_id is None, _("This worker's personal data was erased."))
             and self._now(self.status in self.CORRECTABLE)
         )
+
+    def can_change_reminders(self, user: User) -> Verdict:
+        """The worker's consent to reminders, given or withdrawn at any time, through the officials over
+        the village or its agents (whom the worker asks); not for erased data."""
+        agent = user.is_agent and user.reaches(self.village)
+        return Verdict.when(
+            self.is_overseen_by(user) or agent, _("You may not change this enrollment.")
+        ) and Verdict.when(self.erasure_id is None, _("This worker's personal data was erased."))
 
     def can_cancel(self, user: User) -> Verdict:
         """Officials withdraw any open entry; an agent only one they may still correct."""

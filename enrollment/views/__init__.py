@@ -7,6 +7,7 @@ from .changes import (
     enrollment_edit,
     enrollment_erase,
     enrollment_reject,
+    enrollment_reminders,
     enrollment_verify,
     quota_promote,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "enrollment_erase",
     "enrollment_list",
     "enrollment_reject",
+    "enrollment_reminders",
     "enrollment_renew",
     "enrollment_verify",
     "expiring_list",

@@ -46,6 +46,24 @@ def enrollment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "enrollment/enrollment_edit.html", {"form": form, "enrollment": enrollment})
 
 
+@login_required
+@require_POST
+def enrollment_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The worker's consent to reminders, per channel, given or withdrawn as they ask."""
+    enrollment = enrollment_for_user(request, pk)
+    try:
+        services.enrollment_reminders_set(
+            enrollment=enrollment,
+            sms="remind_by_sms" in request.POST,
+            whatsapp="remind_by_whatsapp" in request.POST,
+            by=request.user,
+        )
+    except services.EnrollmentError as refused:
+        raise PermissionDenied(str(refused)) from None
+    messages.success(request, _("Saved."))
+    return redirect("enrollment:enrollment_detail", enrollment.pk)
+
+
 def _reason_action(
     request: AuthenticatedHttpRequest, enrollment: Enrollment, action, done: str, title: str, note: str = ""
 ) -> HttpResponse:

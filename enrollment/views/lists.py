@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.db_router import reads_from_replica
 from config.pagination import keyset_page
@@ -95,6 +96,7 @@ def enrollment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 "cancel",
                 "erase",
                 "claim",
+                "change_reminders",
             )
         },
         **_coverage(enrollment),
@@ -135,7 +137,7 @@ def _changes(history, by: str | None = None) -> list[dict]:
                 field = newer.instance._meta.get_field(change.field)
                 if field.is_relation:
                     continue
-                labels = dict(field.flatchoices)
+                labels = {**dict(field.flatchoices), True: _("yes"), False: _("no")}
                 changes.append(
                     {
                         "field": field.verbose_name,

@@ -21,7 +21,9 @@ def reminder_rules(db):
 
     from billing.models import ReminderRule
 
-    for kind, days in import_module("billing.migrations.0002_reminders").DEFAULT_RULES:
+    rules = import_module("billing.migrations.0002_reminders").DEFAULT_RULES
+    rules += import_module("billing.migrations.0003_worker_reminders_and_receipts").WORKER_RULES
+    for kind, days in rules:
         ReminderRule.objects.get_or_create(kind=kind, defaults={"days": days, "channel": "sms"})
 
 

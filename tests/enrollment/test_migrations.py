@@ -25,10 +25,18 @@ def test_declarations_move_to_every_enrollment_and_back():
     try:
         apps = migrate(BEFORE)
         Region = apps.get_model("regions", "Region")
-        province = Region.objects.create(code="32", name="Jawa Barat", level=1)
-        regency = Region.objects.create(code="32.14", name="Purwakarta", level=2, parent=province)
-        district = Region.objects.create(code="32.14.16", name="Pondoksalam", level=3, parent=regency)
-        village = Region.objects.create(code="32.14.16.2005", name="Tanjungsari", level=4, parent=district)
+        # The session's regions may be here already (whether a transactional test emptied the database
+        # before this one depends on the order the tests run in).
+        province, _ = Region.objects.get_or_create(code="32", defaults={"name": "Jawa Barat", "level": 1})
+        regency, _ = Region.objects.get_or_create(
+            code="32.14", defaults={"name": "Purwakarta", "level": 2, "parent": province}
+        )
+        district, _ = Region.objects.get_or_create(
+            code="32.14.16", defaults={"name": "Pondoksalam", "level": 3, "parent": regency}
+        )
+        village, _ = Region.objects.get_or_create(
+            code="32.14.16.2005", defaults={"name": "Tanjungsari", "level": 4, "parent": district}
+        )
         agent = apps.get_model("accounts", "User").objects.create(username="agen")
         Campaign = apps.get_model("campaigns", "Campaign")
         campaigns = [
