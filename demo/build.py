@@ -115,15 +115,17 @@ def open_a_year() -> dt.date:
     return max(dt.date(2026, 12, 31), timezone.localdate() + dt.timedelta(days=365))
 
 
-def pay(campaign, region, by, first: dt.date, last: dt.date) -> None:
-    """Each month from `first` to `last` paid for the area's workers by each of their payers, as their
-    treasurers would: the month billed, then one transfer per payer with its own reference."""
+def pay(campaign, region, by, first: dt.date, last: dt.date, kinds: tuple[str, ...] = ()) -> None:
+    """Each month from `first` to `last` paid for the area's workers by each of their payers (of these
+    kinds, when named), as their treasurers would: the month billed, then one transfer per payer with
+    its own reference."""
     month = month_of(first)
     while month <= last:
         _month, due, _counts = month_due(campaign=campaign, region=region, month=month, by=by)
         bills_issue(month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=by, enrollments=due)
         owing = BillLine.objects.filter(month=month, enrollment__in=due).open()
-        for payer in Payer.objects.filter(pk__in=owing.values("bill__payer")).order_by("pk"):
+        payers = Payer.objects.filter(pk__in=owing.values("bill__payer")).order_by("pk")
+        for payer in payers.filter(kind__in=kinds) if kinds else payers:
             month_pay(
                 campaign=campaign, region=region, month=month, paid_on=month + dt.timedelta(days=9),
                 channel=Payment.Channel.TRANSFER, reference=f"TRF{month:%Y%m}{region.code}-{payer.pk}",

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from billing.models import Payment
+from billing.models import BillLine, Payer, Payment
 from billing.services import bills_issue, payment_record
 from campaigns.models import Campaign, FundingSource, Quota, add_months, month_of
 from campaigns.services import quota_allocate
@@ -114,12 +114,23 @@ def west_java(users: dict[str, User], rng: random.Random) -> None:
     musdes_import(campaign, regency)
     # Contributions, month by month, paid by the province; Kec. Campaka (32.14.02) paid only until
     # four months ago (its workers have lapsed), Kec. Jatiluhur (32.14.03) until two months ago.
+    # PT Taekwang (CSR) pays its own workers; its last two months came in one transfer, split by the
+    # bills (oldest first) over both.
     last_month = add_months(month_of(today), -1)
     for paying in Region.objects.filter(code__startswith="32.14.", level=Region.Level.DISTRICT):
         stop = {"32.14.02": add_months(last_month, -4), "32.14.03": add_months(last_month, -2)}.get(
             paying.code, last_month
         )
-        pay(campaign, paying, regency, dt.date(2025, 12, 1), stop)
+        pay(campaign, paying, regency, dt.date(2025, 12, 1), stop, kinds=(Payer.Kind.REGION,))
+        pay(
+            campaign,
+            paying,
+            regency,
+            dt.date(2025, 12, 1),
+            add_months(last_month, -2),
+            kinds=(Payer.Kind.COMPANY,),
+        )
+    csr_two_months(campaign, province, last_month)  # the payer belongs to the organizer's area
     # The first village's list: signed by the village head, approved by the district and by the
     # regency. (Not Tanjungsari's: a signed list is closed to its agent, who would find no way in.)
     # Its district has no official of its own: the province's approves for it, since whoever typed
@@ -156,6 +167,18 @@ def musdes_import(campaign: Campaign, regency: User) -> None:
         by=regency,
     )
     import_commit(import_check(batch), by=regency)
+
+
+def csr_two_months(campaign: Campaign, by: User, last_month: dt.date) -> None:
+    """The company's bills of the two months before this one, paid with one transfer."""
+    for month in (add_months(last_month, -1), last_month):
+        bills_issue(month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=by)
+    company = Payer.objects.get(campaign=campaign, kind=Payer.Kind.COMPANY)
+    owed = sum(BillLine.objects.filter(bill__payer=company).open().values_list("amount", flat=True))
+    payment_record(
+        payer=company, channel=Payment.Channel.TRANSFER, reference=f"TKW-{last_month:%Y%m}-0001",
+        amount=owed, paid_on=last_month + dt.timedelta(days=12), by=by,
+    )  # fmt: skip
 
 
 def overlap(users, worker_enrollment: Enrollment) -> None:

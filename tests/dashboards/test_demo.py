@@ -113,3 +113,11 @@ def test_sijunjungs_nagari_are_billed_and_two_are_in_arrears(demo):
     late = rows_for(nagari, timezone.localdate())
     assert len(late) == 2 and [row.workers for row in late] == [20, 20]
     assert sorted(row.lapsing for row in late) == [0, 20]  # the one silent longest is at the cliff
+
+
+def test_purwakartas_csr_payer_paid_two_months_with_one_transfer(demo):
+    from billing.models import Payment
+
+    payment = Payment.objects.get(payer__kind="company", reference__startswith="TKW-")
+    months = sorted(set(payment.settlements.values_list("line__month", flat=True)))
+    assert len(months) == 2 and payment.amount == sum(payment.settlements.values_list("amount", flat=True))
