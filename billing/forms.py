@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -146,3 +149,32 @@ class PayerFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Payer.Kind.choices])
     overdue = forms.BooleanField(label=_("In arrears only"), required=False)
+
+
+class PayerChangeForm(forms.Form):
+    """Who pays a worker's contributions from a month on: a payer of the campaign that reaches the
+    worker's village (its government, the regency, a company) or the worker."""
+
+    SELF = "self"
+
+    payer = forms.ChoiceField(label=_("Paid by"))
+    starts = forms.DateField(label=_("From the month"), widget=MONTH_INPUT, input_formats=MONTH_FORMATS)
+
+    def __init__(self, *args, enrollment, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payers = {
+            str(payer.pk): payer
+            for payer in Payer.objects.for_user(user)
+            .filter(campaign_id=enrollment.campaign_id)
+            .filter(Q(kind__in=[Payer.Kind.COMPANY, Payer.Kind.REGION]) | Q(region_id=enrollment.village_id))
+            .exclude(Q(kind=Payer.Kind.WORKER) & ~Q(worker_id=enrollment.worker_id))
+            .order_by("kind", "name")
+        }
+        cast(forms.ChoiceField, self.fields["payer"]).choices = [
+            *((pk, payer.name) for pk, payer in self.payers.items() if payer.kind != Payer.Kind.WORKER),
+            (self.SELF, _("The worker (self-paid)")),
+        ]
+        self.initial.setdefault("starts", month_of(timezone.localdate()))
+
+    def clean_starts(self):
+        return month_of(self.cleaned_data["starts"])

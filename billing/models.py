@@ -171,6 +171,7 @@ class Bill(models.Model):
         blank=True,
         related_name="replaced_by",
     )
+    correction_reason = models.CharField(_("why it was corrected"), max_length=250, blank=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

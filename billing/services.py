@@ -108,6 +108,15 @@ def _payers(keys: dict[str, tuple[PayerKey, dict]]) -> dict[str, Payer]:
     return found
 
 
+def self_payer(enrollment: Enrollment) -> Payer:
+    """The worker as their own payer (a worker who takes over their contributions), made if missing."""
+    key = PayerKey(
+        enrollment.campaign_id, None, Payer.Kind.WORKER, enrollment.village_id, enrollment.worker_id
+    )
+    row = {"full_name": enrollment.full_name}
+    return _payers({key.key: (key, row)})[key.key]
+
+
 def payer_change(*, enrollment: Enrollment, payer: Payer, starts: dt.date, by: User) -> PayerChange:
     """From `starts` on, `payer` pays this worker (a pledge that ends, a worker who takes over)."""
     if not (
@@ -220,6 +229,55 @@ def bills_issue(
         if bill.payer_id in with_credit:
             settle(payer=bill.payer, by=by)
     return bills
+
+
+@transaction.atomic
+def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
+    """A new bill for the same payer and month that replaces `bill` (kept as it was): the worker-months
+    the payer still owes or has paid, at the rate now in force. A worker no longer covered that month
+    (cancelled, cover ended) or paid by another payer from that month is left out, and so billed to
+    the right payer by the next run. Refused when nothing would change."""
+    if not (by.acts_as_official and by.reaches(bill.payer.region)):
+        raise BillingError(_("You may not correct this payer's bills."))
+    if not reason.strip():
+        raise BillingError(_("Say why the bill is corrected."))
+    bill = (
+        Bill.objects.select_for_update(of=("self",))
+        .select_related("payer__funding_source", "payer__campaign")
+        .get(pk=bill.pk)
+    )
+    if newer := Bill.objects.filter(replaces=bill).first():
+        raise BillingError(_("This bill was corrected already: %(number)s.") % {"number": newer.number})
+    lines = list(bill.lines.order_by("pk"))
+    ids = {line.enrollment_id for line in lines}
+    covered = set(covered_in(Enrollment.objects.filter(pk__in=ids), bill.month).values_list("pk", flat=True))
+    paid = set(
+        Contribution.objects.filter(enrollment_id__in=ids, month=bill.month).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    moved = {pk for pk, payer_id in _changes_in_force(ids, bill.month).items() if payer_id != bill.payer_id}
+    kind = bill.payer.funding_source.kind if bill.payer.funding_source else None
+    rate = bill.payer.campaign.rate_for(bill.month, kind)
+    kept = [
+        (line.enrollment_id, line.amount if line.enrollment_id in paid else rate)
+        for line in lines
+        if line.enrollment_id in paid or (line.enrollment_id in covered and line.enrollment_id not in moved)
+    ]
+    if kept == [(line.enrollment_id, line.amount) for line in lines]:
+        raise BillingError(
+            _("This bill is still right: every worker on it is owed that month at the rate in force.")
+        )
+    issued = Bill.objects.filter(payer=bill.payer, month=bill.month).count()
+    corrected = Bill.objects.create(
+        payer=bill.payer, month=bill.month, number=bill_number(bill.payer, bill.month, issued + 1),
+        due_on=bill.due_on, total=sum(amount for _pk, amount in kept), workers=len(kept), replaces=bill,
+        correction_reason=reason.strip()[:250], issued_by=by,
+    )  # fmt: skip
+    BillLine.objects.bulk_create(
+        [BillLine(bill=corrected, enrollment_id=pk, month=bill.month, amount=amount) for pk, amount in kept]
+    )
+    return corrected
 
 
 def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("payers/<int:pk>/pay/", views.payment_create, name="payment_create"),
     path("contacts/<int:pk>/remove/", views.contact_remove, name="contact_remove"),
     path("bills/<int:pk>/", views.bill_detail, name="bill_detail"),
+    path("bills/<int:pk>/correct/", views.bill_correct, name="bill_correct"),
     path("enrollments/<int:pk>/", views.enrollment_bills, name="enrollment_bills"),
 ]

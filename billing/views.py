@@ -30,7 +30,7 @@ from coverage.services import CoverageError, MonthsDue, PaymentFileError, month_
 from enrollment.models import Enrollment
 
 from . import arrears, paying, reminders, services
-from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerFilterForm, PaymentForm
+from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerChangeForm, PayerFilterForm, PaymentForm
 from .models import Bill, Message, Payer, PayerContact
 
 PER_PAGE = 50
@@ -128,15 +128,34 @@ def contact_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @official_required
+@require_POST
+def bill_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A corrected bill replacing this one, with the reason; the old one stays as it was issued."""
+    bill = get_object_or_404(Bill.objects.for_user(request.user).select_related("payer__region"), pk=pk)
+    try:
+        corrected = services.bill_correct(bill=bill, reason=request.POST.get("reason", ""), by=request.user)
+    except services.BillingError as refused:
+        messages.error(request, str(refused))
+        return redirect("billing:bill_detail", bill.pk)
+    messages.success(
+        request, _("Bill %(number)s replaces %(old)s.") % {"number": corrected.number, "old": bill.number}
+    )
+    return redirect("billing:bill_detail", corrected.pk)
+
+
+@official_required
 def bill_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The bill as a letter the treasurer takes to the bank: one A4 page, NIKs masked."""
     bill = get_object_or_404(
-        Bill.objects.for_user(request.user).select_related("payer__campaign__organizer", "payer__region"),
+        Bill.objects.for_user(request.user).select_related(
+            "payer__campaign__organizer", "payer__region", "replaces"
+        ),
         pk=pk,
     )
     lines = bill.lines.select_related("enrollment__worker").order_by("enrollment__full_name", "pk")
     context = {
         "bill": bill,
+        "replaced_by": Bill.objects.filter(replaces=bill).only("pk", "number").first(),
         "lines": lines,
         "in_words": terbilang(bill.total, case="sentence"),
         "organizer": bill.payer.campaign.organizer,
@@ -203,7 +222,36 @@ def enrollment_bills(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         .order_by("-month")
     )
     months_paid = set(enrollment.contributions.values_list("month", flat=True))
-    context = {"enrollment": enrollment, "lines": lines, "months_paid": months_paid}
+    form = PayerChangeForm(request.POST or None, enrollment=enrollment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["payer"]
+        payer = services.self_payer(enrollment) if chosen == form.SELF else form.payers[chosen]
+        try:
+            services.payer_change(
+                enrollment=enrollment, payer=payer, starts=form.cleaned_data["starts"], by=request.user
+            )
+        except services.BillingError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "From %(month)s, %(payer)s pays this worker's contributions. Correct a bill already issued for those months so that it leaves them out."
+                )
+                % {
+                    "month": date_format(form.cleaned_data["starts"], "YEAR_MONTH_FORMAT"),
+                    "payer": payer.name,
+                },
+            )
+            return redirect("billing:enrollment_bills", enrollment.pk)
+    changes = enrollment.payer_changes.select_related("payer", "by").order_by("-starts")
+    context = {
+        "enrollment": enrollment,
+        "lines": lines,
+        "months_paid": months_paid,
+        "form": form,
+        "changes": changes,
+    }
     return render(request, "billing/enrollment_bills.html", context)
 
 

@@ -125,6 +125,7 @@ OBJECTS = {
     "billing:payment_create": lambda w, side: {"pk": w.payer[side].pk},
     "billing:contact_remove": lambda w, side: {"pk": w.contact[side].pk},
     "billing:bill_detail": lambda w, side: {"pk": w.bill[side].pk},
+    "billing:bill_correct": lambda w, side: {"pk": w.bill[side].pk},
     "billing:enrollment_bills": _active,
     "reports:enrollment_export": None,
     "reports:export_log": None,
@@ -194,6 +195,7 @@ OFFICIALS_ONLY = {
     "billing:payment_create",
     "billing:contact_remove",
     "billing:bill_detail",
+    "billing:bill_correct",
     "billing:enrollment_bills",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see
@@ -215,6 +217,7 @@ REDIRECTS = {"set_language"}
 SHOW_ONLY = {"accounts:password_change_done"}  # a page that only shows: a POST is 405
 POST_ONLY = {
     "billing:delivery_receipt",
+    "billing:bill_correct",
     "billing:bills_issue",
     "billing:contact_remove",
     "campaigns:quota_remove",

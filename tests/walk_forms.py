@@ -55,6 +55,7 @@ def post_data(name: str, w: World, side: str) -> dict:
             "record": "1",
         },
         "enrollment:enrollment_reject": {"reason": "walk"},
+        "billing:bill_correct": {"reason": "walk"},
         "enrollment:enrollment_erase": {"reason": "walk"},
         "enrollment:enrollment_activate": {"kpj_number": "25019990001", "coverage_starts": today},
         "enrollment:enrollment_card": {"handed_over_on": today},
