@@ -173,8 +173,9 @@ def build(enrollments: int) -> None:
         campaign_id = cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO campaigns_fundingsource (name, kind, amount, workers, campaign_id) VALUES "
-            "('APBD Provinsi', 'apbd_province', NULL, NULL, %s), ('CSR', 'csr', NULL, NULL, %s) RETURNING id",
-            [campaign_id, campaign_id],
+            "('APBD Provinsi', 'apbd_province', NULL, NULL, %s), ('CSR', 'csr', NULL, NULL, %s), "
+            "('APB Desa', 'village', NULL, NULL, %s) RETURNING id",
+            [campaign_id, campaign_id, campaign_id],
         )
         funding = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_user")
@@ -342,7 +343,9 @@ def _load_enrollments(total, villages, first_agent, campaign_id, funding, offici
                 campaign_id,
                 official_id if closed else None,
                 first_agent + v,
-                funding[1] if pk % 7 == 0 else funding[0],
+                # 1 in 7 paid by a company, 3 in 7 by their village (a payer per village: billing's
+                # national scale), the rest by the province.
+                funding[1] if pk % 7 == 0 else funding[2] if pk % 7 in (1, 2, 3) else funding[0],
                 official_id if verified else None,
                 village_id,
                 pk,

@@ -22,8 +22,9 @@ from coverage.services import MonthsDue, month_due, months_in_file
 from enrollment.models import Enrollment
 from regions.models import Region
 
+from .bills import bills_issue
 from .models import BillLine, Payer, Payment
-from .services import BillingError, bills_issue, reference_taken, settle_lines
+from .services import BillingError, reference_taken, settle_lines
 
 SHOWN_PAYERS = 3
 

@@ -1,7 +1,7 @@
 """Billing: who pays each worker, the monthly bills, and payments settling them oldest first.
 
-One rule each: the payer of a worker-month (`derived_payer`, or a `PayerChange` from a month on), what a month's bill holds (`bills_issue`),
-and how money settles bill lines (`plan`, used by the preview and by `settle` alike). A settled line
+One rule each: who a payer is (`_payers`, made from the keys billing.bills derives), a change of
+payer from a month on (`payer_change`), and how money settles bill lines (`plan`, used by the preview and by `settle` alike). A settled line
 records its month as paid (coverage.Contribution) and `paid_through` moves as it always has
 (coverage.services.move_paid_through): there is one bookkeeping of months paid.
 """
@@ -13,18 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from campaigns.models import Campaign, FundingSource, month_of
+from campaigns.models import FundingSource, month_of
 from coverage.models import Contribution
-from coverage.services import contributions_remove, covered_in, move_paid_through
+from coverage.services import contributions_remove, move_paid_through
 from enrollment.models import Enrollment
 from regions.models import Region
 
-from .models import Bill, BillLine, Payer, PayerChange, Payment, Settlement
+from .models import BillLine, Payer, PayerChange, Payment, Settlement
 
 BATCH = 5000
 
@@ -57,19 +56,6 @@ class PayerKey:
         return Payer.key_for(self.campaign_id, self.source_id, self.region_id, self.worker_id)
 
 
-def derived_payer(row: dict) -> PayerKey:
-    """The payer an enrollment's funding source and village make (a row of `_due_rows`)."""
-    kind = PAYER_OF_FUNDING.get(row["funding_source__kind"], Payer.Kind.REGION)
-    local = kind in (Payer.Kind.VILLAGE, Payer.Kind.WORKER)
-    return PayerKey(
-        campaign_id=row["campaign_id"],
-        source_id=row["funding_source_id"],
-        kind=kind,
-        region_id=row["village_id"] if local else row["campaign__organizer_id"],
-        worker_id=row["worker_id"] if kind == Payer.Kind.WORKER else None,
-    )
-
-
 def _payer_name(
     key: PayerKey, row: dict, regions: dict[int, Region], sources: dict[int, FundingSource]
 ) -> str:
@@ -83,9 +69,18 @@ def _payer_name(
     return _("Government of %(region)s") % {"region": region}
 
 
+def _found(keys: list[str]) -> dict[str, Payer]:
+    """Payers by key, read in chunks (a month's bills name every village of the country)."""
+    return {
+        p.key: p
+        for start in range(0, len(keys), BATCH)
+        for p in Payer.objects.filter(key__in=keys[start : start + BATCH])
+    }
+
+
 def _payers(keys: dict[str, tuple[PayerKey, dict]]) -> dict[str, Payer]:
-    """The payers of these keys, created where missing (one query to read, one to create)."""
-    found = {p.key: p for p in Payer.objects.filter(key__in=keys)}
+    """The payers of these keys, created where missing (a few queries to read, one to create)."""
+    found = _found(list(keys))
     missing = [k for k in keys if k not in found]
     if missing:
         regions = Region.objects.in_bulk({keys[k][0].region_id for k in missing})
@@ -103,8 +98,10 @@ def _payers(keys: dict[str, tuple[PayerKey, dict]]) -> dict[str, Payer]:
             for k in missing
             for key, row in [keys[k]]
         ]
-        Payer.objects.bulk_create(new, ignore_conflicts=True)  # another issuer may have made one
-        found |= {p.key: p for p in Payer.objects.filter(key__in=missing)}
+        Payer.objects.bulk_create(
+            new, ignore_conflicts=True, batch_size=BATCH
+        )  # another issuer may have made one
+        found |= _found(missing)
     return found
 
 
@@ -127,167 +124,6 @@ def payer_change(*, enrollment: Enrollment, payer: Payer, starts: dt.date, by: U
         enrollment=enrollment, starts=month_of(starts), defaults={"payer": payer, "by": by}
     )
     return change
-
-
-# ---- bills -------------------------------------------------------------------------------------
-
-
-def _rows(enrollments: QuerySet[Enrollment]) -> list[dict]:
-    return [
-        dict(row)
-        for row in enrollments.values(
-            "pk",
-            "campaign_id",
-            "campaign__organizer_id",
-            "funding_source_id",
-            "funding_source__kind",
-            "village_id",
-            "worker_id",
-            "full_name",
-        )
-    ]
-
-
-def due_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
-    """Active enrollments covered in `month`, not paid for it and not on a bill in force for it."""
-    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
-    billed = BillLine.objects.filter(enrollment=OuterRef("pk"), month=month, bill__replaced_by__isnull=True)
-    return covered_in(enrollments, month).exclude(Exists(paid)).exclude(Exists(billed))
-
-
-def bill_number(payer: Payer, month: dt.date, correction: int = 0) -> str:
-    number = f"TAG/{month:%Y%m}/{payer.pk:07d}"
-    return f"{number}-{correction}" if correction else number
-
-
-@transaction.atomic
-def bills_issue(
-    *,
-    month: dt.date,
-    campaigns: QuerySet[Campaign],
-    by: User | None = None,
-    enrollments: QuerySet[Enrollment] | None = None,
-) -> list[Bill]:
-    """Issue `month`'s bill to every payer of these campaigns with workers due that month and not yet
-    billed (of `enrollments` only, when given): one bill per payer, its lines at the rate in force for
-    the month and the payer's kind. Run by the background worker on the first of the month
-    (`issue_bills`), by an official for their area, or before months are paid that were not billed;
-    a second run issues only what the first did not."""
-    month = month_of(month)
-    # Issuers of one campaign take turns (the worker's run, an official's click, a month paid), so
-    # that no worker-month is put on two bills.
-    list(
-        Campaign.objects.select_for_update()
-        .filter(pk__in=campaigns.values("pk"))
-        .order_by("pk")
-        .values_list("pk")
-    )
-    due = due_in(enrollments if enrollments is not None else Enrollment.objects.all(), month)
-    due = due.filter(campaign__in=campaigns)
-    rows = _rows(due.order_by("pk"))
-    changes = _changes_in_force({row["pk"] for row in rows}, month)
-    keys: dict[str, tuple[PayerKey, dict]] = {}
-    by_payer: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        if row["pk"] in changes:
-            by_payer[f"pk:{changes[row['pk']]}"].append(row)
-            continue
-        key = derived_payer(row)
-        keys.setdefault(key.key, (key, row))
-        by_payer[key.key].append(row)
-    ids = {k: p.pk for k, p in _payers(keys).items()} | {f"pk:{pk}": pk for pk in set(changes.values())}
-    loaded = Payer.objects.select_related("campaign", "funding_source").in_bulk(set(ids.values()))
-    payers = {k: loaded[pk] for k, pk in ids.items()}
-    earlier = dict(  # a worker activated after the month's bill goes on a supplementary bill
-        Bill.objects.filter(payer__in=payers.values(), month=month)
-        .values("payer")
-        .annotate(n=Count("pk"))
-        .values_list("payer", "n")
-    )
-    bills = []
-    for payer_key, payer_rows in by_payer.items():
-        payer = payers[payer_key]
-        campaign = payer.campaign
-        kind = payer.funding_source.kind if payer.funding_source else None
-        amount = campaign.rate_for(month, kind)
-        bill = Bill.objects.create(
-            payer=payer,
-            month=month,
-            number=bill_number(payer, month, earlier[payer.pk] + 1 if payer.pk in earlier else 0),
-            due_on=month.replace(day=campaign.bill_due_day),
-            total=amount * len(payer_rows),
-            workers=len(payer_rows),
-            issued_by=by,
-        )
-        BillLine.objects.bulk_create(
-            [BillLine(bill=bill, enrollment_id=row["pk"], month=month, amount=amount) for row in payer_rows],
-            batch_size=BATCH,
-        )
-        bills.append(bill)
-    with_credit = set(Payer.objects.filter(pk__in=[bill.payer_id for bill in bills]).credits())
-    for bill in bills:  # credit held from an overpayment settles the new bill at once
-        if bill.payer_id in with_credit:
-            settle(payer=bill.payer, by=by)
-    return bills
-
-
-@transaction.atomic
-def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
-    """A new bill for the same payer and month that replaces `bill` (kept as it was): the worker-months
-    the payer still owes or has paid, at the rate now in force. A worker no longer covered that month
-    (cancelled, cover ended) or paid by another payer from that month is left out, and so billed to
-    the right payer by the next run. Refused when nothing would change."""
-    if not (by.acts_as_official and by.reaches(bill.payer.region)):
-        raise BillingError(_("You may not correct this payer's bills."))
-    if not reason.strip():
-        raise BillingError(_("Say why the bill is corrected."))
-    bill = (
-        Bill.objects.select_for_update(of=("self",))
-        .select_related("payer__funding_source", "payer__campaign")
-        .get(pk=bill.pk)
-    )
-    if newer := Bill.objects.filter(replaces=bill).first():
-        raise BillingError(_("This bill was corrected already: %(number)s.") % {"number": newer.number})
-    lines = list(bill.lines.order_by("pk"))
-    ids = {line.enrollment_id for line in lines}
-    covered = set(covered_in(Enrollment.objects.filter(pk__in=ids), bill.month).values_list("pk", flat=True))
-    paid = set(
-        Contribution.objects.filter(enrollment_id__in=ids, month=bill.month).values_list(
-            "enrollment_id", flat=True
-        )
-    )
-    moved = {pk for pk, payer_id in _changes_in_force(ids, bill.month).items() if payer_id != bill.payer_id}
-    kind = bill.payer.funding_source.kind if bill.payer.funding_source else None
-    rate = bill.payer.campaign.rate_for(bill.month, kind)
-    kept = [
-        (line.enrollment_id, line.amount if line.enrollment_id in paid else rate)
-        for line in lines
-        if line.enrollment_id in paid or (line.enrollment_id in covered and line.enrollment_id not in moved)
-    ]
-    if kept == [(line.enrollment_id, line.amount) for line in lines]:
-        raise BillingError(
-            _("This bill is still right: every worker on it is owed that month at the rate in force.")
-        )
-    issued = Bill.objects.filter(payer=bill.payer, month=bill.month).count()
-    corrected = Bill.objects.create(
-        payer=bill.payer, month=bill.month, number=bill_number(bill.payer, bill.month, issued + 1),
-        due_on=bill.due_on, total=sum(amount for _pk, amount in kept), workers=len(kept), replaces=bill,
-        correction_reason=reason.strip()[:250], issued_by=by,
-    )  # fmt: skip
-    BillLine.objects.bulk_create(
-        [BillLine(bill=corrected, enrollment_id=pk, month=bill.month, amount=amount) for pk, amount in kept]
-    )
-    return corrected
-
-
-def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:
-    """For the enrollments with a change of payer in force in `month`: the payer's id."""
-    latest: dict[int, tuple[dt.date, int]] = {}
-    changes = PayerChange.objects.filter(enrollment_id__in=enrollment_ids, starts__lte=month)
-    for enrollment_id, starts, payer_id in changes.values_list("enrollment_id", "starts", "payer_id"):
-        if enrollment_id not in latest or starts > latest[enrollment_id][0]:
-            latest[enrollment_id] = (starts, payer_id)
-    return {enrollment_id: payer_id for enrollment_id, (_starts, payer_id) in latest.items()}
 
 
 # ---- payments ----------------------------------------------------------------------------------

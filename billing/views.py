@@ -29,7 +29,7 @@ from config.requests import AuthenticatedHttpRequest
 from coverage.services import CoverageError, MonthsDue, PaymentFileError, month_preview
 from enrollment.models import Enrollment
 
-from . import arrears, paying, reminders, services
+from . import arrears, bills, paying, reminders, services
 from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerChangeForm, PayerFilterForm, PaymentForm
 from .models import Bill, Message, Payer, PayerContact
 
@@ -81,12 +81,12 @@ def bills_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("Choose an active campaign you run."))
         return redirect("billing:payer_list")
     month = month_of(timezone.localdate())
-    bills = services.bills_issue(
+    issued = bills.bills_issue(
         month=month, campaigns=Campaign.objects.filter(pk=campaign.pk), by=request.user
     )
     messages.success(
         request,
-        ngettext("%(count)s bill issued.", "%(count)s bills issued.", len(bills)) % {"count": len(bills)},
+        ngettext("%(count)s bill issued.", "%(count)s bills issued.", len(issued)) % {"count": len(issued)},
     )
     return redirect("billing:payer_list")
 
@@ -133,7 +133,7 @@ def bill_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A corrected bill replacing this one, with the reason; the old one stays as it was issued."""
     bill = get_object_or_404(Bill.objects.for_user(request.user).select_related("payer__region"), pk=pk)
     try:
-        corrected = services.bill_correct(bill=bill, reason=request.POST.get("reason", ""), by=request.user)
+        corrected = bills.bill_correct(bill=bill, reason=request.POST.get("reason", ""), by=request.user)
     except services.BillingError as refused:
         messages.error(request, str(refused))
         return redirect("billing:bill_detail", bill.pk)

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from billing.bills import bills_issue
 from billing.models import BillLine, Payer, Payment
 from billing.paying import month_pay
-from billing.services import bills_issue
 from campaigns.models import Campaign, add_months, month_of
 from coverage.claims import claim_decide, claim_record
 from coverage.services import month_due

@@ -10,8 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from billing.bills import bills_issue
 from billing.models import BillLine, Payer, Payment
-from billing.services import bills_issue, payment_record
+from billing.services import payment_record
 from campaigns.models import Campaign, FundingSource, Quota, add_months, month_of
 from campaigns.services import quota_allocate
 from coverage.models import Contribution

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from accounts.models import User
+from billing.bills import bills_issue
 from billing.models import Bill, BillLine, Message, Payer, PayerChange, PayerContact, Payment, Settlement
-from billing.services import bills_issue
 from campaigns.models import Campaign, FundingSource, Quota, month_of
 from coverage.models import Claim, Contribution
 from dashboards.models import WorkforceEstimate

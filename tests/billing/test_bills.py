@@ -3,8 +3,9 @@ settle bill lines (whole worker-months, oldest first, credit kept for the next b
 
 import pytest
 
+from billing.bills import bills_issue
 from billing.models import Bill, BillLine, Payer, Payment
-from billing.services import BillingError, bills_issue, payer_change, payment_preview, payment_record
+from billing.services import BillingError, payer_change, payment_preview, payment_record
 from campaigns.models import Campaign, FundingSource
 from enrollment.models import Enrollment
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from billing import arrears
+from billing.bills import bill_correct, bills_issue
 from billing.models import Bill, BillLine, Payer, PayerChange
-from billing.services import BillingError, bill_correct, bills_issue, payer_change
+from billing.services import BillingError, payer_change
 from campaigns.models import Campaign
 from enrollment.services import enrollment_cancel
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from billing.bills import bills_issue
 from billing.models import Payer, Payment
-from billing.services import bills_issue
 from campaigns.models import Campaign
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH
 from tests.factories import TODAY, nik_for

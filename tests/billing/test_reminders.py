@@ -10,6 +10,7 @@ import zoneinfo
 
 import pytest
 
+from billing.bills import bills_issue
 from billing.models import Message, PayerContact, ReminderRule
 from billing.reminders import (
     MAX_ATTEMPTS,
@@ -19,7 +20,6 @@ from billing.reminders import (
     reminders_write,
     safe_text,
 )
-from billing.services import bills_issue
 from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from billing.bills import bills_issue
 from billing.models import BillLine, Payment
-from billing.services import bills_issue, payment_record
+from billing.services import payment_record
 from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from imports import registered, services

@@ -8,9 +8,9 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
+from billing.bills import bills_issue
 from billing.models import Message, ReminderRule
 from billing.reminders import outbox_send, reminders_write
-from billing.services import bills_issue
 from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_reminders_set

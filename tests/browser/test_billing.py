@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from billing.bills import bills_issue
 from billing.models import Payment
-from billing.services import bills_issue
 from campaigns.models import Campaign
 from tests.billing.conftest import LAST_MONTH, village_funded_workers
 from tests.browser.conftest import sign_in

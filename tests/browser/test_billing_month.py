@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from billing.bills import bills_issue
 from billing.models import Message, PayerContact, Payment, ReminderRule
 from billing.reminders import reminders_write
-from billing.services import bills_issue
 from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH, village_funded_workers

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from billing.services import bills_issue
+from billing.bills import bills_issue
 from campaigns.models import Campaign, month_of
 
 

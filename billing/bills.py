@@ -1,0 +1,257 @@
+"""A month's bills: one per payer, issued once and never changed; a correction replaces a bill.
+
+`bills_issue` is written for the nation: a month's bills for 83,762 village payers and millions of
+workers are a few statements (the payers grouped, the bills bulk-created, every line one
+INSERT … SELECT), not millions of rows through Python (bench/RESULTS.md has its time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from campaigns.models import Campaign, FundingSource, month_of
+from coverage.models import Contribution
+from coverage.services import covered_in
+from enrollment.models import Enrollment
+
+from .models import Bill, BillLine, Payer, PayerChange
+from .services import BATCH, BillingError, PayerKey, _payers, settle
+
+# The kind of payer each funding kind makes: each village pays its own workers (a village budget),
+# each self-paid worker their own; a company or the campaign's organizer pays for all of theirs.
+PAYER_OF_FUNDING = {
+    FundingSource.Kind.VILLAGE: Payer.Kind.VILLAGE,
+    FundingSource.Kind.SELF: Payer.Kind.WORKER,
+    FundingSource.Kind.CSR: Payer.Kind.COMPANY,
+}
+LOCAL = [FundingSource.Kind.VILLAGE, FundingSource.Kind.SELF]  # paid from the village itself
+
+
+def due_in(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
+    """Active enrollments covered in `month`, not paid for it and not on a bill in force for it."""
+    paid = Contribution.objects.filter(enrollment=OuterRef("pk"), month=month)
+    billed = BillLine.objects.filter(enrollment=OuterRef("pk"), month=month, bill__replaced_by__isnull=True)
+    return covered_in(enrollments, month).exclude(Exists(paid)).exclude(Exists(billed))
+
+
+def _text(expression) -> Cast:
+    return Cast(expression, output_field=CharField())
+
+
+def with_payer(enrollments: QuerySet[Enrollment], month: dt.date) -> QuerySet[Enrollment]:
+    """Each enrollment with the payer of its `month`, in SQL: a change of payer in force
+    (`changed_payer`), or else the payer its funding source and village make, by its key
+    (`payer_key`, Payer.key_for's) and the parts of that key."""
+    in_force = PayerChange.objects.filter(enrollment=OuterRef("pk"), starts__lte=month).order_by("-starts")
+    region = Case(
+        When(funding_source__kind__in=LOCAL, then=F("village_id")), default=F("campaign__organizer_id")
+    )
+    worker = Case(When(funding_source__kind=FundingSource.Kind.SELF, then=F("worker_id")), default=None)
+    return enrollments.annotate(
+        changed_payer=Subquery(in_force.values("payer_id")[:1]),
+        payer_region=region,
+        payer_worker=worker,
+        payer_key=Concat(
+            _text("campaign_id"), Value(":"), Coalesce(_text("funding_source_id"), Value("-")), Value(":"),
+            _text(region), Value(":"), Coalesce(_text(worker), Value("-")),
+            output_field=CharField(),
+        ),
+    )  # fmt: skip
+
+
+def bill_number(payer: Payer, month: dt.date, correction: int = 0) -> str:
+    number = f"TAG/{month:%Y%m}/{payer.pk:07d}"
+    return f"{number}-{correction}" if correction else number
+
+
+@transaction.atomic
+def bills_issue(
+    *,
+    month: dt.date,
+    campaigns: QuerySet[Campaign],
+    by: User | None = None,
+    enrollments: QuerySet[Enrollment] | None = None,
+) -> list[Bill]:
+    """Issue `month`'s bill to every payer of these campaigns with workers due that month and not yet
+    billed (of `enrollments` only, when given): one bill per payer, its lines at the rate in force for
+    the month and the payer's kind. Run by the background worker on the first of the month
+    (`issue_bills`), by an official for their area, or before months are paid that were not billed;
+    a second run issues only what the first did not (a worker activated since: a supplementary bill)."""
+    month = month_of(month)
+    bills: list[Bill] = []
+    # Issuers of one campaign take turns (the worker's run, an official's click, a month paid), so
+    # that no worker-month is put on two bills.
+    for campaign in Campaign.objects.select_for_update().filter(pk__in=campaigns.values("pk")).order_by("pk"):
+        base = enrollments if enrollments is not None else Enrollment.objects.all()
+        due = with_payer(due_in(base.filter(campaign=campaign), month), month)
+        bills += _issue(campaign, month, due, by)
+    with_credit = set(Payer.objects.filter(campaign__in=campaigns, bills__in=bills).distinct().credits())
+    for bill in bills:  # credit held from an overpayment settles the new bill at once
+        if bill.payer_id in with_credit:
+            settle(payer=bill.payer, by=by)
+    return bills
+
+
+def _issue(campaign: Campaign, month: dt.date, due: Any, by: User | None) -> list[Bill]:
+    """`due`: with_payer's annotated enrollments (typed Any: the checker does not follow annotations)."""
+    groups = list(
+        due.order_by()
+        .values(
+            "payer_key",
+            "changed_payer",
+            "funding_source_id",
+            "funding_source__kind",
+            "payer_region",
+            "payer_worker",
+        )
+        .annotate(n=Count("pk"), name=Max("full_name"))
+    )
+    keys = {
+        g["payer_key"]: (
+            PayerKey(
+                campaign.pk, g["funding_source_id"], PAYER_OF_FUNDING.get(g["funding_source__kind"], Payer.Kind.REGION),
+                g["payer_region"], g["payer_worker"],
+            ),
+            {"full_name": g["name"]},
+        )
+        for g in groups
+        if g["changed_payer"] is None
+    }  # fmt: skip
+    by_key = _payers(keys)
+    workers: Counter[int] = Counter()
+    for g in groups:
+        workers[g["changed_payer"] or by_key[g["payer_key"]].pk] += g["n"]
+    if not workers:
+        return []
+    payers = Payer.objects.select_related("funding_source").in_bulk(list(workers))
+    earlier = dict(
+        Bill.objects.filter(payer__campaign=campaign, month=month).order_by().values("payer")
+        .annotate(n=Count("pk")).values_list("payer", "n")
+    )  # fmt: skip
+    bills = []
+    for payer_id, count in workers.items():
+        payer = payers[payer_id]
+        rate = campaign.rate_for(month, payer.funding_source.kind if payer.funding_source else None)
+        bills.append(
+            Bill(
+                payer=payer, month=month, number=bill_number(payer, month, earlier[payer_id] + 1 if payer_id in earlier else 0),
+                due_on=month.replace(day=campaign.bill_due_day), total=rate * count, workers=count, issued_by=by,
+            )
+        )  # fmt: skip
+    Bill.objects.bulk_create(bills, batch_size=BATCH)
+    low, high = min(b.pk for b in bills), max(b.pk for b in bills)
+    _insert_lines(due, month, low, high)
+    return _counted(campaign, month, low, high, bills)
+
+
+def _insert_lines(due: Any, month: dt.date, low: int, high: int) -> None:
+    """Every due worker-month on its payer's new bill, in one INSERT … SELECT: the new bills are this
+    run's ids (`low` to `high`; no other issuer runs for the campaign meanwhile), each line at its
+    bill's rate (its total over its workers)."""
+    # Named columns: a subquery's bare "table"."id" is not "id" to every database.
+    lines = due.values(line_enrollment=F("pk"), line_key=F("payer_key"), line_payer=F("changed_payer"))
+    inner, params = lines.query.sql_with_params()
+    day = connection.ops.adapt_datefield_value(month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO billing_billline (bill_id, enrollment_id, month, amount) "
+            f"SELECT b.id, d.line_enrollment, %s, b.total / b.workers FROM ({inner}) d "
+            "LEFT JOIN billing_payer p ON p.key = d.line_key "
+            "JOIN billing_bill b ON b.payer_id = COALESCE(d.line_payer, p.id) "
+            "AND b.month = %s AND b.id BETWEEN %s AND %s",
+            [day, *params, day, low, high],
+        )
+
+
+def _counted(campaign: Campaign, month: dt.date, low: int, high: int, bills: list[Bill]) -> list[Bill]:
+    """The new bills with their workers and total as their lines are (a worker activated or ended
+    between the count and the lines changes them), those left without lines deleted."""
+    new = Bill.objects.filter(pk__gte=low, pk__lte=high, payer__campaign=campaign, month=month)
+    lines = BillLine.objects.filter(bill=OuterRef("pk")).order_by().values("bill")
+    new.update(
+        workers=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
+        total=Coalesce(Subquery(lines.annotate(s=Sum("amount")).values("s")), 0),
+    )
+    new.filter(workers=0).delete()
+    kept = {bill.pk: bill for bill in new.select_related("payer")}
+    return [kept[bill.pk] for bill in bills if bill.pk in kept]
+
+
+@transaction.atomic
+def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
+    """A new bill for the same payer and month that replaces `bill` (kept as it was): the worker-months
+    the payer still owes or has paid, at the rate now in force. A worker no longer covered that month
+    (cancelled, cover ended) or paid by another payer from that month is left out, and so billed to
+    the right payer by the next run. Refused when nothing would change."""
+    if not (by.acts_as_official and by.reaches(bill.payer.region)):
+        raise BillingError(_("You may not correct this payer's bills."))
+    if not reason.strip():
+        raise BillingError(_("Say why the bill is corrected."))
+    bill = (
+        Bill.objects.select_for_update(of=("self",))
+        .select_related("payer__funding_source", "payer__campaign")
+        .get(pk=bill.pk)
+    )
+    if newer := Bill.objects.filter(replaces=bill).first():
+        raise BillingError(_("This bill was corrected already: %(number)s.") % {"number": newer.number})
+    lines = list(bill.lines.order_by("pk"))
+    ids = {line.enrollment_id for line in lines}
+    covered = set(covered_in(Enrollment.objects.filter(pk__in=ids), bill.month).values_list("pk", flat=True))
+    paid = set(
+        Contribution.objects.filter(enrollment_id__in=ids, month=bill.month).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    moved = {pk for pk, payer_id in _changes_in_force(ids, bill.month).items() if payer_id != bill.payer_id}
+    kind = bill.payer.funding_source.kind if bill.payer.funding_source else None
+    rate = bill.payer.campaign.rate_for(bill.month, kind)
+    kept = [
+        (line.enrollment_id, line.amount if line.enrollment_id in paid else rate)
+        for line in lines
+        if line.enrollment_id in paid or (line.enrollment_id in covered and line.enrollment_id not in moved)
+    ]
+    if kept == [(line.enrollment_id, line.amount) for line in lines]:
+        raise BillingError(
+            _("This bill is still right: every worker on it is owed that month at the rate in force.")
+        )
+    issued = Bill.objects.filter(payer=bill.payer, month=bill.month).count()
+    corrected = Bill.objects.create(
+        payer=bill.payer, month=bill.month, number=bill_number(bill.payer, bill.month, issued + 1),
+        due_on=bill.due_on, total=sum(amount for _pk, amount in kept), workers=len(kept), replaces=bill,
+        correction_reason=reason.strip()[:250], issued_by=by,
+    )  # fmt: skip
+    BillLine.objects.bulk_create(
+        [BillLine(bill=corrected, enrollment_id=pk, month=bill.month, amount=amount) for pk, amount in kept]
+    )
+    return corrected
+
+
+def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:
+    """For the enrollments with a change of payer in force in `month`: the payer's id."""
+    latest: dict[int, tuple[dt.date, int]] = {}
+    changes = PayerChange.objects.filter(enrollment_id__in=enrollment_ids, starts__lte=month)
+    for enrollment_id, starts, payer_id in changes.values_list("enrollment_id", "starts", "payer_id"):
+        if enrollment_id not in latest or starts > latest[enrollment_id][0]:
+            latest[enrollment_id] = (starts, payer_id)
+    return {enrollment_id: payer_id for enrollment_id, (_starts, payer_id) in latest.items()}
