@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--pages", default="", help="only the pages whose label contains this text")
     parser.add_argument("--downloads-only", action="store_true", help="time the exports, not the pages")
+    parser.add_argument("--billing", action="store_true", help="time bill generation and the arrears list")
     args = parser.parse_args()
     ensure_database(args.rebuild)
 
@@ -73,7 +74,12 @@ def main() -> None:
     elif held != args.enrollments:
         sys.exit(f"The database holds {held} enrollments, not {args.enrollments}: add --rebuild.")
     if not args.build_only:
-        from bench import national_pages
+        from bench import national_billing, national_pages
+
+        national_billing.ensure_bills()  # the billing pages need a month's bills
+        if args.billing:
+            national_billing.measure()
+            return
 
         if not args.downloads_only:
             national_pages.measure(runs=args.runs, only=args.pages)

@@ -115,7 +115,8 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("export log", "/reports/exports/", None, OFFICIALS),
         Page("contributions behind", "/coverage/behind/"),
         Page("contributions behind, lapsed", "/coverage/behind/?state=lapsed"),
-        Page("payment page", "/coverage/payments/", None, OFFICIALS),
+        Page("months paid page", "/billing/months/", None, OFFICIALS),
+        *billing_pages(sample),
         Page("claims", "/coverage/claims/", None, OFFICIALS),
         Page("imports", "/imports/"),
         Page("import upload", "/imports/new/"),
@@ -131,6 +132,31 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("admin: workers", "/admin/enrollment/worker/", None, ("admin",), True),
         Page("admin: quotas", "/admin/campaigns/quota/", None, ("admin",), True),
     ]
+
+
+def billing_pages(sample: Enrollment) -> list[Page]:
+    """The billing pages, on the sample village's payer and its last bill (national_billing issues them)."""
+    from billing.models import Bill, Payer
+
+    payer = Payer.objects.filter(region=sample.village, kind=Payer.Kind.VILLAGE).first()
+    bill = Bill.objects.filter(payer=payer).order_by("-month").first()
+    pages = [
+        Page("payers", "/billing/", None, OFFICIALS),
+        Page("payers, in arrears", "/billing/?overdue=on", None, OFFICIALS),
+        Page("payers, name search", "/billing/?q=Tanjungsari", None, OFFICIALS),
+        Page("arrears list", "/billing/arrears/", None, OFFICIALS),
+        Page("arrears list, most lapsing", "/billing/arrears/?sort=-lapsing", None, OFFICIALS),
+        Page("outbox", "/billing/outbox/", None, OFFICIALS),
+        Page("statement upload", "/imports/new/?kind=statement", None, OFFICIALS),
+        Page("worker's bills", f"/billing/enrollments/{sample.pk}/", None, OFFICIALS),
+    ]
+    if payer and bill:
+        pages += [
+            Page("payer page", f"/billing/payers/{payer.pk}/", None, OFFICIALS),
+            Page("payment form", f"/billing/payers/{payer.pk}/pay/", None, OFFICIALS),
+            Page("bill (A4 letter)", f"/billing/bills/{bill.pk}/", None, OFFICIALS),
+        ]
+    return pages
 
 
 class QueryCounter(list):
