@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from billing.models import Bill
+from imports.models import ImportBatch
 from tests.browser.conftest import sign_in
 from tests.conftest import load_regions
 
@@ -44,6 +45,18 @@ PAGES = [
         lambda: f"/billing/bills/{Bill.objects.order_by('pk').first().pk}/",
         "bill",
         "Terbilang",
+    ),
+    (
+        "pejabat.sijunjung",
+        lambda: f"/imports/{ImportBatch.objects.get(kind='statement').pk}/",
+        "bank-statement",
+        "Cocok dengan pembayar",
+    ),
+    (
+        "pejabat.sijunjung",
+        lambda: f"/billing/enrollments/{Bill.objects.order_by('pk').first().lines.first().enrollment_id}/",
+        "worker-bills",
+        "Ganti pembayar",
     ),
     ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
 ]

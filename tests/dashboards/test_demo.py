@@ -59,7 +59,7 @@ def test_the_stories_are_there_and_add_up(demo):
     assert paid["1-desa-100-perlindungan-2025-jawa-barat"] == 42_000_000
     assert sum(c.amount for c in Claim.objects.filter(enrollment__campaign=krajan)) == 84_000_000
     # A village meeting's list imported by the regency: its ten good rows saved, its two problems kept.
-    imported = ImportBatch.objects.get()
+    imported = ImportBatch.objects.get(kind="signups")
     assert (imported.state, imported.enrolled, len(imported.problems)) == ("done", 10, 2)
     # Purwakarta's coverage of informal workers reads about 65% before and 70% after.
     quotas = Quota.objects.filter(campaign__slug="1-desa-100-perlindungan-2025-jawa-barat")
@@ -113,6 +113,10 @@ def test_sijunjungs_nagari_are_billed_and_two_are_in_arrears(demo):
     late = rows_for(nagari, timezone.localdate())
     assert len(late) == 2 and [row.workers for row in late] == [20, 20]
     assert sorted(row.lapsing for row in late) == [0, 20]  # the one silent longest is at the cliff
+
+    statement = ImportBatch.objects.get(kind="statement")  # Bank Nagari's, matched and confirmed
+    assert (statement.state, statement.enrolled) == ("done", 9)
+    assert statement.summary["counts"]["unknown"] == 1
 
 
 def test_purwakartas_csr_payer_paid_two_months_with_one_transfer(demo):
