@@ -219,9 +219,9 @@ def _match(row: Row, book: Book) -> Sorted:
                 row.number, "unknown", row.reference, row.payer_text[:60],
                 _("%(amount)s: no bill %(number)s among your payers") % {"amount": amount, "number": row.bill_number},
             )  # fmt: skip
-        return _matched(
-            row, book, book.payers[bill.payer_id], data, _("bill %(number)s") % {"number": bill.number}
-        )
+        on_bill = BillLine.objects.filter(bill=bill).open().aggregate(n=Sum("amount"))["n"] or 0
+        how = _("bill %(number)s") % {"number": bill.number}
+        return _matched(row, book, book.payers[bill.payer_id], data, how, on_bill)
     candidates = book.named(row.payer_text) if row.payer_text else []
     how = _("by name")
     if not candidates:
@@ -242,9 +242,11 @@ def _match(row: Row, book: Book) -> Sorted:
     )  # fmt: skip
 
 
-def _matched(row: Row, book: Book, payer: Payer, data: dict, how: str) -> Sorted:
+def _matched(row: Row, book: Book, payer: Payer, data: dict, how: str, on_bill: int | None = None) -> Sorted:
     owed = book.owed.get(payer.pk, 0)
-    if row.amount == owed:
+    if on_bill is not None and row.amount == on_bill:
+        balance = _("pays the bill in full")
+    elif row.amount == owed:
         balance = _("pays all it owes")
     elif row.amount < owed:
         balance = _("%(owed)s owed: part of it") % {"owed": rupiah(owed)}

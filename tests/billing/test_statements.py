@@ -71,7 +71,8 @@ def test_each_row_is_sorted_before_anything_is_recorded(campaign, official, bill
         (2, "Pemerintah Desa Tanjungsari"),
         (3, "Pemerintah Desa Salammulya"),
     ]
-    assert "membayar seluruh tunggakannya" in matched[0][3]
+    assert "melunasi tagihan ini" in matched[0][3]  # the bill it names
+    assert "membayar seluruh tunggakannya" in matched[1][3]  # all the payer owes
     assert "bisa 2 pembayar" in _examples(batch, "ambiguous")[0][2]
     assert [row for row, _ref, _note in _examples(batch, "problem")] == [6, 7, 8]
     assert "baris 2" in _examples(batch, "problem")[0][2]

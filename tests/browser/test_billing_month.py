@@ -52,7 +52,7 @@ def test_the_banks_statement_is_matched_then_confirmed(live_server, desktop, off
     desktop.get_by_role("button", name="Unggah dan periksa").click()
     matched = desktop.locator("details.reconcile-category").first
     expect(matched).to_contain_text("Pemerintah Desa Tanjungsari")
-    expect(matched).to_contain_text("membayar seluruh tunggakannya")
+    expect(matched).to_contain_text("melunasi tagihan ini")
     expect(desktop.locator("details.reconcile-category").nth(2)).to_contain_text("BJB-002")
     assert Payment.objects.count() == 0  # nothing recorded by looking
     desktop.get_by_role("button", name="Catat 1 pembayaran yang cocok").click()

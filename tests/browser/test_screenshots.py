@@ -42,7 +42,7 @@ PAGES = [
     ("pejabat.sijunjung", "/billing/arrears/", "arrears", "Pemerintah Desa Silokek"),
     (
         "pejabat.sijunjung",
-        lambda: f"/billing/bills/{Bill.objects.order_by('pk').first().pk}/",
+        lambda: f"/billing/bills/{nagari_bill().pk}/",
         "bill",
         "Terbilang",
     ),
@@ -54,12 +54,21 @@ PAGES = [
     ),
     (
         "pejabat.sijunjung",
-        lambda: f"/billing/enrollments/{Bill.objects.order_by('pk').first().lines.first().enrollment_id}/",
+        lambda: f"/billing/enrollments/{nagari_bill().lines.first().enrollment_id}/",
         "worker-bills",
         "Ganti pembayar",
     ),
     ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
 ]
+
+
+def nagari_bill() -> Bill:
+    """A bill of a nagari (Sijunjung's officials see their own)."""
+    return Bill.objects.filter(payer__kind="village", payer__region__code__startswith="13.03").order_by(
+        "-month", "pk"
+    )[1]
+
+
 SCREENS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 
 
