@@ -1,5 +1,11 @@
 """What payers owe: open bill lines past their due date, per payer, with the workers who lapse at the
-end of this month if nothing is paid (enrollment.lapse says who)."""
+end of this month if nothing is paid (enrollment.lapse says who).
+
+Counted into `Arrears` rows by `arrears_refresh`: the whole country takes some 20 s, too long for a
+page, so the background worker counts everyone (`manage.py refresh_arrears`) and a payment or a
+corrected bill counts its payer again at once. The arrears list, its download and the home pages
+read the rows; a payer's own page and the payer list count their few payers live (`owed_by`).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,15 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment.lapse import lapsing_this_month_q
 
-from .models import BillLine, Payer
+from .models import Arrears, BillLine, Payer
 
 
 @dataclass
@@ -24,28 +32,20 @@ class Owed:
     lapsing: int
 
 
-@dataclass
-class ArrearsRow(Owed):
-    payer: Payer
-
-    @property
-    def name(self) -> str:
-        return self.payer.name
-
-
 def _overdue(today: dt.date) -> QuerySet[BillLine]:
     return BillLine.objects.open().filter(bill__due_on__lt=today)
 
 
-def overdue_q(today: dt.date) -> Q:
-    """Payers with a bill line past due and unpaid."""
-    return Q(Exists(_overdue(today).filter(bill__payer=OuterRef("pk"))))
+def overdue_q() -> Q:
+    """Payers in arrears when last counted."""
+    return Q(arrears__isnull=False)
 
 
-def _owed(lines: QuerySet[BillLine], today: dt.date) -> dict[int, Owed]:
-    sums = (
+def _sums(lines: QuerySet[BillLine], today: dt.date) -> QuerySet:
+    """Per payer: the amount, workers, worker-months and workers at the cliff of these lines."""
+    return (
         lines.order_by()
-        .values("bill__payer")
+        .values(owing=F("bill__payer"))
         .annotate(
             amount=Sum("amount"),
             workers=Count("enrollment", distinct=True),
@@ -55,10 +55,31 @@ def _owed(lines: QuerySet[BillLine], today: dt.date) -> dict[int, Owed]:
             ),
         )
     )
+
+
+def _owed(lines: QuerySet[BillLine], today: dt.date) -> dict[int, Owed]:
     return {
-        row["bill__payer"]: Owed(row["amount"] or 0, row["workers"], row["months"], row["lapsing"])
-        for row in sums
+        row["owing"]: Owed(row["amount"] or 0, row["workers"], row["months"], row["lapsing"])
+        for row in _sums(lines, today)
     }
+
+
+@transaction.atomic
+def arrears_refresh(today: dt.date, payer_ids: list[int] | None = None) -> int:
+    """Count again what every payer (or these) owes past due: the rows replaced in one INSERT … SELECT."""
+    lines = _overdue(today)
+    counted = Arrears.objects.all()
+    if payer_ids is not None:
+        lines, counted = lines.filter(bill__payer_id__in=payer_ids), counted.filter(payer_id__in=payer_ids)
+    counted.delete()
+    inner, params = _sums(lines, today).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO billing_arrears (payer_id, amount, workers, months, lapsing, counted_at) "
+            f"SELECT s.owing, s.amount, s.workers, s.months, s.lapsing, %s FROM ({inner}) s",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), *params],
+        )
+        return cursor.rowcount
 
 
 def owed_by(payer_ids: list[int], today: dt.date) -> dict[int, Owed]:
@@ -85,29 +106,32 @@ class Summary:
     lapsing: int
 
 
-def summary(payers: QuerySet[Payer], today: dt.date) -> Summary:
-    """How many of these payers are past due, for how much, and the workers at the cliff: one query."""
-    sums = (
-        _overdue(today)
-        .filter(bill__payer__in=payers)
-        .aggregate(
-            payers=Count("bill__payer", distinct=True),
-            amount=Sum("amount"),
-            lapsing=Count(
-                "enrollment", distinct=True, filter=lapsing_this_month_q(today, "enrollment__paid_through")
-            ),
-        )
+def summary(payers: QuerySet[Payer]) -> Summary:
+    """How many of these payers were past due when last counted, for how much, and the workers at the
+    cliff: one query over the counted rows."""
+    sums = Arrears.objects.filter(payer__in=payers).aggregate(
+        payers=Count("pk"), amount=Sum("amount"), lapsing=Sum("lapsing")
     )
-    return Summary(sums["payers"], sums["amount"] or 0, sums["lapsing"])
+    return Summary(sums["payers"], sums["amount"] or 0, sums["lapsing"] or 0)
 
 
-def rows_for(payers: QuerySet[Payer], today: dt.date) -> list[ArrearsRow]:
-    owed = _owed(_overdue(today).filter(bill__payer__in=payers), today)
-    found = payers.filter(pk__in=owed).select_related("region", "campaign")
-    return [ArrearsRow(**vars(owed[payer.pk]), payer=payer) for payer in found]
+SORTS = {
+    "-amount": ("-amount", "payer_id"),
+    "-lapsing": ("-lapsing", "-amount", "payer_id"),
+    "name": ("payer__name", "payer_id"),
+}
 
 
-def csv_response(rows: list[ArrearsRow], today: dt.date) -> HttpResponse:
+def counted_for(payers: QuerySet[Payer], sort: str) -> QuerySet[Arrears]:
+    """The counted arrears of these payers, in the order asked (most owed first by default)."""
+    return (
+        Arrears.objects.filter(payer__in=payers)
+        .select_related("payer__region", "payer__campaign")
+        .order_by(*SORTS.get(sort, SORTS["-amount"]))
+    )
+
+
+def csv_response(rows: QuerySet[Arrears], today: dt.date) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tunggakan-{today:%Y-%m-%d}.csv"'
     writer = csv.writer(response)
@@ -115,7 +139,7 @@ def csv_response(rows: list[ArrearsRow], today: dt.date) -> HttpResponse:
         [_("Payer"), _("Region code"), _("Campaign"), _("Overdue (Rp)"), _("Workers"), _("Worker-months"),
          _("Lapse at the end of this month")]
     )  # fmt: skip
-    for row in rows:
+    for row in rows.iterator(chunk_size=2000):
         writer.writerow(
             [row.payer.name, row.payer.region.code, row.payer.campaign.name, row.amount, row.workers, row.months,
              row.lapsing]

@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -35,6 +36,7 @@ from coverage.models import Contribution
 from coverage.services import covered_in
 from enrollment.models import Enrollment
 
+from .arrears import arrears_refresh
 from .models import Bill, BillLine, Payer, PayerChange
 from .services import BATCH, BillingError, PayerKey, _payers, settle
 
@@ -244,6 +246,7 @@ def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
     BillLine.objects.bulk_create(
         [BillLine(bill=corrected, enrollment_id=pk, month=bill.month, amount=amount) for pk, amount in kept]
     )
+    arrears_refresh(timezone.localdate(), [bill.payer_id])
     return corrected
 
 

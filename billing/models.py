@@ -281,6 +281,32 @@ class Settlement(models.Model):
         return f"{self.payment_id} -> {self.line_id}: {self.amount}"
 
 
+class Arrears(models.Model):
+    """What a payer owes past due, as last counted by `billing.arrears.arrears_refresh` (the background
+    worker, and at once after a payment to it or a corrected bill): the arrears list, its download and
+    the home pages read these rows, not the bill lines (20 s for the whole country, bench/RESULTS.md)."""
+
+    payer = models.OneToOneField(
+        Payer, verbose_name=_("payer"), on_delete=models.CASCADE, primary_key=True, related_name="arrears"
+    )
+    amount = models.PositiveBigIntegerField(_("overdue (Rp)"))
+    workers = models.PositiveIntegerField(_("workers"))
+    months = models.PositiveIntegerField(_("worker-months"))
+    lapsing = models.PositiveIntegerField(_("lapse at the end of this month"))
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("arrears")
+        verbose_name_plural = _("arrears")
+        indexes = [
+            models.Index(fields=["-amount"], name="billing_arrears_amount"),
+            models.Index(fields=["-lapsing"], name="billing_arrears_lapsing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_id}: {self.amount}"
+
+
 class ReminderRule(models.Model):
     """When a reminder is written, to whom, on which channel: a table an administrator edits."""
 

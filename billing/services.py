@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from coverage.services import contributions_remove, move_paid_through
 from enrollment.models import Enrollment
 from regions.models import Region
 
+from .arrears import arrears_refresh
 from .models import BillLine, Payer, PayerChange, Payment, Settlement
 
 BATCH = 5000
@@ -233,6 +235,8 @@ def _record(done: Plan, payer: Payer, by: User | None) -> Plan:
         months[line.month].append(line.enrollment_id)
     for month in sorted(months):
         move_paid_through(Enrollment.objects.filter(pk__in=months[month]), month)
+    if done.settled:
+        arrears_refresh(timezone.localdate(), [payer.pk])  # the arrears list shows it at once
     return done
 
 
@@ -271,6 +275,7 @@ def payment_undo(*, payment: Payment, by: User, reason: str) -> None:
     contributions_remove(contributions)
     payment._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]  # simple_history's reason
     payment.delete()
+    arrears_refresh(timezone.localdate(), [payment.payer_id])
 
 
 def reference_taken(channel: str, reference: str) -> str | None:

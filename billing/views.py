@@ -54,7 +54,7 @@ def payer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if kind := form.cleaned_data["kind"]:
             payers = payers.filter(kind=kind)
         if form.cleaned_data["overdue"]:
-            payers = payers.filter(arrears.overdue_q(today))
+            payers = payers.filter(arrears.overdue_q())
     page = CappedPaginator(payers.order_by("region__code", "name", "pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -201,14 +201,15 @@ def arrears_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Payers with bills past due: how much, how many workers and months, and how many lapse at the
     end of this month if nothing is paid (the Inspektorat's list)."""
     today = timezone.localdate()
-    rows = arrears.rows_for(Payer.objects.for_user(request.user), today)
     sort = request.GET.get("sort", "-amount")
-    keys = {"-amount": ("amount", True), "-lapsing": ("lapsing", True), "name": ("name", False)}
-    field, descending = keys.get(sort, keys["-amount"])
-    rows.sort(key=lambda row: getattr(row, field), reverse=descending)
+    sort = sort if sort in arrears.SORTS else "-amount"
+    payers = Payer.objects.for_user(request.user)
+    rows = arrears.counted_for(payers, sort)
     if request.GET.get("format") == "csv":
         return arrears.csv_response(rows, today)
-    context = {"rows": rows, "sort": sort, "today": today, "total": sum(r.amount for r in rows)}
+    page = CappedPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    counted_at = rows.order_by("counted_at").values_list("counted_at", flat=True).first()
+    context = {"page": page, "sort": sort, "summary": arrears.summary(payers), "counted_at": counted_at}
     return render(request, "billing/arrears_list.html", context)
 
 

@@ -94,6 +94,6 @@ def _official_numbers(user) -> dict:
         .select_related("campaign")
         .lagging(50, limit=5),
         "ending": ending[: COUNT_CAP + 1].count(),
-        "arrears": arrears.summary(Payer.objects.for_user(user), today),
+        "arrears": arrears.summary(Payer.objects.for_user(user)),
         **_behind(user, today),
     }

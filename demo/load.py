@@ -13,8 +13,10 @@ from __future__ import annotations
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
+from billing.arrears import arrears_refresh
 from campaigns.models import Campaign
 from regions.models import Region
 
@@ -41,4 +43,5 @@ def load(stdout=None) -> dict[str, User]:
         sijunjung(users, rng)
         muara_enim(users, rng)
         krajan(users, rng)
+        arrears_refresh(timezone.localdate())  # what the background worker counts every hour
     return users

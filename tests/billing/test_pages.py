@@ -2,6 +2,8 @@
 it is recorded, the payers in arrears, a worker's months; query counts pinned."""
 
 import pytest
+
+from billing.arrears import arrears_refresh
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -93,17 +95,36 @@ def test_the_arrears_list_names_payers_past_due_and_the_workers_at_the_cliff(cli
     cliff = add_months(THIS_MONTH, -3)
     Enrollment.objects.filter(village__code="32.14.16.2005").update(paid_through=cliff)
     client.force_login(official)
+    assert list(client.get(reverse("billing:arrears_list")).context["page"]) == []  # not counted yet
+    assert arrears_refresh(TODAY) == 2  # the background worker's count
     page = client.get(reverse("billing:arrears_list"))
     rows = {
-        row.payer.name: (row.amount, row.workers, row.months, row.lapsing) for row in page.context["rows"]
+        row.payer.name: (row.amount, row.workers, row.months, row.lapsing) for row in page.context["page"]
     }
     assert rows == {
         "Pemerintah Desa Tanjungsari": (4 * RATE, 4, 4, 4),
         "Pemerintah Desa Salammulya": (2 * RATE, 2, 2, 0),
     }
-    assert next(row.payer.name for row in page.context["rows"]) == "Pemerintah Desa Tanjungsari"  # most owed
+    assert next(row.payer.name for row in page.context["page"]) == "Pemerintah Desa Tanjungsari"  # most owed
     csv = client.get(reverse("billing:arrears_list"), {"format": "csv"}).content.decode()
     assert "Pemerintah Desa Tanjungsari" in csv and str(4 * RATE) in csv
+
+
+def test_a_payment_counts_its_payers_arrears_again_at_once(client, official, billed):
+    from billing.models import Arrears
+    from billing.services import payment_record
+
+    arrears_refresh(TODAY)
+    tanjungsari = _tanjungsari(billed)
+    payment_record(
+        payer=tanjungsari.payer,
+        channel="va",
+        reference="VA-77",
+        amount=tanjungsari.total,
+        paid_on=TODAY,
+        by=official,
+    )
+    assert list(Arrears.objects.values_list("payer__name", flat=True)) == ["Pemerintah Desa Salammulya"]
 
 
 def test_the_payer_list_shows_what_each_owes_in_a_fixed_number_of_queries(
@@ -167,6 +188,7 @@ def test_the_officials_home_warns_of_payers_in_arrears_and_workers_at_the_cliff(
     from enrollment.models import Enrollment
 
     Enrollment.objects.filter(village__code="32.14.16.2005").update(paid_through=add_months(THIS_MONTH, -3))
+    arrears_refresh(TODAY)
     client.force_login(official)
     page = client.get(reverse("home")).content.decode()
     assert "2 pembayar menunggak tagihan: Rp100.800 lewat jatuh tempo." in page

@@ -100,7 +100,7 @@ def test_the_demo_refuses_to_run_without_debug():
 
 def test_sijunjungs_nagari_are_billed_and_two_are_in_arrears(demo):
     """Each nagari pays its own workers: billed monthly, ten paid last month's bill, two have not."""
-    from billing.arrears import rows_for
+    from billing.arrears import counted_for
     from billing.models import Bill, Payer
     from campaigns.models import add_months, month_of
 
@@ -110,7 +110,7 @@ def test_sijunjungs_nagari_are_billed_and_two_are_in_arrears(demo):
     assert recent.count() == 24  # last month's and this month's, one per nagari
     earlier = Bill.objects.filter(payer__in=nagari).exclude(pk__in=recent)
     assert earlier.exists() and not earlier.filter(lines__settlement__isnull=True).exists()  # all paid
-    late = rows_for(nagari, timezone.localdate())
+    late = list(counted_for(nagari, "-amount"))
     assert len(late) == 2 and [row.workers for row in late] == [20, 20]
     assert sorted(row.lapsing for row in late) == [0, 20]  # the one silent longest is at the cliff
 
