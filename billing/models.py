@@ -206,8 +206,13 @@ class BillLineQuerySet(models.QuerySet):
 class BillLine(models.Model):
     """One worker-month on a bill, at the rate in force for that month and payer."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines")
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="bill_lines")
+    # Two indexes, not three: a month's bills write millions of lines, and each index costs every one
+    # of them. The unique constraint's index serves a bill's lines; (enrollment, month) serves a
+    # worker's lines and "billed for this month already".
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="bill_lines", db_index=False
+    )
     month = models.DateField(_("month"))
     amount = models.PositiveIntegerField(_("amount (Rp)"))
 
@@ -220,6 +225,7 @@ class BillLine(models.Model):
                 fields=["bill", "enrollment", "month"], name="billing_billline_once_a_bill"
             ),
         ]
+        indexes = [models.Index(fields=["enrollment", "month"], name="billing_billline_worker_month")]
 
     def __str__(self) -> str:
         return f"{self.bill_id} {self.enrollment_id} {self.month:%Y-%m}: {self.amount}"

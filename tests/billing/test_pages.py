@@ -2,11 +2,10 @@
 it is recorded, the payers in arrears, a worker's months; query counts pinned."""
 
 import pytest
-
-from billing.arrears import arrears_refresh
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from billing.arrears import arrears_refresh
 from billing.bills import bills_issue
 from billing.models import Payer, Payment
 from campaigns.models import Campaign
