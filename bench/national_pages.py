@@ -115,7 +115,7 @@ def pages(campaign_id: int, sample: Enrollment, deep_pk: int) -> list[Page]:
         Page("export log", "/reports/exports/", None, OFFICIALS),
         Page("contributions behind", "/coverage/behind/"),
         Page("contributions behind, lapsed", "/coverage/behind/?state=lapsed"),
-        Page("months paid page", "/billing/months/", None, OFFICIALS),
+        Page("billing: months paid page", "/billing/months/", None, OFFICIALS),
         *billing_pages(sample),
         Page("claims", "/coverage/claims/", None, OFFICIALS),
         Page("imports", "/imports/"),
@@ -141,20 +141,20 @@ def billing_pages(sample: Enrollment) -> list[Page]:
     payer = Payer.objects.filter(region=sample.village, kind=Payer.Kind.VILLAGE).first()
     bill = Bill.objects.filter(payer=payer).order_by("-month").first()
     pages = [
-        Page("payers", "/billing/", None, OFFICIALS),
-        Page("payers, in arrears", "/billing/?overdue=on", None, OFFICIALS),
-        Page("payers, name search", "/billing/?q=Tanjungsari", None, OFFICIALS),
-        Page("arrears list", "/billing/arrears/", None, OFFICIALS),
-        Page("arrears list, most lapsing", "/billing/arrears/?sort=-lapsing", None, OFFICIALS),
-        Page("outbox", "/billing/outbox/", None, OFFICIALS),
-        Page("statement upload", "/imports/new/?kind=statement", None, OFFICIALS),
-        Page("worker's bills", f"/billing/enrollments/{sample.pk}/", None, OFFICIALS),
+        Page("billing: payers", "/billing/", None, OFFICIALS),
+        Page("billing: payers, in arrears", "/billing/?overdue=on", None, OFFICIALS),
+        Page("billing: payers, name search", "/billing/?q=Tanjungsari", None, OFFICIALS),
+        Page("billing: arrears list", "/billing/arrears/", None, OFFICIALS),
+        Page("billing: arrears list, most lapsing", "/billing/arrears/?sort=-lapsing", None, OFFICIALS),
+        Page("billing: outbox", "/billing/outbox/", None, OFFICIALS),
+        Page("billing: statement upload", "/imports/new/?kind=statement", None, OFFICIALS),
+        Page("billing: worker's bills", f"/billing/enrollments/{sample.pk}/", None, OFFICIALS),
     ]
     if payer and bill:
         pages += [
-            Page("payer page", f"/billing/payers/{payer.pk}/", None, OFFICIALS),
-            Page("payment form", f"/billing/payers/{payer.pk}/pay/", None, OFFICIALS),
-            Page("bill (A4 letter)", f"/billing/bills/{bill.pk}/", None, OFFICIALS),
+            Page("billing: payer page", f"/billing/payers/{payer.pk}/", None, OFFICIALS),
+            Page("billing: payment form", f"/billing/payers/{payer.pk}/pay/", None, OFFICIALS),
+            Page("billing: bill (A4 letter)", f"/billing/bills/{bill.pk}/", None, OFFICIALS),
         ]
     return pages
 

@@ -3,8 +3,8 @@ end of this month if nothing is paid (enrollment.lapse says who).
 
 Counted into `Arrears` rows by `arrears_refresh`: the whole country takes some 20 s, too long for a
 page, so the background worker counts everyone (`manage.py refresh_arrears`) and a payment or a
-corrected bill counts its payer again at once. The arrears list, its download and the home pages
-read the rows; a payer's own page and the payer list count their few payers live (`owed_by`).
+corrected bill counts its payer again at once. The arrears list, its download, the payer list and the
+home pages read the rows.
 """
 
 from __future__ import annotations
@@ -22,14 +22,6 @@ from django.utils.translation import gettext as _
 from enrollment.lapse import lapsing_this_month_q
 
 from .models import Arrears, BillLine, Payer
-
-
-@dataclass
-class Owed:
-    amount: int
-    workers: int
-    months: int
-    lapsing: int
 
 
 def _overdue(today: dt.date) -> QuerySet[BillLine]:
@@ -57,13 +49,6 @@ def _sums(lines: QuerySet[BillLine], today: dt.date) -> QuerySet:
     )
 
 
-def _owed(lines: QuerySet[BillLine], today: dt.date) -> dict[int, Owed]:
-    return {
-        row["owing"]: Owed(row["amount"] or 0, row["workers"], row["months"], row["lapsing"])
-        for row in _sums(lines, today)
-    }
-
-
 @transaction.atomic
 def arrears_refresh(today: dt.date, payer_ids: list[int] | None = None) -> int:
     """Count again what every payer (or these) owes past due: the rows replaced in one INSERT … SELECT."""
@@ -80,11 +65,6 @@ def arrears_refresh(today: dt.date, payer_ids: list[int] | None = None) -> int:
             [connection.ops.adapt_datetimefield_value(timezone.now()), *params],
         )
         return cursor.rowcount
-
-
-def owed_by(payer_ids: list[int], today: dt.date) -> dict[int, Owed]:
-    """What each of these payers owes past due, in one query."""
-    return _owed(_overdue(today).filter(bill__payer_id__in=payer_ids), today)
 
 
 def unpaid_by_bill(bill_ids: list[int]) -> dict[int, int]:

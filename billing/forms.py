@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -22,7 +22,31 @@ from .models import Payer, PayerContact, Payment
 from .services import reference_taken
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentChecks:
+    """A payment's date (not ahead) and reference (free on its channel, else the payment that has it
+    is named), for every form that records one."""
+
+    cleaned_data: dict
+    add_error: Any
+
+    def clean_paid_on(self):
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("A payment cannot be dated in the future."))
+        return paid_on
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip()
+
+    def clean(self):
+        data = super().clean()  # type: ignore[misc]  # the form's own clean, after this mixin
+        channel, reference = data.get("channel"), data.get("reference")
+        if channel and reference and (taken := reference_taken(channel, reference)):
+            self.add_error("reference", taken)
+        return data
+
+
+class PaymentForm(PaymentChecks, forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["channel", "reference", "amount", "paid_on"]
@@ -35,22 +59,6 @@ class PaymentForm(forms.ModelForm):
         self.fields["paid_on"].initial = timezone.localdate()
         self.fields["amount"].min_value = 1
 
-    def clean_paid_on(self):
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError(_("A payment cannot be dated in the future."))
-        return paid_on
-
-    def clean_reference(self):
-        return self.cleaned_data["reference"].strip()
-
-    def clean(self):
-        data = super().clean()
-        channel, reference = data.get("channel"), data.get("reference")
-        if channel and reference and (taken := reference_taken(channel, reference)):
-            self.add_error("reference", taken)
-        return data
-
     def validate_unique(self) -> None:
         """The reference's uniqueness is said by `clean`, naming the payment that has it (the
         constraint's own message cannot); the database still holds it (a race is the service's)."""
@@ -60,7 +68,7 @@ class PaymentForm(forms.ModelForm):
         return validate_scan(proof) if proof else proof
 
 
-class ReferenceFields(forms.Form):
+class ReferenceFields(PaymentChecks, forms.Form):
     """The channel and reference of a payment recorded for months (an area's month, a file's)."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Payment.Channel.choices)
@@ -79,19 +87,6 @@ class ReferenceFields(forms.Form):
         self.initial.setdefault("paid_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean_paid_on(self):
-        paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError(_("A payment cannot be dated in the future."))
-        return paid_on
-
-    def clean(self):
-        data = super().clean()
-        channel, reference = data.get("channel"), (data.get("reference") or "").strip()
-        if channel and reference and (taken := reference_taken(channel, reference)):
-            self.add_error("reference", taken)
-        return data
 
 
 class MonthPaidForm(ReferenceFields):

@@ -78,6 +78,8 @@ class Payer(models.Model):
         verbose_name = _("payer")
         verbose_name_plural = _("payers")
         ordering = ["region__code", "name"]
+        # The payer list's order: its first page from the index, not a sort of the country's payers.
+        indexes = [models.Index(fields=["name", "id"], name="billing_payer_name")]
 
     def __str__(self) -> str:
         return self.name

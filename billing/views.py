@@ -44,9 +44,12 @@ def _payer_for_user(request: AuthenticatedHttpRequest, pk: int) -> Payer:
 @official_required
 @reads_from_replica
 def payer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The payers of the user's area with what they owe, and this month's bills to issue."""
+    """The payers of the user's area by name, with what they owed past due when last counted (the
+    arrears rows: a province's own payer has millions of lines), and this month's bills to issue."""
     form = PayerFilterForm(request.GET or None)
-    payers: QuerySet[Payer] = Payer.objects.for_user(request.user).select_related("region", "campaign")
+    payers: QuerySet[Payer] = Payer.objects.for_user(request.user).select_related(
+        "region", "campaign", "arrears"
+    )
     today = timezone.localdate()
     if form.is_valid():
         if text := form.cleaned_data["q"].strip():
@@ -55,12 +58,7 @@ def payer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             payers = payers.filter(kind=kind)
         if form.cleaned_data["overdue"]:
             payers = payers.filter(arrears.overdue_q())
-    page = CappedPaginator(payers.order_by("region__code", "name", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    owed = arrears.owed_by([p.pk for p in page], today)
-    for payer in page:
-        payer.owed = owed.get(payer.pk)
+    page = CappedPaginator(payers.order_by("name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     active = Campaign.objects.for_user(request.user).active().select_related("organizer")
     issuable = [campaign for campaign in active if campaign.can_change(request.user)]
     context = {"page": page, "form": form, "issuable": issuable, "month": month_of(today)}

@@ -45,6 +45,15 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture
+def desktop(browser):
+    """A page the size of an office computer's screen: 1280 px wide."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 def type_worker(phone, n: int, name: str) -> None:
     """Fill the entry form for worker n (tests.factories.nik_for), a farmer with one heir, consenting."""
     phone.get_by_label("NIK").first.fill(nik_for(n))

@@ -21,14 +21,6 @@ RATE = 16_800
 
 
 @pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def billed(campaign, official, agent):
     workers = village_funded_workers(campaign, official, agent)
     bills = bills_issue(month=LAST_MONTH, campaigns=Campaign.objects.filter(pk=campaign.pk))
