@@ -150,6 +150,18 @@ def billing_pages(sample: Enrollment) -> list[Page]:
         Page("billing: statement upload", "/imports/new/?kind=statement", None, OFFICIALS),
         Page("billing: worker's bills", f"/billing/enrollments/{sample.pk}/", None, OFFICIALS),
     ]
+    province = Payer.objects.filter(kind=Payer.Kind.REGION).first()  # millions of workers
+    big = Bill.objects.filter(payer=province).order_by("-month").first()
+    if province and big:
+        pages += [
+            Page(
+                "billing: payer page, the province's payer",
+                f"/billing/payers/{province.pk}/",
+                None,
+                OFFICIALS[:2],
+            ),
+            Page("billing: bill, the province's payer", f"/billing/bills/{big.pk}/", None, OFFICIALS[:2]),
+        ]
     if payer and bill:
         pages += [
             Page("billing: payer page", f"/billing/payers/{payer.pk}/", None, OFFICIALS),

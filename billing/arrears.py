@@ -67,18 +67,6 @@ def arrears_refresh(today: dt.date, payer_ids: list[int] | None = None) -> int:
         return cursor.rowcount
 
 
-def unpaid_by_bill(bill_ids: list[int]) -> dict[int, int]:
-    """The amount still unpaid on each of these bills."""
-    sums = (
-        BillLine.objects.open()
-        .filter(bill_id__in=bill_ids)
-        .order_by()
-        .values("bill")
-        .annotate(n=Sum("amount"))
-    )
-    return {row["bill"]: row["n"] for row in sums}
-
-
 @dataclass
 class Summary:
     payers: int

@@ -245,6 +245,7 @@ def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
     corrected = Bill.objects.create(
         payer=bill.payer, month=bill.month, number=bill_number(bill.payer, bill.month, issued + 1),
         due_on=bill.due_on, total=sum(amount for _pk, amount in kept), workers=len(kept), replaces=bill,
+        paid=sum(amount for pk, amount in kept if pk in paid),
         correction_reason=reason.strip()[:250], issued_by=by,
     )  # fmt: skip
     BillLine.objects.bulk_create(

@@ -157,13 +157,17 @@ class PayerChangeForm(forms.Form):
 
     def __init__(self, *args, enrollment, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.payers = {
-            str(payer.pk): payer
-            for payer in Payer.objects.for_user(user)
-            .filter(campaign_id=enrollment.campaign_id)
-            .filter(Q(kind__in=[Payer.Kind.COMPANY, Payer.Kind.REGION]) | Q(region_id=enrollment.village_id))
+        # The campaign's own payers (its organizer, a company: few, by the (campaign, kind) index) and
+        # those of the worker's village: two small reads, where one OR read every payer of the nation.
+        mine = Payer.objects.for_user(user).filter(campaign_id=enrollment.campaign_id)
+        ids = [
+            *mine.filter(kind__in=[Payer.Kind.COMPANY, Payer.Kind.REGION]).values_list("pk", flat=True),
+            *mine.filter(region_id=enrollment.village_id)
             .exclude(Q(kind=Payer.Kind.WORKER) & ~Q(worker_id=enrollment.worker_id))
-            .order_by("kind", "name")
+            .values_list("pk", flat=True),
+        ]
+        self.payers = {
+            str(payer.pk): payer for payer in Payer.objects.filter(pk__in=ids).order_by("kind", "name")
         }
         cast(forms.ChoiceField, self.fields["payer"]).choices = [
             *((pk, payer.name) for pk, payer in self.payers.items() if payer.kind != Payer.Kind.WORKER),

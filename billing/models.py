@@ -79,7 +79,10 @@ class Payer(models.Model):
         verbose_name_plural = _("payers")
         ordering = ["region__code", "name"]
         # The payer list's order: its first page from the index, not a sort of the country's payers.
-        indexes = [models.Index(fields=["name", "id"], name="billing_payer_name")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="billing_payer_name"),
+            models.Index(fields=["campaign", "kind"], name="billing_payer_campaign_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -164,6 +167,9 @@ class Bill(models.Model):
     number = models.CharField(_("bill number"), max_length=40, unique=True)
     due_on = models.DateField(_("due on"))
     total = models.PositiveBigIntegerField(_("total (Rp)"))
+    # What of the total is paid: kept by every settlement and undo (billing.services), as a quota keeps
+    # its counts, so a province's bill of a million lines says what it lacks without summing them.
+    paid = models.PositiveBigIntegerField(_("paid (Rp)"), default=0, db_default=0)
     workers = models.PositiveIntegerField(_("workers"))
     replaces = models.OneToOneField(
         "self",
@@ -191,6 +197,10 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def unpaid(self) -> int:
+        return self.total - self.paid
 
 
 class BillLineQuerySet(models.QuerySet):

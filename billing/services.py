@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from enrollment.models import Enrollment
 from regions.models import Region
 
 from .arrears import arrears_refresh
-from .models import BillLine, Payer, PayerChange, Payment, Settlement
+from .models import Bill, BillLine, Payer, PayerChange, Payment, Settlement
 
 BATCH = 5000
 
@@ -230,6 +231,11 @@ def _record(done: Plan, payer: Payer, by: User | None) -> Plan:
         ],
         batch_size=BATCH,
     )
+    paid: dict[int, int] = defaultdict(int)
+    for line, _payment in done.settled:
+        paid[line.bill_id] += line.amount
+    for bill_id, amount in paid.items():  # a few bills per payment: its payer's open ones
+        Bill.objects.filter(pk=bill_id).update(paid=F("paid") + amount)
     months: dict[dt.date, list[int]] = defaultdict(list)
     for line, _payment in done.settled:
         months[line.month].append(line.enrollment_id)
@@ -271,6 +277,9 @@ def payment_undo(*, payment: Payment, by: User, reason: str) -> None:
     contributions = Contribution.objects.filter(
         pk__in=list(settlements.values_list("contribution_id", flat=True))
     )
+    unsettled = settlements.order_by().values("line__bill").annotate(n=Sum("amount"))
+    for bill_id, amount in list(unsettled.values_list("line__bill", "n")):
+        Bill.objects.filter(pk=bill_id).update(paid=F("paid") - amount)
     settlements.delete()
     contributions_remove(contributions)
     payment._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]  # simple_history's reason

@@ -17,5 +17,6 @@ urlpatterns = [
     path("contacts/<int:pk>/remove/", views.contact_remove, name="contact_remove"),
     path("bills/<int:pk>/", views.bill_detail, name="bill_detail"),
     path("bills/<int:pk>/correct/", views.bill_correct, name="bill_correct"),
+    path("bills/<int:pk>/workers.csv", views.bill_lines, name="bill_lines"),
     path("enrollments/<int:pk>/", views.enrollment_bills, name="enrollment_bills"),
 ]

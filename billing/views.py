@@ -8,13 +8,13 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from lokal import terbilang
@@ -28,12 +28,17 @@ from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
 from coverage.services import CoverageError, MonthsDue, PaymentFileError, month_preview
 from enrollment.models import Enrollment
+from enrollment.nik import mask_nik
+from reports.exports import Cell, Column, csv_response
+from reports.models import ExportLog
+from reports.services import export_log_finish, export_log_start
 
 from . import arrears, bills, paying, reminders, services
 from .forms import ContactForm, MonthPaidForm, MonthsFileForm, PayerChangeForm, PayerFilterForm, PaymentForm
-from .models import Bill, Message, Payer, PayerContact
+from .models import Arrears, Bill, Message, Payer, PayerContact
 
 PER_PAGE = 50
+LETTER_LINES = 100  # a village's quota: listed on the letter; more go in its attachment
 
 
 def _payer_for_user(request: AuthenticatedHttpRequest, pk: int) -> Payer:
@@ -100,9 +105,6 @@ def payer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Contact saved."))
         return redirect("billing:payer_detail", payer.pk)
     bills = list(payer.bills.in_force().order_by("-month")[:24])
-    unpaid = arrears.unpaid_by_bill([b.pk for b in bills])
-    for bill in bills:
-        bill.unpaid = unpaid.get(bill.pk, 0)
     context = {
         "payer": payer,
         "contacts": payer.contacts.all(),
@@ -150,15 +152,47 @@ def bill_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    # A village's bill lists its workers on the letter; a regency's or a province's (thousands, or
+    # millions) attaches the list as a download instead.
+    listed = bill.workers <= LETTER_LINES
     lines = bill.lines.select_related("enrollment__worker").order_by("enrollment__full_name", "pk")
     context = {
         "bill": bill,
+        "listed": listed,
         "replaced_by": Bill.objects.filter(replaces=bill).only("pk", "number").first(),
-        "lines": lines,
+        "lines": lines if listed else [],
         "in_words": terbilang(bill.total, case="sentence"),
         "organizer": bill.payer.campaign.organizer,
     }
     return render(request, "billing/bill_detail.html", context)
+
+
+BILL_COLUMNS = [
+    Column("name", gettext_lazy("Name"), lambda row: row["enrollment__full_name"], width=30),
+    Column("nik", gettext_lazy("NIK"), lambda row: mask_nik(row["enrollment__worker__nik"] or "")),
+    Column("village_code", gettext_lazy("Village code"), lambda row: row["enrollment__village__code"]),
+    Column("village", gettext_lazy("Village"), lambda row: row["enrollment__village__name"], width=24),
+    Column("amount", gettext_lazy("Amount (Rp)"), lambda row: row["amount"], Cell.NUMBER),
+]
+
+
+@official_required
+def bill_lines(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A bill's workers as a CSV (NIKs masked), the attachment of a bill too long for its letter;
+    recorded in the export log like every download of personal data."""
+    bill = get_object_or_404(Bill.objects.for_user(request.user).select_related("payer__region"), pk=pk)
+    log = export_log_start(
+        user=request.user, kind=ExportLog.Kind.BILL, file_format=ExportLog.Format.CSV,
+        area=[bill.payer.region], campaign=bill.payer.campaign, filters={"bill": [bill.number]},
+    )  # fmt: skip
+    rows = (
+        bill.lines.order_by("enrollment__village__code", "enrollment__full_name", "pk")
+        .values("enrollment__full_name", "enrollment__worker__nik", "enrollment__village__code",
+                "enrollment__village__name", "amount")
+        .iterator(chunk_size=2000)
+    )  # fmt: skip
+    name = bill.number.replace("/", "-")
+    return csv_response(BILL_COLUMNS, rows, name, lambda count: export_log_finish(log, count))
 
 
 @official_required
@@ -206,7 +240,8 @@ def arrears_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return arrears.csv_response(rows, today)
     page = CappedPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    counted_at = rows.order_by("counted_at").values_list("counted_at", flat=True).first()
+    # The last count of everyone (a payer counted since, after a payment, is newer).
+    counted_at = Arrears.objects.aggregate(at=Min("counted_at"))["at"]
     context = {"page": page, "sort": sort, "summary": arrears.summary(payers), "counted_at": counted_at}
     return render(request, "billing/arrears_list.html", context)
 

@@ -45,6 +45,7 @@ class ExportLog(models.Model):
         PROGRESS = "progress", _("Quota progress")
         RECAP = "recap", _("Village recap")
         REALISATION = "realisation", _("Budget realisation report")
+        BILL = "bill", _("A bill's list of workers")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

@@ -126,6 +126,7 @@ OBJECTS = {
     "billing:contact_remove": lambda w, side: {"pk": w.contact[side].pk},
     "billing:bill_detail": lambda w, side: {"pk": w.bill[side].pk},
     "billing:bill_correct": lambda w, side: {"pk": w.bill[side].pk},
+    "billing:bill_lines": lambda w, side: {"pk": w.bill[side].pk},
     "billing:enrollment_bills": _active,
     "reports:enrollment_export": None,
     "reports:export_log": None,
@@ -196,6 +197,7 @@ OFFICIALS_ONLY = {
     "billing:contact_remove",
     "billing:bill_detail",
     "billing:bill_correct",
+    "billing:bill_lines",
     "billing:enrollment_bills",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see

@@ -47,3 +47,19 @@ def village_funded_workers(campaign, official, agent):
         paid_through=add_months(LAST_MONTH, -1),
     )
     return list(Enrollment.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def paid_as_lines_say() -> list:
+    """Bills whose `paid` counter differs from their lines whose month is paid: none, ever."""
+    from django.db.models import Exists, OuterRef
+
+    from billing.models import Bill, BillLine
+    from coverage.models import Contribution
+
+    wrong = []
+    for bill in Bill.objects.all():
+        paid = Contribution.objects.filter(enrollment=OuterRef("enrollment"), month=OuterRef("month"))
+        lines = BillLine.objects.filter(bill=bill).filter(Exists(paid))
+        if bill.paid != sum(lines.values_list("amount", flat=True)):
+            wrong.append((bill.number, bill.paid))
+    return wrong

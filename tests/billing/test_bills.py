@@ -8,7 +8,7 @@ from billing.models import Bill, BillLine, Payer, Payment
 from billing.services import BillingError, payer_change, payment_preview, payment_record
 from campaigns.models import Campaign, FundingSource
 from enrollment.models import Enrollment
-from tests.billing.conftest import LAST_MONTH, THIS_MONTH
+from tests.billing.conftest import LAST_MONTH, THIS_MONTH, paid_as_lines_say
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,6 @@ def test_money_never_pays_a_later_line_while_an_older_one_stays_unpaid():
 def test_a_billed_month_paid_for_an_area_settles_its_bill(campaign, village_funded, official):
     """The month paid is one record: paying a billed month by area settles the bill's lines with a
     payment, so the payer is not shown in arrears for it."""
-    from billing import arrears
     from billing.paying import month_pay
     from regions.models import Region
 
@@ -157,7 +156,8 @@ def test_a_billed_month_paid_for_an_area_settles_its_bill(campaign, village_fund
         paid_on=TODAY, by=official, channel="teller", reference="K-1",
     )  # fmt: skip
     assert not BillLine.objects.filter(bill=bill).open().exists()
-    assert arrears.unpaid_by_bill([bill.pk]) == {}
+    bill.refresh_from_db()
+    assert bill.unpaid == 0 and paid_as_lines_say() == []
     assert {s.line.bill_id for s in Payment.objects.get().settlements.all()} == {bill.pk}
 
 

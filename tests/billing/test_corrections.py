@@ -5,13 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from billing import arrears
 from billing.bills import bill_correct, bills_issue
 from billing.models import Bill, BillLine, Payer, PayerChange
 from billing.services import BillingError, payer_change
 from campaigns.models import Campaign
 from enrollment.services import enrollment_cancel
-from tests.billing.conftest import LAST_MONTH, THIS_MONTH
+from tests.billing.conftest import LAST_MONTH, THIS_MONTH, paid_as_lines_say
 
 pytestmark = pytest.mark.django_db
 RATE = 16_800
@@ -35,7 +34,7 @@ def test_a_worker_no_longer_covered_is_left_out_by_a_corrected_bill(campaign, vi
     assert (new.replaces_id, new.workers, new.total, new.number) == (old.pk, 3, 3 * RATE, f"{old.number}-2")
     old.refresh_from_db()
     assert (old.workers, old.lines.count()) == (4, 4)  # the old bill is kept as it was issued
-    assert arrears.unpaid_by_bill([old.pk, new.pk]) == {new.pk: 3 * RATE}
+    assert (new.unpaid, new.paid) == (3 * RATE, 0) and paid_as_lines_say() == []
     with pytest.raises(BillingError, match=f"sudah dikoreksi: {new.number}"):
         bill_correct(bill=old, reason="lagi", by=official)
 

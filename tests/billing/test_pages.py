@@ -193,3 +193,21 @@ def test_the_officials_home_warns_of_payers_in_arrears_and_workers_at_the_cliff(
     page = client.get(reverse("home")).content.decode()
     assert "2 pembayar menunggak tagihan: Rp100.800 lewat jatuh tempo." in page
     assert "4 pekerja kehilangan perlindungan di akhir bulan ini bila tidak dibayar." in page
+
+
+def test_a_bill_too_long_for_its_letter_attaches_its_workers_as_a_download(
+    client, official, billed, monkeypatch
+):
+    from billing import views
+    from reports.models import ExportLog
+
+    monkeypatch.setattr(views, "LETTER_LINES", 3)
+    bill = _tanjungsari(billed)
+    client.force_login(official)
+    letter = client.get(reverse("billing:bill_detail", args=[bill.pk])).content.decode()
+    assert "Lampiran: daftar 4 pekerja, per desa." in letter and "Pekerja 1" not in letter
+    response = client.get(reverse("billing:bill_lines", args=[bill.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.count("Pekerja ") == 4 and nik_for(1) not in text and "32.14.16.2005" in text
+    log = ExportLog.objects.get()
+    assert (log.kind, log.row_count, log.filters) == ("bill", 4, {"bill": [bill.number]})

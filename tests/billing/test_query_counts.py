@@ -24,10 +24,10 @@ PINNED = {
     "arrears": 7,
     "arrears csv": 4,
     "outbox": 5,
-    "payer": 10,
+    "payer": 9,
     "payment form": 4,
     "bill": 6,
-    "worker's bills": 8,
+    "worker's bills": 10,
     "months paid": 5,
 }
 

@@ -13,7 +13,7 @@ from enrollment.models import Enrollment
 from imports import registered, services
 from imports.models import ImportBatch
 from regions.models import Region
-from tests.billing.conftest import LAST_MONTH
+from tests.billing.conftest import LAST_MONTH, paid_as_lines_say
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,11 @@ def test_confirming_records_the_matched_payments_and_restores_the_workers(
     again = _statement(campaign, official, f"referensi,jumlah,tanggal\nTRX-1,{4 * RATE},{DAY}\n")
     assert again.summary["counts"]["recorded"] == 1 and again.valid == 0  # a statement uploaded twice
 
+    tanjungsari.refresh_from_db()
+    assert tanjungsari.unpaid == 0 and paid_as_lines_say() == []
     assert registered.undo(batch=batch, by=official, reason="rekening bulan lain") == 1
+    tanjungsari.refresh_from_db()
+    assert tanjungsari.unpaid == 4 * RATE and paid_as_lines_say() == []
     assert Payment.objects.count() == 0
     assert BillLine.objects.filter(bill=tanjungsari).open().count() == 4
     assert set(paid.values_list("paid_through", flat=True)) == {add_months(LAST_MONTH, -1)}
