@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from billing.arrears import arrears_refresh
 from billing.bills import bills_issue
 from billing.models import Message, PayerContact, Payment, ReminderRule
 from billing.reminders import reminders_write
@@ -79,6 +80,7 @@ def test_a_village_in_arrears_is_reminded_pays_and_its_workers_are_restored(
         min(TODAY, month_end) if (month_end - TODAY).days <= 14 else month_end - dt.timedelta(days=14)
     )
     assert Message.objects.filter(payer=payer).exists()
+    arrears_refresh(TODAY)  # the hourly count
 
     sign_in(desktop, live_server.url, official.username, PASSWORD)
     desktop.goto(live_server.url + reverse("billing:outbox"))
