@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.models import add_months
 from enrollment.lapse import lapsing_this_month_q
 
 from .models import Arrears, BillLine, Payer
@@ -34,7 +35,9 @@ def overdue_q() -> Q:
 
 
 def _sums(lines: QuerySet[BillLine], today: dt.date) -> QuerySet:
-    """Per payer: the amount, workers, worker-months and workers at the cliff of these lines."""
+    """Per payer: the amount, workers, worker-months and workers at the cliff of these lines (at the
+    end of this month, and of the next)."""
+    next_month = add_months(today.replace(day=1), 1)
     return (
         lines.order_by()
         .values(owing=F("bill__payer"))
@@ -44,6 +47,11 @@ def _sums(lines: QuerySet[BillLine], today: dt.date) -> QuerySet:
             months=Count("pk"),
             lapsing=Count(
                 "enrollment", distinct=True, filter=lapsing_this_month_q(today, "enrollment__paid_through")
+            ),
+            lapsing_next=Count(
+                "enrollment",
+                distinct=True,
+                filter=lapsing_this_month_q(next_month, "enrollment__paid_through"),
             ),
         )
     )
@@ -60,8 +68,8 @@ def arrears_refresh(today: dt.date, payer_ids: list[int] | None = None) -> int:
     inner, params = _sums(lines, today).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO billing_arrears (payer_id, amount, workers, months, lapsing, counted_at) "
-            f"SELECT s.owing, s.amount, s.workers, s.months, s.lapsing, %s FROM ({inner}) s",
+            "INSERT INTO billing_arrears (payer_id, amount, workers, months, lapsing, lapsing_next, counted_at) "
+            f"SELECT s.owing, s.amount, s.workers, s.months, s.lapsing, s.lapsing_next, %s FROM ({inner}) s",
             [connection.ops.adapt_datetimefield_value(timezone.now()), *params],
         )
         return cursor.rowcount
@@ -105,11 +113,11 @@ def csv_response(rows: QuerySet[Arrears], today: dt.date) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(
         [_("Payer"), _("Region code"), _("Campaign"), _("Overdue (Rp)"), _("Workers"), _("Worker-months"),
-         _("Lapse at the end of this month")]
+         _("Lapse at the end of this month"), _("Lapse at the end of next month")]
     )  # fmt: skip
     for row in rows.iterator(chunk_size=2000):
         writer.writerow(
             [row.payer.name, row.payer.region.code, row.payer.campaign.name, row.amount, row.workers, row.months,
-             row.lapsing]
+             row.lapsing, row.lapsing_next]
         )  # fmt: skip
     return response

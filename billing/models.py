@@ -311,6 +311,7 @@ class Arrears(models.Model):
     workers = models.PositiveIntegerField(_("workers"))
     months = models.PositiveIntegerField(_("worker-months"))
     lapsing = models.PositiveIntegerField(_("lapse at the end of this month"))
+    lapsing_next = models.PositiveIntegerField(_("lapse at the end of next month"), default=0)
     counted_at = models.DateTimeField(_("counted at"))
 
     class Meta:

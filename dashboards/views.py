@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.decorators import official_required
+from billing import arrears
+from billing.models import Payer
 from campaigns.models import Campaign, FundingSource, Quota, QuotaQuerySet
 from config.db_router import reads_from_replica
 from config.requests import AuthenticatedHttpRequest
@@ -123,6 +125,7 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str |
         "as_of": as_of,
         "export_levels": export_levels(region),
         "claims": _claims(request.user, campaign, region),
+        "arrears": _arrears(request.user, campaign, region) if request.user.acts_as_official else None,
     }
     return render(request, "dashboards/campaign_dashboard.html", context)
 
@@ -133,6 +136,14 @@ def _claims(user, campaign: Campaign, region: Region | None) -> dict[str, int]:
     if region:
         claims = claims.filter(enrollment__village__code__startswith=region.code)
     return claims.totals()
+
+
+def _arrears(user, campaign: Campaign, region: Region | None) -> arrears.Summary:
+    """The campaign's payers in the area behind with their bills, as last counted (billing.arrears)."""
+    payers = Payer.objects.for_user(user).filter(campaign=campaign)
+    if region:
+        payers = payers.filter(region__code__startswith=region.code)
+    return arrears.summary(payers)
 
 
 def export_levels(region: Region | None) -> list[tuple[str, str]]:

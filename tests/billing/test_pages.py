@@ -98,11 +98,12 @@ def test_the_arrears_list_names_payers_past_due_and_the_workers_at_the_cliff(cli
     assert arrears_refresh(TODAY) == 2  # the background worker's count
     page = client.get(reverse("billing:arrears_list"))
     rows = {
-        row.payer.name: (row.amount, row.workers, row.months, row.lapsing) for row in page.context["page"]
+        row.payer.name: (row.amount, row.workers, row.months, row.lapsing, row.lapsing_next)
+        for row in page.context["page"]
     }
-    assert rows == {
-        "Pemerintah Desa Tanjungsari": (4 * RATE, 4, 4, 4),
-        "Pemerintah Desa Salammulya": (2 * RATE, 2, 2, 0),
+    assert rows == {  # Salammulya's two, unpaid since last month, lapse at the end of next month
+        "Pemerintah Desa Tanjungsari": (4 * RATE, 4, 4, 4, 0),
+        "Pemerintah Desa Salammulya": (2 * RATE, 2, 2, 0, 2),
     }
     assert next(row.payer.name for row in page.context["page"]) == "Pemerintah Desa Tanjungsari"  # most owed
     csv = client.get(reverse("billing:arrears_list"), {"format": "csv"}).content.decode()
@@ -211,3 +212,26 @@ def test_a_bill_too_long_for_its_letter_attaches_its_workers_as_a_download(
     assert text.count("Pekerja ") == 4 and nik_for(1) not in text and "32.14.16.2005" in text
     log = ExportLog.objects.get()
     assert (log.kind, log.row_count, log.filters) == ("bill", 4, {"bill": [bill.number]})
+
+
+def test_the_campaign_dashboard_names_the_payers_in_arrears_to_officials(
+    client, official, agent, campaign, billed
+):
+    from campaigns.models import add_months
+    from enrollment.models import Enrollment
+
+    Enrollment.objects.filter(village__code="32.14.16.2005").update(paid_through=add_months(THIS_MONTH, -3))
+    arrears_refresh(TODAY)
+    url = reverse("dashboards:campaign_region_dashboard", args=[campaign.slug, "32.14.16"])
+    client.force_login(official)
+    page = client.get(url).content.decode()
+    assert "2 pembayar menunggak tagihan: Rp100.800 lewat jatuh tempo." in page
+    village = reverse("dashboards:campaign_region_dashboard", args=[campaign.slug, "32.14.16.2006"])
+    assert "1 pembayar menunggak tagihan: Rp33.600" in client.get(village).content.decode()
+    client.force_login(agent)
+    assert (
+        "menunggak"
+        not in client.get(
+            reverse("dashboards:campaign_region_dashboard", args=[campaign.slug, "32.14.16.2005"])
+        ).content.decode()
+    )
