@@ -36,22 +36,22 @@ def browser():
         browser.close()
 
 
+def _screen(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone(browser):
     """A page the size of a cheap Android phone: 360 px wide."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _screen(browser, 360, 740)
 
 
 @pytest.fixture
 def desktop(browser):
     """A page the size of an office computer's screen: 1280 px wide."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _screen(browser, 1280, 900)
 
 
 def type_worker(phone, n: int, name: str) -> None:
