@@ -1,9 +1,12 @@
 """Fixtures shared by the whole suite, and its clock.
 
 The clock: every date a test needs comes from today (`tests.factories.TODAY`, what the services call
-today). `DESA100_TEST_TODAY=2028-12-31 make test` runs the suite on that day instead: time-machine
-moves the clock here, before anything computes today, so the suite proves it is green on any date.
-CI runs the date-sensitive tests (marked `dated`) again two years ahead and on a month's last day.
+today). The suite runs on a working morning: time-machine moves the clock here, before anything
+computes today, to 09:00 in Jakarta of today's Jakarta date, and lets it tick. Without it a run that
+crossed midnight in Jakarta (17:00 UTC) had the services' today a day past TODAY, and a hundred tests
+failed. `DESA100_TEST_TODAY=2028-12-31 make test` runs the suite on that day instead, so the suite
+proves it is green on any date. CI runs the date-sensitive tests (marked `dated`) again two years
+ahead and on a month's last day.
 """
 
 import datetime as dt
@@ -12,12 +15,10 @@ import zoneinfo
 
 import time_machine
 
-if _today := os.environ.get("DESA100_TEST_TODAY"):
-    # 09:00 in Jakarta, the ticking clock of a working morning on that day.
-    time_machine.travel(
-        dt.datetime.combine(dt.date.fromisoformat(_today), dt.time(9), zoneinfo.ZoneInfo("Asia/Jakarta")),
-        tick=True,
-    ).start()
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+_today = os.environ.get("DESA100_TEST_TODAY") or dt.datetime.now(JAKARTA).date().isoformat()
+# 09:00 in Jakarta, the ticking clock of a working morning on that day.
+time_machine.travel(dt.datetime.combine(dt.date.fromisoformat(_today), dt.time(9), JAKARTA), tick=True).start()
 
 from functools import cache
 
