@@ -38,7 +38,7 @@ from enrollment.models import Enrollment
 
 from .arrears import arrears_refresh
 from .models import Bill, BillLine, Payer, PayerChange
-from .services import BATCH, BillingError, PayerKey, _payers, settle
+from .services import BATCH, BillingError, PayerKey, _payers, refuse_unless, settle
 
 # The kind of payer each funding kind makes: each village pays its own workers (a village budget),
 # each self-paid worker their own; a company or the campaign's organizer pays for all of theirs.
@@ -108,7 +108,8 @@ def bills_issue(
         base = enrollments if enrollments is not None else Enrollment.objects.all()
         due = with_payer(due_in(base.filter(campaign=campaign), month), month)
         bills += _issue(campaign, month, due, by)
-    with_credit = set(Payer.objects.filter(campaign__in=campaigns, bills__in=bills).distinct().credits())
+    # The campaigns' payers holding credit: a read of their payments, not an IN of every new bill.
+    with_credit = set(Payer.objects.filter(campaign__in=campaigns).credits())
     for bill in bills:  # credit held from an overpayment settles the new bill at once
         if bill.payer_id in with_credit:
             settle(payer=bill.payer, by=by)
@@ -210,8 +211,7 @@ def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
     the payer still owes or has paid, at the rate now in force. A worker no longer covered that month
     (cancelled, cover ended) or paid by another payer from that month is left out, and so billed to
     the right payer by the next run. Refused when nothing would change."""
-    if not (by.acts_as_official and by.reaches(bill.payer.region)):
-        raise BillingError(_("You may not correct this payer's bills."))
+    refuse_unless(bill.payer.can_keep_accounts(by))
     if not reason.strip():
         raise BillingError(_("Say why the bill is corrected."))
     bill = (
@@ -229,7 +229,14 @@ def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
             "enrollment_id", flat=True
         )
     )
-    moved = {pk for pk, payer_id in _changes_in_force(ids, bill.month).items() if payer_id != bill.payer_id}
+    # Who pays each of them that month now, by the rule the bills are issued by (a change of payer
+    # in force, else the payer their funding source and village make).
+    payers_now: Any = with_payer(Enrollment.objects.filter(pk__in=ids), bill.month)
+    moved = {
+        pk
+        for pk, changed, key in payers_now.values_list("pk", "changed_payer", "payer_key")
+        if not (changed == bill.payer_id if changed else key == bill.payer.key)
+    }
     kind = bill.payer.funding_source.kind if bill.payer.funding_source else None
     rate = bill.payer.campaign.rate_for(bill.month, kind)
     kept = [
@@ -253,13 +260,3 @@ def bill_correct(*, bill: Bill, reason: str, by: User) -> Bill:
     )
     arrears_refresh(timezone.localdate(), [bill.payer_id])
     return corrected
-
-
-def _changes_in_force(enrollment_ids: set[int], month: dt.date) -> dict[int, int]:
-    """For the enrollments with a change of payer in force in `month`: the payer's id."""
-    latest: dict[int, tuple[dt.date, int]] = {}
-    changes = PayerChange.objects.filter(enrollment_id__in=enrollment_ids, starts__lte=month)
-    for enrollment_id, starts, payer_id in changes.values_list("enrollment_id", "starts", "payer_id"):
-        if enrollment_id not in latest or starts > latest[enrollment_id][0]:
-            latest[enrollment_id] = (starts, payer_id)
-    return {enrollment_id: payer_id for enrollment_id, (_starts, payer_id) in latest.items()}

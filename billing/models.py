@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.phones import mask_phone
 from campaigns.models import Campaign, FundingSource
+from config.verdicts import Verdict
 from coverage.models import Contribution
 from enrollment.models import Enrollment, Worker
 from regions.models import Region
@@ -90,6 +91,13 @@ class Payer(models.Model):
     @staticmethod
     def key_for(campaign_id: int, source_id: int | None, region_id: int, worker_id: int | None) -> str:
         return f"{campaign_id}:{source_id or '-'}:{region_id}:{worker_id or '-'}"
+
+    def can_keep_accounts(self, user) -> Verdict:
+        """Record its payments, undo them, correct its bills: officials whose area holds the payer."""
+        return Verdict.when(
+            user.acts_as_official and user.reaches(self.region),
+            _("You may not record payments or correct bills for %(payer)s.") % {"payer": self.name},
+        )
 
     def credit(self) -> int:
         """Paid and not yet settled against a bill line: used by the next bill (billing.services.settle)."""

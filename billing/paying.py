@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,7 @@ from regions.models import Region
 
 from .bills import bills_issue
 from .models import BillLine, Payer, Payment
-from .services import BillingError, reference_taken, settle_lines
+from .services import BillingError, one_payment, settle_lines
 
 SHOWN_PAYERS = 3
 
@@ -73,16 +72,8 @@ def _pay(
     payer: Payer | None = None,
 ) -> Payment:
     reference = reference.strip()
-    if taken := reference_taken(channel, reference):
-        raise BillingError(taken)
-    try:
-        with transaction.atomic():
-            return _record(campaign, months, paid_on, channel, reference, by, payer)
-    except IntegrityError:  # the same months or reference recorded at the same moment by someone else
-        raise BillingError(
-            reference_taken(channel, reference)
-            or _("Someone recorded these payments at the same moment; they are recorded once. Look again.")
-        ) from None
+    with one_payment(channel, reference):
+        return _record(campaign, months, paid_on, channel, reference, by, payer)
 
 
 def _record(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import FundingSource, month_of
+from config.verdicts import Verdict
 from coverage.models import Contribution
 from coverage.services import contributions_remove, move_paid_through
 from enrollment.models import Enrollment
@@ -36,14 +39,6 @@ class BillingError(Exception):
 
 
 # ---- payers ------------------------------------------------------------------------------------
-
-# The kind of payer each funding kind makes, and whether each village pays its own (a village budget)
-# or each worker (self-paid), rather than the campaign's organizer or the company for all.
-PAYER_OF_FUNDING = {
-    FundingSource.Kind.VILLAGE: Payer.Kind.VILLAGE,
-    FundingSource.Kind.SELF: Payer.Kind.WORKER,
-    FundingSource.Kind.CSR: Payer.Kind.COMPANY,
-}
 
 
 @dataclass(frozen=True)
@@ -250,29 +245,44 @@ def payment_record(
     *, payer: Payer, channel: str, reference: str, amount: int, paid_on: dt.date, by: User, proof=None
 ) -> tuple[Payment, Plan]:
     """Record a payer's payment and settle its open bill lines with it (and any credit it had)."""
-    if not (by.acts_as_official and by.reaches(payer.region)):
-        raise BillingError(_("You may not record payments for this payer."))
+    refuse_unless(payer.can_keep_accounts(by))
     reference = reference.strip()
+    with one_payment(channel, reference):
+        payment = Payment.objects.create(
+            payer=payer, channel=channel, reference=reference, amount=amount, paid_on=paid_on,
+            proof=proof or "", recorded_by=by,
+        )  # fmt: skip
+        done = settle(payer=payer, by=by)
+    return payment, done
+
+
+def refuse_unless(verdict: Verdict) -> None:
+    if not verdict:
+        raise BillingError(verdict.reason)
+
+
+@contextmanager
+def one_payment(channel: str, reference: str) -> Iterator[None]:
+    """Record a payment all or nothing, its reference once per channel: one taken already is refused
+    naming the payment that has it, and the same reference or months recorded by someone else at
+    the same moment (the database refuses the second) is a message, not an error page."""
     if taken := reference_taken(channel, reference):
         raise BillingError(taken)
     try:
         with transaction.atomic():
-            payment = Payment.objects.create(
-                payer=payer, channel=channel, reference=reference, amount=amount, paid_on=paid_on,
-                proof=proof or "", recorded_by=by,
-            )  # fmt: skip
-            return payment, settle(payer=payer, by=by)
-    except IntegrityError:  # recorded at the same moment by someone else
-        existing = Payment.objects.filter(channel=channel, reference=reference).first()
-        raise BillingError(_reference_taken(existing) if existing else _("Nothing was recorded.")) from None
+            yield
+    except IntegrityError:
+        raise BillingError(
+            reference_taken(channel, reference)
+            or _("Someone recorded these payments at the same moment; they are recorded once. Look again.")
+        ) from None
 
 
 @transaction.atomic
 def payment_undo(*, payment: Payment, by: User, reason: str) -> None:
     """Delete a payment recorded in error (a statement undone the same day): the months it settled
     are unpaid again and its lines open, so the next payment settles them."""
-    if not (by.acts_as_official and by.reaches(payment.payer.region)):
-        raise BillingError(_("You may not change this payer's payments."))
+    refuse_unless(payment.payer.can_keep_accounts(by))
     settlements = Settlement.objects.filter(payment=payment)
     contributions = Contribution.objects.filter(
         pk__in=list(settlements.values_list("contribution_id", flat=True))

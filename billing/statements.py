@@ -331,5 +331,6 @@ register(
         sort=sort,
         confirm=confirm,
         undo=undo,
+        undone=gettext_lazy("Undone: %(count)s payments deleted and their months unpaid again."),
     ),
 )

@@ -40,7 +40,7 @@ class MonthsDue:
     to_pay: int = 0
     amount: int = 0
     already_paid: int = 0
-    # The worker-months to pay: enrollment ids by month (a file's), or None with `due` (an area's month).
+    # A file's worker-months to pay, enrollment ids by month (an area's month is `month_due`'s queryset).
     months: dict[dt.date, list[int]] = field(default_factory=dict)
 
 

@@ -46,6 +46,7 @@ class ListKind:
     sort: Callable[[ImportBatch, Table], Iterable[Sorted]]  # the dry run; changes nothing
     confirm: Callable[[ImportBatch, list[Sorted], User], dict]  # in a transaction; what undo needs
     undo: Callable[[ImportBatch, User, str], int]  # in a transaction, the batch locked
+    undone: Promise  # what the undo says it did, with %(count)s
 
 
 KINDS: dict[str, ListKind] = {}

@@ -213,7 +213,7 @@ def import_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a reason."))
         return redirect("imports:detail", pk=batch.pk)
     if batch.kind in KINDS:
-        undo, done = registered.undo, _("Undone: %(count)s payments deleted and their months unpaid again.")
+        undo, done = registered.undo, str(KINDS[batch.kind].undone)
     elif batch.kind == ImportBatch.Kind.BRANCH_LIST:
         undo, done = reconcile.reconcile_undo, _("Undone: %(count)s enrollments put back.")
     else:

@@ -18,7 +18,9 @@ import time_machine
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 _today = os.environ.get("DESA100_TEST_TODAY") or dt.datetime.now(JAKARTA).date().isoformat()
 # 09:00 in Jakarta, the ticking clock of a working morning on that day.
-time_machine.travel(dt.datetime.combine(dt.date.fromisoformat(_today), dt.time(9), JAKARTA), tick=True).start()
+time_machine.travel(
+    dt.datetime.combine(dt.date.fromisoformat(_today), dt.time(9), JAKARTA), tick=True
+).start()
 
 from functools import cache
 

@@ -188,9 +188,9 @@ MUTANTS += [
     ),
     (
         "payment: service reach",
-        "billing/services.py",
-        """    if not (by.acts_as_official and by.reaches(payer.region)):""",
-        """    if not by.acts_as_official:""",
+        "billing/models.py",
+        """            user.acts_as_official and user.reaches(self.region),""",
+        """            user.acts_as_official,""",
         "payment_create",
     ),
     (

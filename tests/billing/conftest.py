@@ -1,3 +1,7 @@
+import http.server
+import json
+import threading
+
 import pytest
 
 from campaigns.models import Campaign, FundingSource, add_months, month_of
@@ -63,3 +67,36 @@ def paid_as_lines_say() -> list:
         if bill.paid != sum(lines.values_list("amount", flat=True)):
             wrong.append((bill.number, bill.paid))
     return wrong
+
+
+class Gateway(http.server.BaseHTTPRequestHandler):
+    """An SMS gateway on loopback: answers as `answers` says, remembers what it was sent."""
+
+    answers: list[tuple[int, float]] = []
+    received: list[dict] = []
+
+    def do_POST(self):
+        status, delay = self.answers.pop(0) if self.answers else (200, 0)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.append({**body, "auth": self.headers["Authorization"]})
+        threading.Event().wait(delay)
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(b'{"id": "gw-1"}' if status == 200 else b'{"error": "quota exceeded"}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway(settings):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Gateway.answers, Gateway.received = [], []
+    settings.MESSAGES_BACKEND = "http"
+    settings.MESSAGES_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.MESSAGES_GATEWAY_TOKEN = "rahasia"
+    settings.MESSAGES_GATEWAY_BODY = '{"msisdn": "{to}", "message": "{text}"}'
+    settings.MESSAGES_GATEWAY_TIMEOUT = 1
+    yield Gateway
+    server.shutdown()

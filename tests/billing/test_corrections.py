@@ -43,7 +43,7 @@ def test_a_bill_that_is_still_right_is_not_corrected(campaign, village_funded, o
     bill = _issue(campaign)["Tanjungsari"]
     with pytest.raises(BillingError, match="masih benar"):
         bill_correct(bill=bill, reason="cek", by=official)
-    with pytest.raises(BillingError):
+    with pytest.raises(BillingError, match="tidak boleh"):  # outside their area, before anything else
         bill_correct(bill=bill, reason="cek", by=other_official)
     with pytest.raises(BillingError, match="alasan"):
         bill_correct(bill=bill, reason="  ", by=official)

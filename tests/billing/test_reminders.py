@@ -3,9 +3,6 @@ or link; held through the quiet hours and past a payer's daily cap; sent through
 a gateway stand-in on loopback, with its refusals and timeouts retried and finally marked failed."""
 
 import datetime as dt
-import http.server
-import json
-import threading
 import zoneinfo
 
 import pytest
@@ -42,39 +39,6 @@ def reminded(campaign, village_funded):
             payer=bill.payer, role="treasurer", name=f"Bendahara {n}", phone=f"+62812345678{n:02d}"
         )
     return bills
-
-
-class Gateway(http.server.BaseHTTPRequestHandler):
-    """An SMS gateway on loopback: answers as `answers` says, remembers what it was sent."""
-
-    answers: list[tuple[int, float]] = []
-    received: list[dict] = []
-
-    def do_POST(self):
-        status, delay = self.answers.pop(0) if self.answers else (200, 0)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.received.append({**body, "auth": self.headers["Authorization"]})
-        threading.Event().wait(delay)
-        self.send_response(status)
-        self.end_headers()
-        self.wfile.write(b'{"id": "gw-1"}' if status == 200 else b'{"error": "quota exceeded"}')
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def gateway(settings):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    Gateway.answers, Gateway.received = [], []
-    settings.MESSAGES_BACKEND = "http"
-    settings.MESSAGES_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.MESSAGES_GATEWAY_TOKEN = "rahasia"
-    settings.MESSAGES_GATEWAY_BODY = '{"msisdn": "{to}", "message": "{text}"}'
-    settings.MESSAGES_GATEWAY_TIMEOUT = 1
-    yield Gateway
-    server.shutdown()
 
 
 def test_a_bill_issued_tells_each_contact_once_in_indonesian_without_numbers_or_links(reminded, gateway):

@@ -15,7 +15,6 @@ from campaigns.models import Campaign, add_months
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_reminders_set
 from tests.billing.conftest import THIS_MONTH
-from tests.billing.test_reminders import gateway  # noqa: F401  (the loopback gateway stand-in)
 from tests.factories import TODAY, nik_for
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ def test_the_entry_form_asks_for_each_channel(client, agent, campaign):
     assert (enrollment.remind_by_sms, enrollment.remind_by_whatsapp) == (False, True)
 
 
-def test_workers_messages_are_not_held_by_their_payers_daily_cap(at_the_cliff, gateway, settings):  # noqa: F811
+def test_workers_messages_are_not_held_by_their_payers_daily_cap(at_the_cliff, gateway, settings):
     settings.MESSAGES_DAILY_CAP = 0
     Enrollment.objects.filter(pk__in=[w.pk for w in at_the_cliff]).update(remind_by_sms=True)
     reminders_write(MONTH_END - dt.timedelta(days=7))
@@ -95,7 +94,7 @@ def test_workers_messages_are_not_held_by_their_payers_daily_cap(at_the_cliff, g
 
 
 @pytest.fixture
-def sent(at_the_cliff, gateway, settings):  # noqa: F811
+def sent(at_the_cliff, gateway, settings):
     settings.MESSAGES_CALLBACK_TOKEN = "kunci-balik"
     reminders_write(MONTH_END - dt.timedelta(days=7))
     outbox_send(NOON)
