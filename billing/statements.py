@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from lokal.rupiah import parse_rupiah
 
 from accounts.models import User
-from config.formatting import rupiah
+from config.formatting import grouped, rupiah
 from imports.kinds import ListKind, Sorted, register
 from imports.models import ImportBatch
 from imports.reading import Table, parse_date
@@ -325,12 +325,22 @@ register(
         ],
         instructions=_instructions,
         categories=CATEGORIES,
-        confirmed="matched",
+        confirmed=("matched",),
         open_categories=("matched", "ambiguous", "unknown"),
         may_upload=may_upload,
         sort=sort,
         confirm=confirm,
         undo=undo,
         undone=gettext_lazy("Undone: %(count)s payments deleted and their months unpaid again."),
+        key_label=gettext_lazy("Reference"),
+        who_label=gettext_lazy("Payer"),
+        confirm_label=lambda count: (
+            ngettext("Record %(shown)s matched payment", "Record %(shown)s matched payments", count)
+            % {"shown": grouped(count)}
+        ),
+        confirm_note=gettext_lazy(
+            "Only matched rows are recorded. Record the others by hand on their payer's page, or correct the file and upload it again."
+        ),
+        done_label=gettext_lazy("Confirmed on %(when)s: %(count)s payments recorded and settled."),
     ),
 )

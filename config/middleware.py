@@ -2,6 +2,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
@@ -92,3 +93,21 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
             return None
         logger.warning("database unavailable: %s", exception)
         return database_unavailable()
+
+
+class DeactivatedHeaderMiddleware(MiddlewareMixin):
+    """Tells a phone that its account was deactivated (X-Desa100-Deactivated), so that it deletes what
+    it kept for offline use (the worklist, unsent entries: static/js/app.js). Django signs such a user
+    out silently; the session still names them, which is how this knows. One query, only for a
+    request whose session names a user who is not signed in."""
+
+    def process_response(self, request, response):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or user.is_authenticated or SESSION_KEY not in session:
+            return response
+        if get_user_model()._default_manager.filter(pk=session[SESSION_KEY], is_active=False).exists():
+            response["X-Desa100-Deactivated"] = "1"
+        return response

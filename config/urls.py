@@ -20,6 +20,7 @@ urlpatterns = [
     path("enrollments/", include("enrollment.urls")),
     path("coverage/", include("coverage.urls")),
     path("billing/", include("billing.urls")),
+    path("targets/", include("targeting.urls")),
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),

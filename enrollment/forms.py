@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
 from accounts.models import User
-from campaigns.models import Campaign, FundingSource, Quota
+from campaigns.models import FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin, model_choice, parse_ids
 from config.uploads import LineProblems, csv_lines, read_csv_upload
 from regions.models import Region
 
+from . import eligibility
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik, nik_digits
 from .rules import age_problem
@@ -165,7 +166,8 @@ class DeclarationForm(forms.ModelForm):
         pass  # the model is validated by the service and the database, not by assigning to the instance
 
     def add_region_warnings(self, village: Region) -> None:
-        """A NIK issued elsewhere is normal (people move; regions split): a warning, never an error."""
+        """A NIK issued by a district that no longer exists is normal (regions split): a warning, never
+        an error. One issued in another district is the campaign's residence rule (add_eligibility)."""
         check = getattr(self, "nik_check", None)
         if not check:
             return
@@ -173,13 +175,6 @@ class DeclarationForm(forms.ModelForm):
             self.warnings.append(
                 _(
                     "The NIK was issued in district %(code)s, which is not in today's region list (perhaps before a region split)."
-                )
-                % {"code": check.district_code}
-            )
-        elif not village.code.startswith(f"{check.district_code}."):
-            self.warnings.append(
-                _(
-                    "The NIK was issued in district %(code)s, not in the village's district; check that the worker lives here."
                 )
                 % {"code": check.district_code}
             )
@@ -262,36 +257,20 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
             if born and (problem := age_problem(quota.campaign, born, timezone.localdate())):
                 self.add_error("birth_date", problem)
             self.add_region_warnings(quota.village)
-            self.add_overlap_warnings(quota.campaign)
+            self.add_eligibility(quota)
         return data
 
-    def add_overlap_warnings(self, campaign: Campaign) -> None:
-        """Already covered for part of this campaign's period by another: a warning for the agent (the
-        official sees the flag in the review queue). The other campaign is named only inside the
-        user's area."""
+    def add_eligibility(self, quota: Quota) -> None:
+        """The campaign's rules of who it is for (enrollment.eligibility): a refusal is an error above
+        the form, a warning is said after saving."""
         check = getattr(self, "nik_check", None)
         if not check or not check.valid:
             return
-        for other in (
-            Enrollment.objects.filter(worker__nik=check.nik)
-            .overlapping(campaign)
-            .select_related("campaign", "village")
-        ):
-            if self.user.reaches(other.village):
-                self.warnings.append(
-                    _(
-                        "This worker is already covered for part of this period by %(campaign)s in "
-                        "%(village)s: check that two budgets do not pay for one worker."
-                    )
-                    % {"campaign": other.campaign.name, "village": other.village.display_name}
-                )
-            else:
-                self.warnings.append(
-                    _(
-                        "This worker is already covered for part of this period by another campaign: "
-                        "check that two budgets do not pay for one worker."
-                    )
-                )
+        applicant = eligibility.Applicant(check.nik, quota.village, self.cleaned_data.get("occupation") or "")
+        found = eligibility.findings(quota.campaign, [applicant], user=self.user)[0]
+        for message in eligibility.refusals(found):
+            self.add_error(None, message)
+        self.warnings += eligibility.warnings(found)
 
     def declaration(self) -> dict:
         return {**super().declaration(), "declared_not_hospitalised": self.cleaned_data["not_hospitalised"]}

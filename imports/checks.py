@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.phones import normalize_phone
 from campaigns.models import Campaign, Quota
+from enrollment import eligibility
 from enrollment.models import Enrollment, Heir, Worker
 from enrollment.nik import check_nik
 from enrollment.rules import age_problem, declaration_problems
@@ -41,6 +42,8 @@ SEXES = {
 }
 
 
+# The column a campaign's rule of who it is for speaks of (enrollment.eligibility): the NIK's otherwise.
+RULE_COLUMN = {"occupation_rule": "occupation"}
 CHUNK = 2000  # rows checked (and committed) together: a few lookups each, memory for one chunk only
 
 # How people write an heir's relationship, beyond the choices' own names.
@@ -132,7 +135,7 @@ class Checker:
                 "columns": ", ".join(str(FIELD_LABELS[name]) for name in missing)
             }
             raise MissingColumns(" ".join([required, *table.warnings]))  # and the headers not understood
-        self.table, self.campaign, self.today = table, campaign, today
+        self.table, self.campaign, self.today, self.user = table, campaign, today, user
         column = table.fields.index("village_code")
         codes = {cells[column].strip() for _, cells in table.rows if column < len(cells)}
         self.quotas = {
@@ -165,11 +168,19 @@ class Checker:
             .order_by()
             .values_list("worker__nik", flat=True)
         )
-        covered = set(
-            Enrollment.objects.filter(worker__nik__in=niks - enrolled)
-            .overlapping(self.campaign)
-            .order_by()
-            .values_list("worker__nik", flat=True)
+        candidates = [
+            (number, eligibility.Applicant(values["nik"], values["quota"].village, values["occupation"]))
+            for number, problems, values in checked
+            if not problems and values["nik"] not in enrolled
+        ]
+        found = dict(
+            zip(
+                (number for number, _applicant in candidates),
+                eligibility.findings(
+                    self.campaign, [applicant for _number, applicant in candidates], user=self.user
+                ),
+                strict=True,
+            )
         )
         result = DryRun()
         for number, problems, values in checked:
@@ -180,16 +191,18 @@ class Checker:
                 problems.append(("nik", _("already enrolled in this campaign")))
             if nik:
                 self.seen.setdefault(nik, number)
+            for finding in found.get(number, []):
+                if finding.refuses:
+                    problems.append((RULE_COLUMN.get(finding.rule, "nik"), finding.message))
             if problems:
                 result.problems.extend(RowProblem(number, column, message) for column, message in problems)
                 continue
             result.valid.append((number, values))
-            if nik in covered:
-                result.warnings.append(
-                    RowProblem(
-                        number, "nik", _("already covered for part of this period by another campaign")
-                    )
-                )
+            result.warnings.extend(
+                RowProblem(number, RULE_COLUMN.get(finding.rule, "nik"), finding.message)
+                for finding in found.get(number, [])
+                if not finding.refuses
+            )
         return result
 
     def _check_row(self, number: int, record: dict[str, str]) -> tuple[list[tuple[str, str]], dict]:

@@ -136,12 +136,12 @@ class ConfirmListForm(forms.Form):
         # Posted with the rows ticked in the list above it (templates/imports/import_detail.html).
         self.fields["coverage_starts"].widget.attrs["form"] = "confirm-list"
         self.initial.setdefault(
-            "coverage_starts", max(batch.campaign.starts_on, timezone.localdate().replace(day=1))
+            "coverage_starts", max(batch.for_campaign.starts_on, timezone.localdate().replace(day=1))
         )
 
     def clean_coverage_starts(self):
         day = self.cleaned_data["coverage_starts"]
-        campaign = self.batch.campaign
+        campaign = self.batch.for_campaign
         if not campaign.starts_on <= day <= campaign.ends_on:
             raise forms.ValidationError(_("Coverage must start within the campaign's period."))
         return day

@@ -1,6 +1,6 @@
 """Lists of other kinds, read through the same pages as the sign-up and branch lists.
 
-An app above this one (billing's bank statements) registers a `ListKind` in its `ready()`: the columns
+An app above this one (billing's bank statements, targeting's target lists) registers a `ListKind` in its `ready()`: the columns
 it reads, a dry run that sorts each row into categories, a confirmation and a same-day undo. The
 upload, the kept file, the column mapping, the background worker, the category page, the undo form
 and the scoping are this app's, so a new kind of list is a matcher and not a second import pipeline.
@@ -40,13 +40,20 @@ class ListKind:
     example: list[tuple[str, str]]  # the blank file's headers and one row
     instructions: Callable[[], list[str]]
     categories: Mapping[str, Promise]
-    confirmed: str  # the category the confirmation acts on
+    confirmed: tuple[str, ...]  # the categories the confirmation acts on
     open_categories: tuple[str, ...]
     may_upload: Callable[[User], bool]
     sort: Callable[[ImportBatch, Table], Iterable[Sorted]]  # the dry run; changes nothing
     confirm: Callable[[ImportBatch, list[Sorted], User], dict]  # in a transaction; what undo needs
     undo: Callable[[ImportBatch, User, str], int]  # in a transaction, the batch locked
     undone: Promise  # what the undo says it did, with %(count)s
+    # The page's words: the columns of a row, the confirm button (with %(count)s), what it did.
+    key_label: Promise
+    who_label: Promise
+    confirm_label: Callable[[int], str]
+    confirm_note: Promise
+    done_label: Promise  # with %(count)s and %(when)s
+    upload_url: str = ""  # the kind's own upload page (a URL name), when it asks more than a file
 
 
 KINDS: dict[str, ListKind] = {}

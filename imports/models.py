@@ -35,6 +35,7 @@ class ImportBatch(models.Model):
         SIGNUPS = "signups", _("Sign-up list")
         BRANCH_LIST = "branch_list", _("BPJS branch list")
         STATEMENT = "statement", _("Bank statement")  # read by billing (imports.kinds)
+        TARGETS = "targets", _("Target list")  # read by targeting (imports.kinds)
 
     class State(models.TextChoices):
         CHECKING = "checking", _("Being checked")
@@ -48,8 +49,13 @@ class ImportBatch(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SIGNUPS)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.CHECKING)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
-    )
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )  # none for a target list: it is the area's, for every campaign
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -100,6 +106,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def for_campaign(self) -> Campaign:
+        """The campaign of a sign-up or branch list (a target list, the area's, has none)."""
+        assert self.campaign is not None, self.kind
+        return self.campaign
 
     STALE = dt.timedelta(minutes=5)  # a job silent this long has died (a killed worker)
 

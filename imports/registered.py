@@ -15,6 +15,7 @@ from .models import ImportBatch
 from .reading import ImportFileError
 from .services import ImportRefused, load_table, locked_for_undo, record_failure, record_progress
 
+PROBLEM = "problem"  # the category of rows that cannot be read, in every kind
 EXAMPLES = 50  # rows kept per category for the page; the confirmation sorts the whole list again
 
 
@@ -36,16 +37,20 @@ def check(batch: ImportBatch) -> ImportBatch:
         return batch
     counts = dict.fromkeys(kind.categories, 0)
     examples: dict[str, list] = {name: [] for name in kind.categories}
+    problems = []  # the rows that cannot be read, for the errors download (imports.views.import_errors)
     for row in rows:
         counts[row.category] += 1
+        if row.category == PROBLEM:
+            problems.append([row.row, "", row.note])
         if len(examples[row.category]) < EXAMPLES:
             examples[row.category].append([row.row, row.key, row.who, row.note, None])
     record_progress(
         batch,
         state=ImportBatch.State.CHECKED,
         rows=len(table.rows),
-        valid=counts[kind.confirmed],
+        valid=sum(counts[name] for name in kind.confirmed),
         summary={"counts": counts, "examples": examples},
+        problems=problems,
         warnings=[[0, "", text] for text in table.warnings],
     )
     return batch
@@ -59,7 +64,7 @@ def commit(batch: ImportBatch, *, by: User) -> ImportBatch:
         raise ImportRefused(_("Only the person who uploaded the file can save it."))
     try:
         with transaction.atomic():
-            rows = [row for row in kind.sort(batch, load_table(batch)) if row.category == kind.confirmed]
+            rows = [row for row in kind.sort(batch, load_table(batch)) if row.category in kind.confirmed]
             done = kind.confirm(batch, rows, by)
     except (ImportRefused, ImportFileError) as refused:
         record_failure(batch, str(refused))

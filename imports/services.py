@@ -42,7 +42,7 @@ class ImportRefused(Exception):
 def import_upload(
     *,
     kind: str,
-    campaign: Campaign,
+    campaign: Campaign | None,
     data: bytes,
     file_name: str,
     by: User,
@@ -109,7 +109,7 @@ def record_failure(batch: ImportBatch, message: str, state: str = State.FAILED) 
 
 
 def _checker(batch: ImportBatch, table: Table) -> Checker:
-    return Checker(table, campaign=batch.campaign, user=batch.uploaded_by, today=timezone.localdate())
+    return Checker(table, campaign=batch.for_campaign, user=batch.uploaded_by, today=timezone.localdate())
 
 
 def import_check(batch: ImportBatch, progress: Callable[[int, int], None] | None = None) -> ImportBatch:
@@ -220,7 +220,10 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
         entries = [_entry(values) for _, values in chunk.valid]
         try:
             enrolled = enrollment_register_many(
-                campaign=batch.campaign, entries=entries, entered_by=by, reserve_if_full=batch.reserve_if_full
+                campaign=batch.for_campaign,
+                entries=entries,
+                entered_by=by,
+                reserve_if_full=batch.reserve_if_full,
             )
         except EntryRefused as refused:
             row = chunk.valid[refused.index][0]

@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.formatting import grouped
 from config.forms import parse_ids
 from config.requests import AuthenticatedHttpRequest
 
@@ -57,6 +59,8 @@ def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if not _may_import(request.user, kind):
         raise PermissionDenied
+    if kind in KINDS and KINDS[kind].upload_url:  # a kind that asks more than a file has its own page
+        return redirect(KINDS[kind].upload_url)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,6 +122,14 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if registered:
         context["open_categories"] = registered.open_categories
         context["confirm_registered"] = batch.state == State.CHECKED and own
+        context["registered"] = registered
+        context["confirm_label"] = registered.confirm_label(batch.valid)
+        context["done_message"] = registered.done_label % {
+            "count": grouped(batch.enrolled),
+            "when": date_format(timezone.localtime(batch.committed_at), "DATETIME_FORMAT")
+            if batch.committed_at
+            else "",
+        }
     context["categories"] = [
         (
             name,

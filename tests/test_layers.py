@@ -13,7 +13,8 @@ FLOORS = [
     {"campaigns"},
     {"enrollment"},
     {"coverage", "imports", "reports"},
-    {"billing"},  # bills settle into coverage's months paid; bank statements read imports' reader
+    {"billing", "targeting"},  # bills settle into coverage's months paid; bank statements and target
+    # lists read imports' reader
     {"dashboards"},
     {"demo"},  # the demo data calls every app's services; nothing imports it
 ]

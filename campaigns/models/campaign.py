@@ -30,6 +30,14 @@ DEFAULT_CONTRIBUTION = 16_800
 MAX_TARGET = 100_000
 
 
+class Strictness(models.TextChoices):
+    """How a campaign applies one of its rules of who it is for."""
+
+    OFF = "off", _("Not applied")
+    WARN = "warn", _("Warn the agent")
+    REFUSE = "refuse", _("Refuse the entry")
+
+
 class CampaignError(Exception):
     """A campaign action that the rules refuse; the message is for the user."""
 
@@ -103,6 +111,44 @@ class Campaign(models.Model):
         help_text=_("The day of the month each payer's monthly bill is due."),
     )
 
+    # Who the campaign is for (enrollment.eligibility applies them at entry, import and the offline
+    # queue): each rule off, a warning to the agent, or a refusal, as the organizer chooses.
+    residence_rule = models.CharField(
+        _("lives in the village's district (by the NIK)"),
+        max_length=6, choices=Strictness.choices, default=Strictness.WARN, db_default=Strictness.WARN,
+    )  # fmt: skip
+    overlap_rule = models.CharField(
+        _("not covered by another campaign for the same months"),
+        max_length=6, choices=Strictness.choices, default=Strictness.WARN, db_default=Strictness.WARN,
+    )  # fmt: skip
+    occupation_rule = models.CharField(
+        _("occupation"),
+        max_length=6,
+        choices=Strictness.choices,
+        default=Strictness.OFF,
+        db_default=Strictness.OFF,
+    )
+    occupations = models.JSONField(
+        _("occupations"), default=list, blank=True
+    )  # enrollment's Occupation codes
+    occupations_excluded = models.BooleanField(
+        _("the occupations chosen are excluded"), default=False, db_default=False
+    )
+    target_rule = models.CharField(
+        _("named on the area's target list"),
+        max_length=6, choices=Strictness.choices, default=Strictness.OFF, db_default=Strictness.OFF,
+    )  # fmt: skip
+    desil_rule = models.CharField(
+        _("welfare decile (desil) on the target list"),
+        max_length=6, choices=Strictness.choices, default=Strictness.OFF, db_default=Strictness.OFF,
+    )  # fmt: skip
+    max_desil = models.PositiveSmallIntegerField(
+        _("highest decile (desil)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -144,6 +190,11 @@ class Campaign(models.Model):
                 condition=Q(min_age__lte=F("max_age")),
                 name="campaigns_campaign_age_range",
                 violation_error_message=_("The maximum age cannot be below the minimum age."),
+            ),
+            models.CheckConstraint(
+                condition=Q(desil_rule=Strictness.OFF) | Q(max_desil__gte=1, max_desil__lte=10),
+                name="campaigns_campaign_max_desil",
+                violation_error_message=_("Give the highest decile, 1 to 10."),
             ),
             models.CheckConstraint(
                 condition=Q(covers_jkk=True) | Q(covers_jkm=True) | Q(covers_jht=True),

@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "imports",
     "reports",
     "billing",
+    "targeting",
     "dashboards",
     "demo",
 ]
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.NoStoreMiddleware",
+    "config.middleware.DeactivatedHeaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

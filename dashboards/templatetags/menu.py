@@ -13,6 +13,7 @@ register = template.Library()
 MENU = [
     ("home", _("Home"), "home", "all"),
     ("enrollment:enrollment_create", _("Enroll"), "user-plus", "all"),
+    ("targeting:worklist", _("Worklist"), "list-bullet", "all"),
     ("enrollment:enrollment_list", _("Enrollments"), "users", "all"),
     ("enrollment:review_queue", _("Review"), "clipboard-document-check", "officials"),
     ("enrollment:expiring_list", _("Ending soon"), "clock", "officials"),
@@ -20,6 +21,7 @@ MENU = [
     ("billing:payer_list", _("Bills"), "document-text", "officials"),
     ("coverage:claim_list", _("Claims"), "shield-check", "officials"),
     ("campaigns:campaign_list", _("Campaigns"), "megaphone", "all"),
+    ("targeting:list_list", _("Target lists"), "user-group", "officials"),
     ("imports:list", _("Imports"), "arrow-up-tray", "all"),
     ("accounts:agent_list", _("Agents"), "identification", "officials"),
     ("reports:export_log", _("Exports"), "arrow-down-tray", "officials"),

@@ -21,7 +21,7 @@ from config.forms import parse_ids
 from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
-from .. import rules, services
+from .. import eligibility, rules, services
 from ..forms import (
     HEIR_PREFIXES,
     EnrollmentForm,
@@ -181,8 +181,9 @@ def quota_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
 def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """As the agent types the NIK: what it says (birth date, sex, the district that issued it, by
     name) or what is wrong with it; htmx fills the birth date and sex inputs out of band. With the
-    village chosen, it warns when the NIK is from another district and says "already enrolled in this
-    campaign" exactly as saving would, and nothing more. A POST, so that no NIK lands in a log."""
+    village chosen, it says what the campaign's rules of who it is for find (enrollment.eligibility:
+    another district, covered elsewhere, not on the target list, its decile) and "already enrolled in
+    this campaign", exactly as saving would, and nothing more. A POST, so that no NIK lands in a log."""
     check = check_nik(request.POST.get("nik", ""))
     context: dict[str, object] = {"check": check, "returning": None}
     if check.valid:
@@ -195,9 +196,10 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         ids = parse_ids(request.POST.getlist("quota")[:1])
         quota = Quota.objects.open_for(request.user).filter(pk=ids[0]).first() if ids else None
         if quota:
-            context["other_district"] = quota.village.code[:8] != check.district_code
-            # The campaign's ages now, not only when the agent saves after typing everything else.
+            # The campaign's ages and rules now, not only when the agent saves after typing the rest.
             context["age_problem"] = rules.age_problem(quota.campaign, born, timezone.localdate())
+            applicant = eligibility.Applicant(nik, quota.village)
+            context["findings"] = eligibility.findings(quota.campaign, [applicant], user=request.user)[0]
             worker = Worker.objects.filter(nik=nik).first()
             if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
                 context["already"] = str(rules.already_enrolled(worker, quota.campaign, request.user))

@@ -18,11 +18,29 @@ document.addEventListener("click", (event) => {
   if (closer) closer.closest(".offcanvas-lg").classList.remove("show");
 });
 
-// Signing out forgets the enrollment page kept for offline use (static/js/sw.js): on a shared phone
-// the next person must not open the previous one's page. Entries not yet sent stay, under their user.
+// Signing out forgets what the phone keeps for offline use: the enrollment page (static/js/sw.js),
+// the worklist, the draft and the entries not yet sent. On a shared phone the next person must see
+// none of it; entries not sent are named before they go. A deactivated account (the server says so
+// in X-Desa100-Deactivated) forgets the same.
+const forgetOfflineData = () => {
+  if (window.caches) caches.delete("desa100-entry-v1");
+  Object.keys(localStorage).filter((key) => key.startsWith("desa100:")).forEach((key) => localStorage.removeItem(key));
+};
 document.addEventListener("submit", (event) => {
-  if (event.target.matches("[data-sign-out]") && window.caches) caches.delete("desa100-entry-v1");
+  const form = event.target;
+  if (!form.matches("[data-sign-out]")) return;
+  const unsent = Object.keys(localStorage).filter((key) => key.startsWith("desa100:queue:"))
+    .reduce((count, key) => { try { return count + JSON.parse(localStorage.getItem(key)).length; } catch { return count; } }, 0);
+  if (unsent && form.dataset.unsent && !window.confirm(form.dataset.unsent.replace("%(count)s", unsent))) {
+    event.preventDefault();
+    return;
+  }
+  forgetOfflineData();
 });
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.xhr && event.detail.xhr.getResponseHeader("X-Desa100-Deactivated")) forgetOfflineData();
+});
+window.desa100ForgetOfflineData = forgetOfflineData;
 
 // <form data-confirm="Are you sure?">: ask before submitting.
 document.addEventListener("submit", (event) => {

@@ -207,6 +207,10 @@
         } catch {
           return; // the connection went again: try later
         }
+        if (response.headers.get("X-Desa100-Deactivated") && window.desa100ForgetOfflineData) {
+          window.desa100ForgetOfflineData(); // the account was deactivated: nothing of it stays here
+          return;
+        }
         if (response.redirected && response.url.includes(page.dataset.login)) {
           signInNotice(true);
           return;

@@ -328,10 +328,10 @@ def test_the_nik_check_names_the_district_and_warns_before_saving(client, agent,
     check = reverse("enrollment:nik_check")
     html = client.post(check, {"nik": nik_for(1), "quota": tanjungsari_quota.pk}).content.decode()
     assert "diterbitkan di Kec. Pondoksalam, Kabupaten Purwakarta" in html and "sudah terdaftar" not in html
-    assert "bukan di kecamatan desa" not in html
+    assert "bukan kecamatan desa ini" not in html
     other = nik_for(2, district="321401")  # issued in Kec. Purwakarta, not Tanjungsari's Pondoksalam
     html = client.post(check, {"nik": other, "quota": tanjungsari_quota.pk}).content.decode()
-    assert "bukan di kecamatan desa" in html
+    assert "bukan kecamatan desa ini" in html
     enroll(tanjungsari_quota.campaign, official, 1)
     html = client.post(check, {"nik": nik_for(1), "quota": tanjungsari_quota.pk}).content.decode()
     assert "Pekerja ini sudah terdaftar di kampanye ini, di Desa Tanjungsari." in html

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetingConfig(AppConfig):
+    name = "targeting"
+    verbose_name = _("Target lists")
+
+    def ready(self) -> None:
+        # The target list is read by the import pages (imports.kinds); its rules join the entry's.
+        from . import eligibility, lists  # noqa: F401

@@ -1,0 +1,200 @@
+"""Target lists (upload with the handover record, their rounds, withdrawal), the agent's worklist and
+what they found, and a campaign's rules of who it is for with their preview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import official_required
+from campaigns.models import Campaign, Quota
+from config.requests import AuthenticatedHttpRequest
+from enrollment.models import Enrollment
+from imports import tasks
+
+from . import lists, preview
+from .forms import EligibilityForm, TargetListForm, VisitForm, WithdrawForm, WorklistSearch
+from .models import TargetList, TargetPerson, Visit
+from .services import TargetingError, target_list_upload, visit_record
+
+WORKLIST_PAGE = 50
+OFFLINE_LIMIT = 3000  # people a phone keeps for its village (the largest desa lists hold some 2,000)
+
+
+@official_required
+def target_list_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    target_lists = TargetList.objects.for_user(request.user).select_related("region", "created_by")
+    page = Paginator(target_lists, 30).get_page(request.GET.get("page"))
+    return render(request, "targeting/targetlist_list.html", {"page": page})
+
+
+@official_required
+def target_list_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TargetListForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        target_list = target_list_upload(
+            target_list=form.save(commit=False), data=upload.read(), file_name=upload.name, by=request.user
+        )
+        batch = lists.batch_of(target_list)
+        tasks.start(batch, "check")
+        return redirect("imports:detail", pk=batch.pk)
+    return render(request, "targeting/targetlist_form.html", {"form": form})
+
+
+def _target_list(request: AuthenticatedHttpRequest, pk: int) -> TargetList:
+    return get_object_or_404(TargetList.objects.for_user(request.user).select_related("region"), pk=pk)
+
+
+@official_required
+def target_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    target_list = _target_list(request, pk)
+    by_desil = dict(
+        target_list.members.order_by().values("desil").annotate(n=Count("pk")).values_list("desil", "n")
+    )
+    context = {
+        "target_list": target_list,
+        "by_desil": [(desil, by_desil.get(desil, 0)) for desil in range(1, 11)],
+        "withdraw": WithdrawForm() if target_list.can_withdraw(request.user) else None,
+    }
+    return render(request, "targeting/targetlist_detail.html", context)
+
+
+@official_required
+@require_POST
+def target_list_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    target_list = _target_list(request, pk)
+    if not (verdict := target_list.can_withdraw(request.user)):
+        raise PermissionDenied(verdict.reason)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        count = lists.target_list_withdraw(
+            target_list=target_list, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The list is withdrawn: %(count)s people deleted.") % {"count": count})
+    else:
+        messages.error(request, _("Give a reason."))
+    return redirect("targeting:list_detail", pk=target_list.pk)
+
+
+def worklist_people(request: AuthenticatedHttpRequest):
+    """The listed people of the user's villages not yet enrolled in a campaign that is running."""
+    enrolled = Enrollment.objects.filter(
+        worker__nik=OuterRef("nik"), status__in=Enrollment.OPEN, campaign__status=Campaign.Status.ACTIVE
+    )
+    return (
+        TargetPerson.objects.for_user(request.user)
+        .current()
+        .exclude(nik=None)
+        .exclude(Exists(enrolled))
+        .annotate(
+            outcome=Visit.objects.filter(village=OuterRef("village"), nik=OuterRef("nik")).values("outcome")[
+                :1
+            ]
+        )
+        .select_related("village")
+        .order_by("desil", "kk_number", "full_name", "pk")
+    )
+
+
+@login_required
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The agent's people to reach, lowest decile first, households together; searchable by name,
+    RT/RW or KK. Each opens the entry form filled with what the list knows (static/js/worklist.js)."""
+    search = WorklistSearch(request.GET)
+    people = worklist_people(request)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if query:
+        digits = query.replace(" ", "")
+        people = people.filter(
+            Q(full_name__icontains=query) | Q(rt_rw__startswith=query) | Q(kk_number=digits)
+        )
+    if request.GET.get("visited") != "1":
+        people = people.filter(outcome=None)
+    page = Paginator(people, WORKLIST_PAGE).get_page(request.GET.get("page"))
+    quotas = _entry_quotas(request, {person.village_id for person in page})
+    rows = [(person, quotas.get(person.village_id)) for person in page]
+    context = {"page": page, "rows": rows, "search": search, "query": query, "visit_form": VisitForm()}
+    return render(request, "targeting/worklist.html", context)
+
+
+def _entry_quotas(request: AuthenticatedHttpRequest, villages: set[int]) -> dict[int, int]:
+    """The open quota the entry form preselects for each village (the first campaign by name)."""
+    found: dict[int, int] = {}
+    for quota_id, village_id in (
+        Quota.objects.open_for(request.user).filter(village__in=villages).values_list("pk", "village")
+    ):
+        found.setdefault(village_id, quota_id)
+    return found
+
+
+@login_required
+def worklist_data(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """What the phone keeps to fill the entry form offline: only the user's own villages' people still
+    to reach, only what the form takes. Served to agents only (an official's reach is too large)."""
+    if not request.user.is_agent:
+        raise PermissionDenied
+    people = worklist_people(request).filter(outcome=None)[:OFFLINE_LIMIT]
+    data = [
+        {
+            "id": person.pk,
+            "nik": person.nik,
+            "name": person.full_name,
+            "kk": person.kk_number,
+            "born": person.birth_date.isoformat() if person.birth_date else "",
+            "sex": person.sex,
+        }
+        for person in people
+    ]
+    response = JsonResponse({"people": data})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def visit_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(TargetPerson.objects.for_user(request.user).select_related("village"), pk=pk)
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what you found."))
+    else:
+        try:
+            visit_record(person=person, by=request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Recorded for %(name)s.") % {"name": person.full_name or person.masked_nik}
+            )
+        except TargetingError as refused:
+            messages.error(request, str(refused))
+    return redirect("targeting:worklist")
+
+
+@official_required
+def campaign_eligibility(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Who the campaign is for, and how many of the target lists each rule keeps, by regency or village."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("organizer"), slug=slug
+    )
+    may_change = bool(campaign.can_change(request.user))
+    form = EligibilityForm(request.POST or None, instance=campaign)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The rules of who the campaign is for are saved."))
+            return redirect("targeting:campaign_eligibility", slug=campaign.slug)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "may_change": may_change,
+        "preview": preview.eligibility_preview(request.user, campaign),
+    }
+    return render(request, "targeting/campaign_eligibility.html", context)
