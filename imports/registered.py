@@ -32,7 +32,7 @@ def check(batch: ImportBatch) -> ImportBatch:
     except MissingColumns as problem:
         record_failure(batch, str(problem), ImportBatch.State.MAPPING)
         return batch
-    except ImportFileError as problem:
+    except (ImportFileError, ImportRefused) as problem:
         record_failure(batch, str(problem))
         return batch
     counts = dict.fromkeys(kind.categories, 0)

@@ -158,7 +158,10 @@ def sort(batch: ImportBatch, table: Table) -> Iterator[Sorted]:
     for number, record in table.records():
         person = _read(number, record, villages, area, table)
         if isinstance(person, str):
-            yield Sorted(number, "problem", mask_nik(clean_nik(record.get("nik", ""))[:16]), "", person)
+            written = clean_nik(record.get("nik", ""))[:16]
+            masked = mask_nik(written) if len(written) == 16 else f"{written[:4]}{'*' * len(written[4:])}"
+            name = " ".join(record.get("full_name", "").split())[:150]
+            yield Sorted(number, "problem", masked, name, person)
             continue
         nik = person["nik"]
         if nik in seen:

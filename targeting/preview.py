@@ -71,9 +71,10 @@ def eligibility_preview(user: User, campaign: Campaign) -> list[PreviewRow]:
         people.order_by("group")
         .values("group")
         .annotate(
-            people=Count("pk"),
-            **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
-            kept=Count("pk", filter=kept),
+            n_people=Count("pk"),
+            # Prefixed: an alias "desil" would shadow the column the conditions read.
+            **{f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()},
+            n_kept=Count("pk", filter=kept),
         )[:MAX_ROWS]
     )
     names = dict(Region.objects.filter(code__in=[row["group"] for row in counts]).values_list("code", "name"))
@@ -81,12 +82,12 @@ def eligibility_preview(user: User, campaign: Campaign) -> list[PreviewRow]:
         PreviewRow(
             code=row["group"],
             name=names.get(row["group"], row["group"]),
-            people=row["people"],
-            desil=row["desil"],
-            age=row["age"],
-            residence=row["residence"],
-            not_elsewhere=row["not_elsewhere"],
-            kept=row["kept"],
+            people=row["n_people"],
+            desil=row["n_desil"],
+            age=row["n_age"],
+            residence=row["n_residence"],
+            not_elsewhere=row["n_not_elsewhere"],
+            kept=row["n_kept"],
         )
         for row in counts
     ]
