@@ -24,3 +24,8 @@ def official_required(view: Callable) -> Callable:
 def agent_manager_required(view: Callable) -> Callable:
     """Those who manage village agents (User.can_manage_agents); anyone else signed in gets 403."""
     return _required(lambda user: user.can_manage_agents, view)
+
+
+def agent_required(view: Callable) -> Callable:
+    """Signed-in village agents (User.is_agent); anyone else signed in gets 403."""
+    return _required(lambda user: user.is_agent, view)

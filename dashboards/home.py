@@ -18,9 +18,11 @@ from campaigns.models import Campaign, Quota, QuotaSums
 from config.db_router import reads_from_replica
 from config.requests import AuthenticatedHttpRequest
 from enrollment.models import Enrollment
+from targeting.models import TargetPerson
 
 from . import rollups
 
+WORKLIST_SHOWN = 3  # the first people of the worklist on the agent's home; the rest on the worklist
 COUNT_CAP = 1000  # "1,000+": a count beyond which the number no longer changes what one does
 
 
@@ -58,7 +60,9 @@ def _agent_numbers(user) -> dict:
     )
     # The agent's own entries in the list, to narrow by status ("&status=registered")
     mine_url = f"{reverse('enrollment:enrollment_list')}?{urlencode({'entered_by': user.username})}"
-    return {"quotas": quotas, "mine": mine, "mine_url": mine_url, **_behind(user, today)}
+    to_reach = TargetPerson.objects.for_user(user).worklist().filter(outcome=None)
+    worklist = {"first": list(to_reach[:WORKLIST_SHOWN]), "count": to_reach.count()}
+    return {"quotas": quotas, "mine": mine, "mine_url": mine_url, "worklist": worklist, **_behind(user, today)}
 
 
 def _behind(user, today: dt.date) -> dict:

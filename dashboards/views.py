@@ -26,6 +26,7 @@ from enrollment.models import COVER_ENDED, Enrollment, Worker
 from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
 from regions.reach import reach_q
+from targeting.coverage import target_coverage
 
 from . import rollups, services, summary
 from .forms import EstimateForm, EstimateUploadForm
@@ -126,6 +127,7 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str |
         "export_levels": export_levels(region),
         "claims": _claims(request.user, campaign, region),
         "arrears": _arrears(request.user, campaign, region) if request.user.acts_as_official else None,
+        "targets": target_coverage(request.user, campaign, region),
     }
     return render(request, "dashboards/campaign_dashboard.html", context)
 

@@ -59,15 +59,15 @@ def visited():
 def target_coverage(user: User, campaign: Campaign, region: Region | None) -> TargetCoverage | None:
     """One query over the area's listed people; None where no current list covers the area."""
     people = people_of(user, campaign, region).annotate(
-        here=Exists(covered_here(campaign)),
-        elsewhere=Exists(covered_elsewhere(campaign)),
-        seen=Exists(visited()),
+        is_here=Exists(covered_here(campaign)),
+        is_elsewhere=Exists(covered_elsewhere(campaign)),
+        is_visited=Exists(visited()),
     )
     counts = people.aggregate(
         people=Count("pk"),
-        here=Count("pk", filter=Q(here=True)),
-        elsewhere=Count("pk", filter=Q(here=False, elsewhere=True)),
-        visited=Count("pk", filter=Q(here=False, elsewhere=False, seen=True)),
+        here=Count("pk", filter=Q(is_here=True)),
+        elsewhere=Count("pk", filter=Q(is_here=False, is_elsewhere=True)),
+        visited=Count("pk", filter=Q(is_here=False, is_elsewhere=False, is_visited=True)),
     )
     if not counts["people"]:
         return None

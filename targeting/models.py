@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from campaigns.models import Campaign
 from config.verdicts import Verdict
+from enrollment.models import Enrollment
 from enrollment.nik import mask_nik
 from regions.models import Region
 from regions.reach import reach_q
@@ -110,6 +112,22 @@ class TargetPersonQuerySet(models.QuerySet):
 
     def current(self) -> TargetPersonQuerySet:
         return self.filter(target_list__state=TargetList.State.CURRENT)
+
+    def worklist(self) -> TargetPersonQuerySet:
+        """The people of current lists still to enroll: not enrolled in a running campaign, lowest
+        decile first, each household together, with what an agent found of them (`outcome`, None
+        before anyone looked)."""
+        enrolled = Enrollment.objects.filter(
+            worker__nik=OuterRef("nik"), status__in=Enrollment.OPEN, campaign__status=Campaign.Status.ACTIVE
+        )
+        found = Visit.objects.filter(village=OuterRef("village"), nik=OuterRef("nik")).values("outcome")[:1]
+        return (
+            self.current()
+            .exclude(nik=None)
+            .exclude(Exists(enrolled))
+            .annotate(outcome=Subquery(found))
+            .order_by("desil", "kk_number", "full_name", "pk")
+        )
 
 
 class TargetPerson(models.Model):

@@ -7,21 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import official_required
+from accounts.decorators import agent_required, official_required
 from campaigns.models import Campaign, Quota
 from config.requests import AuthenticatedHttpRequest
-from enrollment.models import Enrollment
 from imports import tasks
 
 from . import lists, preview
 from .forms import EligibilityForm, TargetListForm, VisitForm, WithdrawForm, WorklistSearch
-from .models import TargetList, TargetPerson, Visit
+from .models import TargetList, TargetPerson
 from .services import TargetingError, target_list_upload, visit_record
 
 WORKLIST_PAGE = 50
@@ -84,32 +83,12 @@ def target_list_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     return redirect("targeting:list_detail", pk=target_list.pk)
 
 
-def worklist_people(request: AuthenticatedHttpRequest):
-    """The listed people of the user's villages not yet enrolled in a campaign that is running."""
-    enrolled = Enrollment.objects.filter(
-        worker__nik=OuterRef("nik"), status__in=Enrollment.OPEN, campaign__status=Campaign.Status.ACTIVE
-    )
-    return (
-        TargetPerson.objects.for_user(request.user)
-        .current()
-        .exclude(nik=None)
-        .exclude(Exists(enrolled))
-        .annotate(
-            outcome=Visit.objects.filter(village=OuterRef("village"), nik=OuterRef("nik")).values("outcome")[
-                :1
-            ]
-        )
-        .select_related("village")
-        .order_by("desil", "kk_number", "full_name", "pk")
-    )
-
-
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent's people to reach, lowest decile first, households together; searchable by name,
     RT/RW or KK. Each opens the entry form filled with what the list knows (static/js/worklist.js)."""
     search = WorklistSearch(request.GET)
-    people = worklist_people(request)
+    people = TargetPerson.objects.for_user(request.user).worklist().select_related("village")
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if query:
         digits = query.replace(" ", "")
@@ -135,13 +114,12 @@ def _entry_quotas(request: AuthenticatedHttpRequest, villages: set[int]) -> dict
     return found
 
 
-@login_required
+@agent_required
+@require_GET
 def worklist_data(request: AuthenticatedHttpRequest) -> JsonResponse:
     """What the phone keeps to fill the entry form offline: only the user's own villages' people still
     to reach, only what the form takes. Served to agents only (an official's reach is too large)."""
-    if not request.user.is_agent:
-        raise PermissionDenied
-    people = worklist_people(request).filter(outcome=None)[:OFFLINE_LIMIT]
+    people = TargetPerson.objects.for_user(request.user).worklist().filter(outcome=None)[:OFFLINE_LIMIT]
     data = [
         {
             "id": person.pk,

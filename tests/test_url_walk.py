@@ -148,6 +148,14 @@ OBJECTS = {
     "imports:discard": _batch,
     "imports:undo": _batch,
     "imports:errors": _batch,
+    "targeting:list_list": None,
+    "targeting:list_new": None,
+    "targeting:list_detail": lambda w, side: {"pk": w.target_list[side].pk},
+    "targeting:list_withdraw": lambda w, side: {"pk": w.target_list[side].pk},
+    "targeting:worklist": None,
+    "targeting:worklist_data": None,
+    "targeting:visit_new": lambda w, side: {"pk": w.target_person[side].pk},
+    "targeting:campaign_eligibility": _campaign,
 }
 PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz", "service_worker"}
 # Called by machines, not people: the gateway's delivery receipts need its token, which the walk does
@@ -199,10 +207,17 @@ OFFICIALS_ONLY = {
     "billing:bill_correct",
     "billing:bill_lines",
     "billing:enrollment_bills",
+    "targeting:list_list",
+    "targeting:list_new",
+    "targeting:list_detail",
+    "targeting:list_withdraw",
+    "targeting:campaign_eligibility",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see
 # (the provincial one, through a quota) answers 403.
 ORGANIZER_ONLY = {"campaigns:campaign_edit", "campaigns:campaign_activate", "campaigns:campaign_close"}
+# Shown to every official who sees the campaign; saved only by its organizer's (a POST answers 403).
+ORGANIZER_WRITES = {"targeting:campaign_eligibility"}
 # In reach, yet not theirs to do: these answer 403 (with the check's reason) to these roles, and every
 # other page in reach must answer, so that a page that wrongly refuses fails the walk.
 REFUSED_IN_REACH: dict[str, set[str]] = {
@@ -213,10 +228,15 @@ REFUSED_IN_REACH: dict[str, set[str]] = {
         f"imports:{action}": {"admin", "agent", "other_agent"}
         for action in ("mapping", "check_again", "commit", "discard", "undo", "errors")
     },
+    # What a phone keeps for offline entry is an agent's village only: an official's reach is too large.
+    "targeting:worklist_data": {"admin", "official", "other_official"},
 }
 # Pages that answer a signed-in GET with a redirect (the language is set, then back).
 REDIRECTS = {"set_language"}
-SHOW_ONLY = {"accounts:password_change_done"}  # a page that only shows: a POST is 405
+SHOW_ONLY = {
+    "accounts:password_change_done",
+    "targeting:worklist_data",
+}  # a page that only shows: a POST is 405
 POST_ONLY = {
     "billing:delivery_receipt",
     "billing:bill_correct",
@@ -243,6 +263,8 @@ POST_ONLY = {
     "imports:commit",
     "imports:discard",
     "imports:undo",
+    "targeting:list_withdraw",
+    "targeting:visit_new",
 }
 
 
@@ -290,6 +312,8 @@ def expected(name: str, role: str, user: User | None, side: str | None, method: 
     if side is not None and not reach(user, side) and name != "regions:region_detail":
         return {404}
     if name in ORGANIZER_ONLY and side == SHARED and not user.is_superuser:
+        return {403}
+    if name in ORGANIZER_WRITES and side == SHARED and method == "POST" and not user.is_superuser:
         return {403}
     if role in REFUSED_IN_REACH.get(name, ()):
         return {403}

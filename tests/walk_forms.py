@@ -35,6 +35,15 @@ def post_data(name: str, w: World, side: str) -> dict:
         "reports:recap_reopen": {"reason": "walk", "stage": "1", "to": "0"},
         "coverage:claim_create": {"kind": "jkm_death", "event_on": today},
         "coverage:claim_decide": {"decision": "paid"},
+        "targeting:list_withdraw": {"reason": "walk"},
+        "targeting:visit_new": {"outcome": "moved", "reason": "walk"},
+        "targeting:campaign_eligibility": {
+            "residence_rule": "refuse",
+            "overlap_rule": "warn",
+            "target_rule": "off",
+            "desil_rule": "off",
+            "occupation_rule": "off",
+        },
         "billing:bills_issue": {"campaign": w.campaign[side].pk},
         "billing:payer_detail": {"role": "head", "name": "Kepala Desa", "phone": "0812 3456 7891"},
         "billing:payment_create": {

@@ -17,9 +17,12 @@ from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Erasure, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
 from imports.models import ImportBatch
+from imports import registered
 from imports.services import import_check, import_upload
 from regions.models import Region
 from reports.models import ExportLog, SignoffStep
+from targeting.models import TargetList, TargetPerson, Visit
+from targeting.services import target_list_upload
 from tests.factories import (
     TODAY,
     AdminFactory,
@@ -51,6 +54,8 @@ class World:
     payer: dict[str, Payer]
     bill: dict[str, Bill]
     contact: dict[str, PayerContact]
+    target_list: dict[str, TargetList]
+    target_person: dict[str, TargetPerson]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -143,6 +148,9 @@ def build_world() -> World:
         )
         for side in (IN, OUT)
     }
+    target_lists = {
+        side: _target_list(side, officer) for side, officer in ((IN, official), (OUT, other_official))
+    }
     return World(
         users,
         campaigns,
@@ -158,7 +166,31 @@ def build_world() -> World:
         {side: bill.payer for side, bill in bills.items()},
         bills,
         contacts,
+        target_lists,
+        {
+            side: TargetPerson.objects.get(target_list=target_list)
+            for side, target_list in target_lists.items()
+        },
     )
+
+
+def _target_list(side: str, officer: User) -> TargetList:
+    """A current target list of one person in the side's village."""
+    village = VILLAGE[side]
+    nik = f"{village[:2]}{village[3:5]}{village[6:8]}1508950031"
+    target_list = target_list_upload(
+        target_list=TargetList(
+            region=Region.objects.get(code=side), source="dtsen", round="DTSEN walk",
+            given_by="Dinsos", given_on=TODAY,
+        ),
+        data=f"nik;no_kk;desil;nama;kode_desa\n{nik};{nik};1;Sasaran;{village}\n".encode(),
+        file_name="desil.csv", by=officer,
+    )  # fmt: skip
+    batch = ImportBatch.objects.get(pk=target_list.batch_id)
+    registered.check(batch)
+    registered.commit(batch, by=officer)
+    target_list.refresh_from_db()
+    return target_list
 
 
 # What each pattern is about: (the object's side → URL kwargs), whether the page is for officials
@@ -204,6 +236,10 @@ def _areas(obj) -> list[str]:
         return [obj.enrollment.village.code]
     if isinstance(obj, Settlement):
         return [obj.payment.payer.region.code]
+    if isinstance(obj, TargetList):
+        return [obj.region.code]
+    if isinstance(obj, TargetPerson | Visit):
+        return [obj.village.code]
     return ["(unknown)"]
 
 
@@ -212,6 +248,7 @@ WATCHED = (
     Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
     Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
     Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement, Message,
+    TargetList, TargetPerson, Visit,
 )  # fmt: skip
 
 
@@ -237,7 +274,7 @@ def changed_outside(user: User | None, before: dict, after: dict) -> list[str]:
             obj = Enrollment.objects.get(pk=before[key]["enrollment_id"])
         if obj is None and model is PayerContact:  # a removed contact: its payer says where
             obj = Payer.objects.get(pk=before[key]["payer_id"])
-        if obj is None and model is Quota:  # a removed quota: its village says where
+        if obj is None and model in (Quota, TargetPerson):  # removed: its village says where
             obj = Enrollment(village=Region.objects.get(pk=before[key]["village_id"]))
         areas = _areas(obj) if obj is not None else ["(deleted)"]
         reaches = user is not None and all(
