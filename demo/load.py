@@ -23,6 +23,7 @@ from regions.models import Region
 from .build import make_users
 from .people import REGIONS
 from .stories import PROVINCE_SLUG, krajan, muara_enim, sijunjung, west_java
+from .targets import sijunjung_dtsen, tanjungsari_worklist
 
 
 def load(stdout=None) -> dict[str, User]:
@@ -43,5 +44,7 @@ def load(stdout=None) -> dict[str, User]:
         sijunjung(users, rng)
         muara_enim(users, rng)
         krajan(users, rng)
+        sijunjung_dtsen(users, rng)
+        tanjungsari_worklist(users, rng)
         arrears_refresh(timezone.localdate())  # what the background worker counts every hour
     return users
