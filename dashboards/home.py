@@ -62,7 +62,13 @@ def _agent_numbers(user) -> dict:
     mine_url = f"{reverse('enrollment:enrollment_list')}?{urlencode({'entered_by': user.username})}"
     to_reach = TargetPerson.objects.for_user(user).worklist().filter(outcome=None)
     worklist = {"first": list(to_reach[:WORKLIST_SHOWN]), "count": to_reach.count()}
-    return {"quotas": quotas, "mine": mine, "mine_url": mine_url, "worklist": worklist, **_behind(user, today)}
+    return {
+        "quotas": quotas,
+        "mine": mine,
+        "mine_url": mine_url,
+        "worklist": worklist,
+        **_behind(user, today),
+    }
 
 
 def _behind(user, today: dt.date) -> dict:

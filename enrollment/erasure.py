@@ -9,6 +9,7 @@ count, quota and total stays exactly as it was. The erasure is recorded: who, wh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -42,6 +43,11 @@ def _erase(enrollments: QuerySet[Enrollment], *, by: User | None, reason: str) -
     return erasure
 
 
+# Apps a floor above that hold the same person by NIK (targeting's lists and visits) register how to
+# erase them with the worker, inside `by`'s reach: one erasure on request reaches all of it.
+ALSO_ERASE: list[Callable[[str, User], None]] = []
+
+
 @transaction.atomic
 def worker_erase(*, enrollment: Enrollment, by: User, reason: str) -> Erasure:
     """Erase a person on their request: every enrollment of theirs that `by` reaches.
@@ -54,7 +60,11 @@ def worker_erase(*, enrollment: Enrollment, by: User, reason: str) -> Erasure:
     if not reason.strip():
         raise EnrollmentError(_("Give a reason."))
     in_reach = Enrollment.objects.for_user(by).filter(worker_id=enrollment.worker_id)
-    return _erase(in_reach, by=by, reason=reason.strip())
+    nik = enrollment.worker.nik  # read before the erasure may blank it
+    erasure = _erase(in_reach, by=by, reason=reason.strip())
+    for erase_also in ALSO_ERASE if nik else ():
+        erase_also(nik, by)
+    return erasure
 
 
 def closed_before(day: dt.date) -> QuerySet[Enrollment]:

@@ -7,5 +7,6 @@ class TargetingConfig(AppConfig):
     verbose_name = _("Target lists")
 
     def ready(self) -> None:
-        # The target list is read by the import pages (imports.kinds); its rules join the entry's.
-        from . import eligibility, lists  # noqa: F401
+        # The target list is read by the import pages (imports.kinds); its rules join the entry's; its
+        # people are erased with the worker (enrollment.erasure).
+        from . import eligibility, erasure, lists  # noqa: F401

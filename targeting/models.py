@@ -161,6 +161,7 @@ class TargetPerson(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     rt_rw = models.CharField(_("RT/RW"), max_length=9, blank=True)
     occupation = models.CharField(_("occupation (as listed)"), max_length=60, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)  # the NIK and name are gone
 
     objects = TargetPersonQuerySet.as_manager()
 

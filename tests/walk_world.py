@@ -16,8 +16,8 @@ from coverage.models import Claim, Contribution
 from dashboards.models import WorkforceEstimate
 from enrollment.models import Enrollment, Erasure, Heir, Worker
 from enrollment.services import enrollment_activate, enrollment_register
-from imports.models import ImportBatch
 from imports import registered
+from imports.models import ImportBatch
 from imports.services import import_check, import_upload
 from regions.models import Region
 from reports.models import ExportLog, SignoffStep

@@ -133,3 +133,14 @@ def test_only_who_may_change_the_campaign_saves_its_rules(client, official, othe
                                  "desil_rule": "refuse", "max_desil": "4", "occupation_rule": "off"})  # fmt: skip
     campaign.refresh_from_db()
     assert response.status_code == 302 and (campaign.residence_rule, campaign.max_desil) == ("refuse", 4)
+
+
+def test_only_the_current_round_counts(client, official, agent, campaign, quota, people):
+    rina = people[3]
+    confirmed(official, [*people[:3], (rina[0], rina[1], 2, rina[3], rina[4])])  # decile 2 last quarter
+    confirmed(official, people, round_="DTSEN triwulan IV 2026")  # decile 7 now
+    _rules(campaign, desil_rule=Strictness.REFUSE, max_desil=4)
+    client.force_login(agent)
+    assert "desil 7" in _nik_check(client, quota, rina[0])
+    dedi = _nik_check(client, quota, people[2][0])  # decile 3 of at most 4: kept
+    assert "desil" not in dedi

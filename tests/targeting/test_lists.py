@@ -1,10 +1,15 @@
+import datetime as dt
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 
 from imports import tasks
 from imports.models import ImportBatch
 from imports.registered import undo
-from targeting.models import TargetList, TargetPerson
+from targeting.models import TargetList, TargetPerson, Visit
 from tests.factories import nik_for
 
 from .world import CIBODAS, KK, TANJUNGSARI, as_file, confirmed, upload
@@ -139,3 +144,36 @@ def test_target_lists_are_for_officials_of_their_area(client, official, other_of
     response = client.post(reverse("targeting:list_withdraw", args=[target_list.pk]), {"reason": "x"})
     assert response.status_code == 404 and TargetPerson.objects.count() == 5
     assert "Purwakarta" not in client.get(reverse("targeting:list_list")).content.decode()
+
+
+def test_a_replaced_rounds_people_are_purged_the_next_day(official, people):
+    first = confirmed(official, people)
+    second = confirmed(official, people[:2], round_="DTSEN triwulan IV 2026")
+    call_command("purge_target_lists", stdout=io.StringIO())
+    assert TargetPerson.objects.filter(target_list=first).count() == 5  # kept today, for the undo
+    TargetList.objects.filter(pk=second.pk).update(created_at=F("created_at") - dt.timedelta(days=1))
+    out = io.StringIO()
+    call_command("purge_target_lists", stdout=out)
+    assert (
+        out.getvalue().startswith("5 people") and not TargetPerson.objects.filter(target_list=first).exists()
+    )
+    assert TargetPerson.objects.current().count() == 2
+
+
+def test_erasing_a_worker_on_request_erases_them_from_the_lists_in_reach(official, agent, campaign, people):
+    from enrollment.erasure import worker_erase
+    from targeting.services import visit_record
+    from tests.factories import enroll
+
+    confirmed(official, people)
+    enrollment = enroll(campaign, agent, 101, code=TANJUNGSARI)
+    visit_record(
+        person=TargetPerson.objects.get(nik=nik_for(101)), outcome="refuses", reason="Euis bilang", by=agent
+    )
+    worker_erase(enrollment=enrollment, by=official, reason="permintaan")
+    assert not TargetPerson.objects.filter(nik=nik_for(101)).exists()
+    assert TargetPerson.objects.filter(erased_at__isnull=False, full_name="").count() == 1
+    assert (
+        not Visit.objects.filter(nik=nik_for(101)).exists()
+        and not Visit.history.filter(nik=nik_for(101)).exists()
+    )

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from targeting.lists import purge_replaced
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the people of target-list rounds replaced before today (kept until then for a same-day "
+        "undo). Run daily."
+    )
+
+    def handle(self, *args, **options) -> None:
+        deleted = purge_replaced(before=timezone.localdate())
+        self.stdout.write(f"{deleted} people of replaced rounds deleted.")
