@@ -342,5 +342,8 @@ register(
             "Only matched rows are recorded. Record the others by hand on their payer's page, or correct the file and upload it again."
         ),
         done_label=gettext_lazy("Confirmed on %(when)s: %(count)s payments recorded and settled."),
+        undo_note=gettext_lazy(
+            "Undo it today if it was the wrong file: the payments it recorded are deleted and their months are unpaid again, with your reason."
+        ),
     ),
 )

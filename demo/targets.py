@@ -13,6 +13,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from campaigns.models import Campaign, Strictness
 from enrollment.models import Enrollment
 from imports import registered
 from imports.models import ImportBatch
@@ -37,6 +38,11 @@ def _households(village: Region, people: People, rng: random.Random, count: int,
         desil = rng.choice(desils)
         for _member in range(rng.randint(1, 3)):
             nik, name, sex = people.next(rng, today)
+            chance = rng.random()
+            if chance < 0.06:  # born in 1955: past most campaigns' age limit
+                nik = f"{nik[:10]}55{nik[12:]}"
+            elif chance < 0.12:  # moved in: a NIK issued by another district
+                nik = f"{'130302' if nik.startswith('130301') else '130301'}{nik[6:]}"
             rows.append(_row(nik, kk, desil, name, sex, village.code, rng))
     return rows[:count]
 
@@ -78,6 +84,9 @@ def sijunjung_dtsen(users: dict[str, User], rng: random.Random) -> None:
         people = People(village.code[:8], "minang", serial=5000 + 70 * n)  # after the enrolled workers'
         rows += _enrolled_rows(village, rng, 8, range(1, 5))
         rows += _households(village, people, rng, 60, range(1, 11))
+    campaign = Campaign.objects.get(slug="satu-nagari-100-pekerja-rentan-sijunjung")
+    campaign.desil_rule, campaign.max_desil, campaign.target_rule = Strictness.WARN, 4, Strictness.WARN
+    campaign.save(update_fields=["desil_rule", "max_desil", "target_rule"])
     _confirm(
         "13.03", users["pejabat.sijunjung"], rows,
         source=TargetList.Source.DTSEN, round="DTSEN triwulan III 2026",

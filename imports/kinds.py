@@ -53,6 +53,7 @@ class ListKind:
     confirm_label: Callable[[int], str]
     confirm_note: Promise
     done_label: Promise  # with %(count)s and %(when)s
+    undo_note: Promise  # what undoing it today puts back
     upload_url: str = ""  # the kind's own upload page (a URL name), when it asks more than a file
 
 

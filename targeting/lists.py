@@ -310,6 +310,9 @@ register(
             "Rows that cannot be read are left out: download them, correct them and upload the whole list again."
         ),
         done_label=gettext_lazy("Made current on %(when)s: %(count)s people."),
+        undo_note=gettext_lazy(
+            "Undo it today if it was the wrong file: the list is withdrawn and the round it replaced is current again, with your reason."
+        ),
         upload_url="targeting:list_new",
     ),
 )

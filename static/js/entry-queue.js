@@ -297,10 +297,12 @@
     if (event.target.closest("#queue-send")) flush();
   });
 
-  // On opening: what was being typed comes back, then the queue is sent if it can be.
+  // On opening: what was being typed comes back, then the queue is sent if it can be. Opened from the
+  // worklist for a person (#target=…, worklist.js fills the form), another person's draft stays away.
   const draft = load(DRAFT, null);
   const form = entryForm();
-  if (draft && form && !form.querySelector("[name=nik]").value) {
+  const fromWorklist = window.location.hash.startsWith("#target=");
+  if (draft && form && !fromWorklist && !form.querySelector("[name=nik]").value) {
     fill(form, draft);
     say(texts.restored, "info");
   }

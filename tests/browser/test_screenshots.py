@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from billing.models import Bill
+from campaigns.models import Quota
 from imports.models import ImportBatch
+from targeting.models import TargetPerson
 from tests.browser.conftest import sign_in
 from tests.conftest import load_regions
 
@@ -21,10 +24,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "desa100-demo"
 WEST_JAVA = "1-desa-100-perlindungan-2025-jawa-barat"
 TANJUNGSARI = "32.14.16.2005"
+SIJUNJUNG = "satu-nagari-100-pekerja-rentan-sijunjung"
 # (demo user, page, file name, what the page shows of the demo's stories), in the README's order
 PAGES = [
     ("agen.tanjungsari", "/", "agent-home", "Desa Tanjungsari"),
     ("agen.tanjungsari", "/enrollments/new/", "agent-enroll", "slot tersisa"),
+    ("agen.tanjungsari", "/targets/worklist/", "worklist", "Daftar kunjungan"),
+    # Opened from the worklist (which the phone kept on the visit above): the form filled from the list.
+    ("agen.tanjungsari", lambda: worklist_entry(), "worklist-entry", "slot tersisa"),
     ("pejabat.purwakarta", "/", "official-home", "1 Desa 100 Perlindungan 2025 — Jawa Barat"),
     (
         "pejabat.purwakarta",
@@ -58,8 +65,23 @@ PAGES = [
         "worker-bills",
         "Ganti pembayar",
     ),
+    (
+        "pejabat.sijunjung",
+        lambda: f"/imports/{ImportBatch.objects.get(kind='targets', region__code='13.03').pk}/",
+        "target-list",
+        "Baru pada putaran ini",
+    ),
+    ("pejabat.sijunjung", f"/targets/campaigns/{SIJUNJUNG}/eligibility/", "eligibility", "Sasaran kampanye"),
     ("agen.krajan", "/", "krajan-agent-home", "Desa Krajan Terlindungi"),
 ]
+
+
+def worklist_entry() -> str:
+    """The entry form as the worklist opens it for its first person (static/js/worklist.js)."""
+    agent = User.objects.get(username="agen.tanjungsari")
+    person = TargetPerson.objects.for_user(agent).worklist().filter(outcome=None).first()
+    quota = Quota.objects.open_for(agent).get(village=person.village)
+    return f"/enrollments/new/?quota={quota.pk}#target={person.pk}"
 
 
 def nagari_bill() -> Bill:
