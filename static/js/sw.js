@@ -1,11 +1,13 @@
-// Desa100's service worker: the enrollment page opens without a connection once it has been opened
-// with one. Only that page and the site's own static files are kept; every other request, and every
-// POST, goes to the network as usual (the entry queue in entry-queue.js handles sending).
+// Desa100's service worker: the enrollment page and the agent's worklist open without a connection
+// once they have been opened with one. Only those pages and the site's own static files are kept;
+// every other request, and every POST, goes to the network as usual (the entry queue in
+// entry-queue.js handles sending; worklist.js keeps the worklist's people for the form).
 "use strict";
 
 const params = new URL(self.location.href).searchParams;
 const ENTRY = params.get("entry") || "/enrollments/new/";
 const STATIC = params.get("static") || "/static/";
+const PAGES = [ENTRY, params.get("worklist") || "/targets/worklist/"];
 const CACHE = "desa100-entry-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -32,14 +34,16 @@ self.addEventListener("fetch", (event) => {
       });
       return hit || fresh;
     })));
-  } else if (request.mode === "navigate" && url.pathname === ENTRY) {
-    // From the network when there is one (and kept); from the phone when there is not.
+  } else if (request.mode === "navigate" && PAGES.includes(url.pathname)) {
+    // From the network when there is one (and kept); from the phone when there is not. The worklist
+    // is kept as last seen without a search: a search's page would hide the rest of the village.
+    const kept = url.pathname;
     event.respondWith(fetch(request).then((response) => {
-      if (response.ok && !response.redirected) {
+      if (response.ok && !response.redirected && (kept === ENTRY || !url.search)) {
         const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(ENTRY, copy));
+        caches.open(CACHE).then((cache) => cache.put(kept, copy));
       }
       return response;
-    }).catch(() => caches.match(ENTRY).then((hit) => hit || Response.error())));
+    }).catch(() => caches.match(kept).then((hit) => hit || Response.error())));
   }
 });

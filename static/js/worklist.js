@@ -16,6 +16,15 @@
         if (data) localStorage.setItem(KEY(source.dataset.user), JSON.stringify(data.people));
       })
       .catch(() => {}); // offline: the list kept last time stays
+    // The worklist opens without a connection too (static/js/sw.js), for agents.
+    if (source.dataset.worker && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(source.dataset.worker).catch(() => {});
+      navigator.serviceWorker.ready.then((registration) => {
+        const assets = [...document.querySelectorAll("link[rel=stylesheet], link[rel=icon], script[src]")]
+          .map((element) => element.href || element.src);
+        registration.active.postMessage({ cache: assets });
+      });
+    }
   }
 
   // On the entry page: fill the form from the person picked on the worklist.

@@ -1,0 +1,103 @@
+"""Issue 24's journeys: an official brings in a DTSEN list and sees what a campaign's rules keep of
+it; an agent works through the village's worklist on a phone, one person without a connection."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from campaigns.models import Campaign, Quota
+from enrollment.models import Enrollment
+from regions.models import Region
+from targeting.models import TargetList, TargetPerson
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, CampaignFactory, nik_for, quota
+from tests.targeting.world import confirmed, dtsen_csv, five_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def campaign(purwakarta, official):
+    campaign = CampaignFactory(
+        organizer=Region.objects.get(code="32.14"), status=Campaign.Status.ACTIVE, created_by=official
+    )
+    quota(campaign, "32.14.16.2005", target=100)
+    quota(campaign, "32.14.16.2006", target=100)
+    return campaign
+
+
+def test_an_official_brings_in_a_dtsen_list_and_previews_the_campaigns_rules(
+    live_server, desktop, official, campaign, tmp_path
+):
+    sign_in(desktop, live_server.url, official.username, PASSWORD)
+    desktop.goto(live_server.url + reverse("targeting:list_list"))
+    desktop.get_by_role("link", name="Tambah daftar sasaran").click()
+    desktop.get_by_label("Wilayah daftar (kode)").fill("32.14")
+    desktop.get_by_label("Sumber").select_option("dtsen")
+    desktop.get_by_label("Putaran pemutakhiran").fill("DTSEN triwulan III 2026")
+    desktop.get_by_label("Diserahkan oleh").fill("Dinas Sosial Kab. Purwakarta")
+    desktop.get_by_label("Diserahkan pada").fill("2026-01-05")
+    desktop.get_by_label("Nomor berita acara").fill("BA/12/DINSOS/2026")
+    file = tmp_path / "desil.csv"
+    file.write_bytes(dtsen_csv(five_people()))
+    desktop.get_by_label("Berkas").set_input_files(str(file))
+    desktop.get_by_role("button", name="Unggah dan periksa").click()
+
+    expect(desktop.locator("main")).to_contain_text("Baru pada putaran ini")
+    assert not TargetPerson.objects.exists()  # nothing is used before the confirmation
+    desktop.get_by_role("button", name="Berlakukan daftar 5 orang").click()
+    expect(desktop.locator("main")).to_contain_text("Diberlakukan pada")
+    assert TargetList.objects.get().state == TargetList.State.CURRENT
+
+    desktop.goto(live_server.url + reverse("targeting:campaign_eligibility", args=[campaign.slug]))
+    desktop.get_by_label("Desil kesejahteraan dalam daftar sasaran").select_option("refuse")
+    desktop.get_by_label("Desil tertinggi").fill("2")
+    desktop.get_by_role("button", name="Simpan aturan").click()
+    row = desktop.locator("#eligibility-preview tbody tr").filter(has_text="Tanjungsari")
+    # Four listed in Tanjungsari, two of decile 1: kept by the rule that refuses above decile 2.
+    expect(row.locator("td").nth(1)).to_have_text("4")
+    expect(row.locator("td").nth(6)).to_have_text("2")
+
+
+def test_an_agent_enrolls_from_the_worklist_on_a_phone_one_person_offline(
+    live_server, phone, official, agent, campaign
+):
+    confirmed(official, five_people())
+    sign_in(phone, live_server.url, agent.username, PASSWORD)
+    phone.goto(live_server.url + reverse("enrollment:enrollment_create"))
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()  # the service worker now controls the pages and keeps the entry page
+    phone.wait_for_timeout(1000)
+    phone.goto(live_server.url + reverse("targeting:worklist"))  # kept too
+    phone.wait_for_function(f"localStorage.getItem('desa100:worklist:{agent.pk}') !== null")
+    expect(phone.locator(".worklist-person")).to_have_count(4)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    phone.context.set_offline(True)
+    phone.goto(live_server.url + reverse("targeting:worklist"))  # from the phone
+    phone.locator(".worklist-person").filter(has_text="Euis Komariah").get_by_role(
+        "link", name="Daftarkan"
+    ).click()
+    expect(phone.get_by_role("heading", name="Daftarkan pekerja")).to_be_visible()
+    expect(phone.get_by_label("NIK").first).to_have_value(nik_for(101))  # filled from the list, offline
+    expect(phone.get_by_label("Nama lengkap")).to_have_value("Euis Komariah")
+    phone.locator("#id_occupation").select_option("petani")
+    phone.get_by_label("Penghasilan per bulan (Rp)").fill("1000000")
+    phone.locator("#id_heir_name").fill("Ujang")
+    phone.get_by_label("Pekerja menyatakan tidak sedang dirawat").check()
+    phone.get_by_label("Pekerja setuju datanya diproses").check()
+    phone.get_by_role("button", name="Simpan dan tambah lagi").click()
+    expect(phone.locator("#queue-count")).to_have_text("1")
+    assert not Enrollment.objects.exists()
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-list li").filter(has_text="Euis")).to_contain_text("Tersimpan")
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.worker.nik, enrollment.kk_number) == (nik_for(101), "3214161201150004")
+    assert Quota.objects.get(village__code="32.14.16.2005").filled == 1
+    phone.goto(live_server.url + reverse("targeting:worklist"))
+    expect(phone.locator(".worklist-person")).to_have_count(3)  # Euis is off the worklist
+
+    phone.locator("[data-bs-toggle=offcanvas]").first.click()
+    phone.get_by_role("button", name="Keluar").click()
+    assert phone.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('desa100:'))") == []
