@@ -18,6 +18,7 @@ from regions.models import Region
 
 from . import eligibility
 from .models import Enrollment, Heir, Worker
+from .nearby import near_duplicates
 from .nik import check_nik, nik_digits
 from .rules import age_problem
 
@@ -271,6 +272,14 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         for message in eligibility.refusals(found):
             self.add_error(None, message)
         self.warnings += eligibility.warnings(found)
+        self.warnings += [
+            near.message
+            for near in near_duplicates(
+                nik=check.nik, village=quota.village, user=self.user,
+                full_name=self.cleaned_data.get("full_name") or "", born=check.birth_date,
+                kk=self.cleaned_data.get("kk_number") or "",
+            )
+        ]  # fmt: skip
 
     def declaration(self) -> dict:
         return {**super().declaration(), "declared_not_hospitalised": self.cleaned_data["not_hospitalised"]}

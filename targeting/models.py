@@ -243,3 +243,69 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({mask_nik(self.nik or '')})"
+
+
+class NearDuplicateQuerySet(models.QuerySet):
+    def for_user(self, user) -> NearDuplicateQuerySet:
+        return self.filter(reach_q(user, "village__code"))
+
+    def open(self) -> NearDuplicateQuerySet:
+        return self.filter(decision=NearDuplicate.Decision.OPEN)
+
+
+class NearDuplicate(models.Model):
+    """Two workers who may be one person (enrollment.nearby says why), found by the periodic search,
+    waiting for an official: the same person (merged), or different people (remembered, so the search
+    does not ask again)."""
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("To review")
+        SAME = "same", _("Same person: merged")
+        DIFFERENT = "different", _("Different people")
+
+    # The pair, lower id first, so that (a, b) and (b, a) are one row.
+    first = models.ForeignKey(
+        "enrollment.Worker",
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique pair starts with it
+    )
+    second = models.ForeignKey(
+        "enrollment.Worker",
+        verbose_name=_("other worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("why"), max_length=12)
+    village = models.ForeignKey(Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    merged = models.PositiveSmallIntegerField(_("enrollments moved"), default=0)
+
+    history = HistoricalRecords()
+    objects = NearDuplicateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="targeting_nearduplicate_pair_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.reason})"
+
+    def can_decide(self, user) -> Verdict:
+        if self.decision != self.Decision.OPEN:
+            return Verdict.no(_("This pair was decided already."))
+        return Verdict.when(
+            user.acts_as_official and user.reaches(self.village),
+            _("Only an official of the village's area decides whether two workers are one person."),
+        )

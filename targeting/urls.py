@@ -12,5 +12,7 @@ urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
     path("worklist.json", views.worklist_data, name="worklist_data"),
     path("people/<int:pk>/visit/", views.visit_new, name="visit_new"),
+    path("duplicates/", views.near_duplicate_list, name="near_duplicate_list"),
+    path("duplicates/<int:pk>/decide/", views.near_duplicate_decide_view, name="near_duplicate_decide"),
     path("campaigns/<slug:slug>/eligibility/", views.campaign_eligibility, name="campaign_eligibility"),
 ]

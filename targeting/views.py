@@ -15,12 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import agent_required, official_required
 from campaigns.models import Campaign, Quota
+from config.forms import parse_ids
 from config.requests import AuthenticatedHttpRequest
+from enrollment.models import Enrollment, Worker
+from enrollment.nearby import Reason
+from enrollment.rules import EnrollmentError
 from imports import tasks
 
 from . import lists, preview
+from .duplicates import near_duplicate_decide
 from .forms import EligibilityForm, TargetListForm, VisitForm, WithdrawForm, WorklistSearch
-from .models import TargetList, TargetPerson
+from .models import NearDuplicate, TargetList, TargetPerson
 from .services import TargetingError, target_list_upload, visit_record
 
 WORKLIST_PAGE = 50
@@ -176,3 +181,56 @@ def campaign_eligibility(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
         "preview": preview.eligibility_preview(request.user, campaign),
     }
     return render(request, "targeting/campaign_eligibility.html", context)
+
+
+@official_required
+def near_duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Pairs of workers the nightly search found may be one person, for the official to decide."""
+    pairs = (
+        NearDuplicate.objects.for_user(request.user)
+        .open()
+        .exclude(second=None)
+        .select_related("first", "second", "village__parent")
+    )
+    page = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    workers = {worker for pair in page for worker in (pair.first_id, pair.second_id)}
+    seen: dict[int, list[Enrollment]] = {}
+    for enrollment in (
+        Enrollment.objects.for_user(request.user)
+        .filter(worker__in=workers)
+        .select_related("campaign", "village")
+        .order_by("-entered_at")
+    ):
+        seen.setdefault(enrollment.worker_id, []).append(enrollment)
+    rows = [(pair, seen.get(pair.first_id, []), seen.get(pair.second_id, [])) for pair in page]
+    return render(
+        request, "targeting/nearduplicate_list.html", {"page": page, "rows": rows, "reasons": Reason.LABELS}
+    )
+
+
+@official_required
+@require_POST
+def near_duplicate_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(NearDuplicate.objects.for_user(request.user), pk=pk)
+    if not (verdict := pair.can_decide(request.user)):
+        raise PermissionDenied(verdict.reason)
+    same = request.POST.get("decision") == "same"
+    keep_ids = parse_ids([request.POST.get("keep", "")])
+    keep = None
+    if same:
+        if not keep_ids or keep_ids[0] not in (pair.first_id, pair.second_id):
+            messages.error(request, _("Choose which of the two stays."))
+            return redirect("targeting:near_duplicate_list")
+        keep = Worker.objects.get(pk=keep_ids[0])
+    try:
+        decided = near_duplicate_decide(pair=pair, same=same, keep=keep, by=request.user)
+    except EnrollmentError as refused:
+        messages.error(request, str(refused))
+        return redirect("targeting:near_duplicate_list")
+    if same:
+        messages.success(
+            request, _("Merged: %(count)s enrollments now belong to one worker.") % {"count": decided.merged}
+        )
+    else:
+        messages.success(request, _("Kept as different people: this pair is not asked again."))
+    return redirect("targeting:near_duplicate_list")

@@ -156,6 +156,8 @@ OBJECTS = {
     "targeting:worklist_data": None,
     "targeting:visit_new": lambda w, side: {"pk": w.target_person[side].pk},
     "targeting:campaign_eligibility": _campaign,
+    "targeting:near_duplicate_list": None,
+    "targeting:near_duplicate_decide": lambda w, side: {"pk": w.near_duplicate[side].pk},
 }
 PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz", "service_worker"}
 # Called by machines, not people: the gateway's delivery receipts need its token, which the walk does
@@ -212,6 +214,8 @@ OFFICIALS_ONLY = {
     "targeting:list_detail",
     "targeting:list_withdraw",
     "targeting:campaign_eligibility",
+    "targeting:near_duplicate_list",
+    "targeting:near_duplicate_decide",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see
 # (the provincial one, through a quota) answers 403.
@@ -265,6 +269,7 @@ POST_ONLY = {
     "imports:undo",
     "targeting:list_withdraw",
     "targeting:visit_new",
+    "targeting:near_duplicate_decide",
 }
 
 

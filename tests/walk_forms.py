@@ -37,6 +37,7 @@ def post_data(name: str, w: World, side: str) -> dict:
         "coverage:claim_decide": {"decision": "paid"},
         "targeting:list_withdraw": {"reason": "walk"},
         "targeting:visit_new": {"outcome": "moved", "reason": "walk"},
+        "targeting:near_duplicate_decide": {"decision": "different"},
         "targeting:campaign_eligibility": {
             "residence_rule": "refuse",
             "overlap_rule": "warn",

@@ -21,7 +21,7 @@ from imports.models import ImportBatch
 from imports.services import import_check, import_upload
 from regions.models import Region
 from reports.models import ExportLog, SignoffStep
-from targeting.models import TargetList, TargetPerson, Visit
+from targeting.models import NearDuplicate, TargetList, TargetPerson, Visit
 from targeting.services import target_list_upload
 from tests.factories import (
     TODAY,
@@ -56,6 +56,7 @@ class World:
     contact: dict[str, PayerContact]
     target_list: dict[str, TargetList]
     target_person: dict[str, TargetPerson]
+    near_duplicate: dict[str, NearDuplicate]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -171,6 +172,13 @@ def build_world() -> World:
             side: TargetPerson.objects.get(target_list=target_list)
             for side, target_list in target_lists.items()
         },
+        {  # the side's two workers, as the nightly search would pair them
+            side: NearDuplicate.objects.create(
+                first=enrollments[side].worker, second=actives[side].worker, reason="digit",
+                village=Region.objects.get(code=VILLAGE[side]),
+            )  # fmt: skip
+            for side in (IN, OUT)
+        },
     )
 
 
@@ -238,7 +246,7 @@ def _areas(obj) -> list[str]:
         return [obj.payment.payer.region.code]
     if isinstance(obj, TargetList):
         return [obj.region.code]
-    if isinstance(obj, TargetPerson | Visit):
+    if isinstance(obj, TargetPerson | Visit | NearDuplicate):
         return [obj.village.code]
     return ["(unknown)"]
 
@@ -248,7 +256,7 @@ WATCHED = (
     Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
     Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
     Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement, Message,
-    TargetList, TargetPerson, Visit,
+    TargetList, TargetPerson, Visit, NearDuplicate,
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ MENU = [
     ("targeting:worklist", _("Worklist"), "list-bullet", "all"),
     ("enrollment:enrollment_list", _("Enrollments"), "users", "all"),
     ("enrollment:review_queue", _("Review"), "clipboard-document-check", "officials"),
+    ("targeting:near_duplicate_list", _("Duplicates"), "document-duplicate", "officials"),
     ("enrollment:expiring_list", _("Ending soon"), "clock", "officials"),
     ("coverage:behind_list", _("Contributions behind"), "banknotes", "all"),
     ("billing:payer_list", _("Bills"), "document-text", "officials"),

@@ -27,7 +27,8 @@ from ..forms import (
     EnrollmentForm,
 )
 from ..models import Enrollment, Worker
-from ..nik import check_nik
+from ..nearby import near_duplicates
+from ..nik import check_nik, nik_digits
 from .common import slots_message
 
 QUOTA_PICKER_LIMIT = 20
@@ -200,6 +201,13 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             context["age_problem"] = rules.age_problem(quota.campaign, born, timezone.localdate())
             applicant = eligibility.Applicant(nik, quota.village)
             context["findings"] = eligibility.findings(quota.campaign, [applicant], user=request.user)[0]
+            # Typed under another NIK before? Asked again as the name and KK are typed (the form's
+            # trigger), so the agent hears it before saving.
+            context["near"] = near_duplicates(
+                nik=nik, village=quota.village, user=request.user, born=born,
+                full_name=request.POST.get("full_name", "")[:150].strip(),
+                kk=nik_digits(request.POST.get("kk_number", ""))[:16],
+            )  # fmt: skip
             worker = Worker.objects.filter(nik=nik).first()
             if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
                 context["already"] = str(rules.already_enrolled(worker, quota.campaign, request.user))

@@ -1,0 +1,59 @@
+"""One person entered as two workers (a mistyped NIK): the official merges them, and one worker keeps
+the enrollments of both, with their declarations, heirs and history. Nothing of either is lost: the
+enrollments move (each move in their history), the KPJ moves when only the other had one, and the
+worker who goes is kept in the workers' history with the NIK it was entered under."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Enrollment, Worker
+from .rules import EnrollmentError
+
+
+def merge_problem(keep: Worker, absorb: Worker, by: User) -> str | None:
+    """Why these two cannot be merged by `by`, or None."""
+    if keep.pk == absorb.pk:
+        return _("This is one worker already.")
+    both = Enrollment.objects.filter(worker__in=[keep, absorb])
+    if both.exclude(pk__in=Enrollment.objects.for_user(by)).exists():
+        return _("One of them is enrolled outside your area: their officials decide together.")
+    shared = set(both.filter(worker=keep).values_list("campaign", flat=True)) & set(
+        both.filter(worker=absorb).values_list("campaign", flat=True)
+    )
+    if shared:
+        return _("Both are enrolled in the same campaign: cancel one of the two enrollments first.")
+    if keep.kpj_number and absorb.kpj_number and keep.kpj_number != absorb.kpj_number:
+        return _("Each has a KPJ number of its own: ask the BPJS branch which one stays.")
+    return None
+
+
+@transaction.atomic
+def worker_merge(*, keep: Worker, absorb: Worker, by: User) -> int:
+    """Move `absorb`'s enrollments to `keep` and remove `absorb`; the number of enrollments moved."""
+    keep = Worker.objects.select_for_update().get(pk=keep.pk)
+    absorb = Worker.objects.select_for_update().get(pk=absorb.pk)
+    if problem := merge_problem(keep, absorb, by):
+        raise EnrollmentError(problem)
+    moved = list(Enrollment.objects.filter(worker=absorb))
+    for enrollment in moved:  # saved one by one: each move is in the enrollment's history
+        enrollment.worker = keep
+        enrollment.save(update_fields=["worker"])
+    if absorb.kpj_number and not keep.kpj_number:
+        kpj, absorb.kpj_number = absorb.kpj_number, None
+        absorb.save(update_fields=["kpj_number"])  # the KPJ is unique: free it first
+        keep.kpj_number = kpj
+        keep.save(update_fields=["kpj_number"])
+    try:
+        absorb.delete()  # kept in Worker's history, with the NIK it was entered under
+    except ProtectedError:
+        raise EnrollmentError(
+            _(
+                "The other worker has a benefit claim or pays their own bills: merge them in the administration."
+            )
+        ) from None
+    return len(moved)

@@ -1,0 +1,105 @@
+"""The same person entered twice under a mistyped NIK: exact duplicates are refused by the unique NIK;
+these are the near ones. A NIK one digit or one swap of neighbouring digits away from a worker of the
+user's area, the same name and birth date in the same village, or the same KK and name there.
+
+The entry warns with them before saving (masked, inside the user's area only); the periodic search
+(targeting's find_near_duplicates) puts them on the officials' review list, where a merge keeps
+everything of both (enrollment.merge).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from regions.models import Region
+
+from .models import Enrollment
+
+SHOWN = 3  # a warning names at most this many
+
+
+class Reason:
+    DIGIT = "digit"
+    SWAP = "swap"
+    NAME_BIRTH = "name_birth"
+    KK_NAME = "kk_name"
+
+    LABELS = {
+        DIGIT: _("the NIK differs by one digit"),
+        SWAP: _("the NIK has two neighbouring digits swapped"),
+        NAME_BIRTH: _("the same name and birth date in the same village"),
+        KK_NAME: _("the same KK and name in the same village"),
+    }
+
+
+def nik_neighbours(nik: str) -> dict[str, str]:
+    """Every NIK one digit (144) or one swap of neighbouring digits (15 at most) away, with why."""
+    found: dict[str, str] = {}
+    for i, digit in enumerate(nik):
+        for other in "0123456789":
+            if other != digit:
+                found[f"{nik[:i]}{other}{nik[i + 1 :]}"] = Reason.DIGIT
+    for i in range(len(nik) - 1):
+        if nik[i] != nik[i + 1]:
+            found[f"{nik[:i]}{nik[i + 1]}{nik[i]}{nik[i + 2 :]}"] = Reason.SWAP
+    return found
+
+
+def same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+@dataclass(frozen=True)
+class Near:
+    enrollment: Enrollment
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return str(
+            _("May be the same person as %(name)s (%(nik)s, %(village)s): %(why)s. Check the NIK on the KTP.")
+            % {
+                "name": self.enrollment.full_name,
+                "nik": self.enrollment.worker.masked_nik,
+                "village": self.enrollment.village.display_name,
+                "why": Reason.LABELS[self.reason],
+            }
+        )
+
+
+def near_duplicates(
+    *, nik: str, village: Region, user: User, full_name: str = "", born: dt.date | None = None, kk: str = ""
+) -> list[Near]:
+    """Enrollments inside `user`'s reach that may be the person typed: one query, on the unique NIK
+    index and the village's enrollments."""
+    neighbours = nik_neighbours(nik)
+    near = Q(worker__nik__in=list(neighbours))
+    if full_name and born:
+        near |= Q(village=village, worker__birth_date=born, full_name__iexact=full_name)
+    if full_name and kk:
+        near |= Q(village=village, kk_number=kk, full_name__iexact=full_name)
+    found, seen = [], set()
+    for enrollment in (
+        Enrollment.objects.for_user(user)
+        .filter(near, erasure__isnull=True)
+        .exclude(worker__nik=nik)
+        .select_related("worker", "village__parent")
+        .order_by("-entered_at")[: SHOWN * 3]
+    ):
+        if enrollment.worker_id in seen:
+            continue
+        seen.add(enrollment.worker_id)
+        other = enrollment.worker.nik or ""
+        if other in neighbours:
+            reason = neighbours[other]
+        elif kk and enrollment.kk_number == kk:
+            reason = Reason.KK_NAME
+        else:
+            reason = Reason.NAME_BIRTH
+        found.append(Near(enrollment, reason))
+    return found[:SHOWN]

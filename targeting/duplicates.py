@@ -1,0 +1,107 @@
+"""The periodic search for one person entered twice under a mistyped NIK (enrollment.nearby says what
+counts as near), village by village, and the officials' decisions on what it finds.
+
+Blocking by village keeps it linear: the enrollments are read once, ordered by village, and each
+village's workers are compared through keys (each NIK with one digit blanked, each with two
+neighbours swapped, name and birth date, KK and name), never pair by pair. Written here rather
+than in SQL because the keys are cheap in Python and the national set is read in one pass
+(bench/RESULTS.md has the figure at 8.4 million enrollments).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from enrollment.merge import worker_merge
+from enrollment.models import Enrollment, Worker
+from enrollment.nearby import Reason
+
+from .models import NearDuplicate
+
+Row = tuple[int, int, str, str, object, str]  # village, worker, NIK, name, birth date, KK
+BATCH = 5000
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def village_pairs(rows: list[Row]) -> dict[tuple[int, int], str]:
+    """The pairs of workers of one village that may be one person, with why."""
+    workers = {worker: (nik, _normal(name), born, kk) for _village, worker, nik, name, born, kk in rows}
+    keys: dict[tuple, list[int]] = defaultdict(list)
+    for worker, (nik, name, born, kk) in workers.items():
+        for i in range(len(nik)):
+            keys[(Reason.DIGIT, nik[:i], nik[i + 1 :])].append(worker)
+        keys[(Reason.NAME_BIRTH, name, born)].append(worker)
+        if kk:
+            keys[(Reason.KK_NAME, kk, name)].append(worker)
+    by_nik = {nik: worker for worker, (nik, *_rest) in workers.items()}
+    found: dict[tuple[int, int], str] = {}
+    for worker, (nik, *_rest) in workers.items():
+        for i in range(len(nik) - 1):
+            other = by_nik.get(f"{nik[:i]}{nik[i + 1]}{nik[i]}{nik[i + 2 :]}")
+            if other and other != worker:
+                found.setdefault((min(worker, other), max(worker, other)), Reason.SWAP)
+    for (reason, *_key), members in keys.items():
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                found.setdefault((min(members[a], members[b]), max(members[a], members[b])), reason)
+    return found
+
+
+def _rows(region_code: str) -> Iterator[Row]:
+    enrollments = Enrollment.objects.filter(erasure__isnull=True).exclude(worker__nik=None)
+    if region_code:
+        enrollments = enrollments.filter(village__code__startswith=region_code)
+    return (
+        enrollments.order_by("village_id")
+        .values_list("village_id", "worker_id", "worker__nik", "full_name", "worker__birth_date", "kk_number")
+        .iterator(chunk_size=20_000)
+    )
+
+
+def find_near_duplicates(region_code: str = "") -> int:
+    """Add the pairs not seen before to the review list (a pair decided once is not asked again);
+    the number added."""
+    added = 0
+    pending: list[NearDuplicate] = []
+    for village, rows in groupby(_rows(region_code), key=itemgetter(0)):
+        for (first, second), reason in village_pairs(list(rows)).items():
+            pending.append(NearDuplicate(first_id=first, second_id=second, reason=reason, village_id=village))
+        if len(pending) >= BATCH:
+            added += _save(pending)
+            pending = []
+    return added + _save(pending)
+
+
+def _save(pending: Iterable[NearDuplicate]) -> int:
+    before = NearDuplicate.objects.count()
+    NearDuplicate.objects.bulk_create(pending, ignore_conflicts=True)
+    return NearDuplicate.objects.count() - before
+
+
+@transaction.atomic
+def near_duplicate_decide(*, pair: NearDuplicate, same: bool, keep: Worker | None, by: User) -> NearDuplicate:
+    """Different people: remembered. The same person: merged into `keep` (one of the two)."""
+    pair = NearDuplicate.objects.select_for_update().get(pk=pair.pk)
+    if not (verdict := pair.can_decide(by)):
+        raise PermissionError(verdict.reason)
+    if same:
+        assert keep is not None and keep.pk in (pair.first_id, pair.second_id)
+        absorb = Worker.objects.get(pk=pair.second_id if keep.pk == pair.first_id else pair.first_id)
+        # The kept worker is named first (removing the other empties `second`, and keeps this row).
+        NearDuplicate.objects.filter(pk=pair.pk).update(first=keep, second=absorb)
+        pair.merged = worker_merge(keep=keep, absorb=absorb, by=by)
+        pair.refresh_from_db(fields=["first", "second"])
+    pair.decision = NearDuplicate.Decision.SAME if same else NearDuplicate.Decision.DIFFERENT
+    pair.decided_by, pair.decided_at = by, timezone.now()
+    pair.save()
+    return pair

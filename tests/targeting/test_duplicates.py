@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from enrollment.merge import worker_merge
+from enrollment.models import Enrollment, Heir, Worker
+from enrollment.nearby import nik_neighbours
+from enrollment.rules import EnrollmentError
+from targeting.models import NearDuplicate
+from tests.factories import CampaignFactory, enroll, nik_for, quota
+
+pytestmark = pytest.mark.django_db
+
+TANJUNGSARI = "32.14.16.2005"
+
+
+def _entry(quota_id, nik, name="Asep Saepudin", kk=""):
+    return {
+        "quota": quota_id, "nik": nik, "full_name": name, "phone": "081234567890", "address": "Kp. Cibodas",
+        "occupation": "petani", "monthly_income": "1500000", "kk_number": kk, "heir_name": "Euis",
+        "heir_relationship": "spouse", "not_hospitalised": "on", "consent": "on",
+    }  # fmt: skip
+
+
+def test_the_neighbours_of_a_nik_are_one_digit_or_one_swap_away():
+    near = nik_neighbours("3214161508950001")
+    assert near["3214161508950002"] == "digit" and near["3214161508950010"] == "swap"
+    assert "3214161508950001" not in near and "3214161508950022" not in near
+    assert len(near) == 144 + 13  # 16 x 9 digits; a swap of two equal digits is no change
+
+
+def test_the_nik_check_warns_of_a_mistyped_nik_before_saving(client, agent, campaign):
+    enroll(campaign, agent, 1, code=TANJUNGSARI)
+    quota_id = campaign.quotas.get(village__code=TANJUNGSARI).pk
+    client.force_login(agent)
+    mistyped = nik_for(1)[:-2] + "10"  # …0001 typed …0010
+    html = client.post(reverse("enrollment:nik_check"), {"nik": mistyped, "quota": quota_id}).content.decode()
+    assert "Mungkin orang yang sama dengan Asep Saepudin (3214********0001" in html
+    assert nik_for(1) not in html
+
+
+def test_the_same_name_and_birth_date_in_the_village_is_named_on_saving(client, agent, campaign):
+    enroll(campaign, agent, 1, code=TANJUNGSARI)
+    quota_id = campaign.quotas.get(village__code=TANJUNGSARI).pk
+    client.force_login(agent)
+    response = client.post(
+        reverse("enrollment:enrollment_create"), _entry(quota_id, nik_for(57)), follow=True
+    )
+    assert Enrollment.objects.filter(worker__nik=nik_for(57)).exists()  # a warning, not a refusal
+    assert "nama dan tanggal lahir yang sama di desa yang sama" in response.content.decode()
+
+
+def test_an_agent_of_another_village_hears_nothing_of_ours(client, agent, campaign):
+    from tests.factories import AgentFactory
+
+    enroll(campaign, agent, 1, code=TANJUNGSARI)
+    stranger = AgentFactory(username="agen.cibodas", regions=["32.14.16.2006"])
+    client.force_login(stranger)
+    quota_id = campaign.quotas.get(village__code="32.14.16.2006").pk
+    html = client.post(
+        reverse("enrollment:nik_check"), {"nik": nik_for(1)[:-1] + "2", "quota": quota_id}
+    ).content
+    assert "Asep" not in html.decode()
+
+
+def test_the_nightly_search_finds_each_pair_once_and_not_a_pair_decided_different(official, agent, campaign):
+    enroll(campaign, agent, 1, code=TANJUNGSARI)
+    enroll(campaign, agent, 10, code=TANJUNGSARI, full_name="Budi")  # …0010: a swap of …0001
+    enroll(campaign, agent, 57, code=TANJUNGSARI, full_name="Cucu")
+    enroll(campaign, official, 2, code="32.14.16.2006", full_name="Dedi")  # one digit off, another village
+    out = io.StringIO()
+    call_command("find_near_duplicates", stdout=out)
+    assert out.getvalue().startswith("1 possible")
+    pair = NearDuplicate.objects.get()
+    assert (pair.first.nik, pair.second.nik, pair.reason) == (nik_for(1), nik_for(10), "swap")
+    pair.decision = NearDuplicate.Decision.DIFFERENT
+    pair.save()
+    call_command("find_near_duplicates", stdout=out)
+    assert NearDuplicate.objects.count() == 1
+
+
+def test_merging_keeps_every_enrollment_heir_and_history(client, official, agent, campaign):
+    kept = enroll(campaign, agent, 1, code=TANJUNGSARI)
+    other = CampaignFactory(organizer=campaign.organizer, status="active", created_by=official)
+    quota(other, TANJUNGSARI, target=10)
+    twice = enroll(other, agent, 10, code=TANJUNGSARI, full_name="Asep Saepudin")
+    call_command("find_near_duplicates", stdout=io.StringIO())
+    pair = NearDuplicate.objects.get()
+    client.force_login(official)
+    page = client.get(reverse("targeting:near_duplicate_list")).content.decode()
+    assert "3214********0010" in page and nik_for(10) not in page
+    response = client.post(
+        reverse("targeting:near_duplicate_decide", args=[pair.pk]),
+        {"decision": "same", "keep": kept.worker_id},
+    )
+    assert response.status_code == 302
+    twice.refresh_from_db()
+    assert twice.worker_id == kept.worker_id and twice.full_name == "Asep Saepudin"
+    assert Heir.objects.filter(enrollment=twice).exists()
+    assert not Worker.objects.filter(nik=nik_for(10)).exists()
+    assert Worker.history.filter(nik=nik_for(10), history_type="-").exists()  # kept in history
+    assert twice.history.filter(worker_id=kept.worker_id).exists()
+    pair.refresh_from_db()
+    assert (pair.decision, pair.merged, pair.decided_by) == ("same", 1, official)
+
+
+def test_two_enrollments_in_one_campaign_are_not_merged(official, agent, campaign):
+    first = enroll(campaign, agent, 1, code=TANJUNGSARI)
+    second = enroll(campaign, agent, 10, code=TANJUNGSARI)
+    with pytest.raises(EnrollmentError, match="kampanye yang sama"):
+        worker_merge(keep=first.worker, absorb=second.worker, by=official)
+
+
+def test_the_review_is_for_officials_of_the_area(client, official, other_official, agent, campaign):
+    enroll(campaign, agent, 1, code=TANJUNGSARI)
+    enroll(campaign, agent, 10, code=TANJUNGSARI, full_name="Budi")
+    call_command("find_near_duplicates", stdout=io.StringIO())
+    pair = NearDuplicate.objects.get()
+    client.force_login(agent)
+    assert client.get(reverse("targeting:near_duplicate_list")).status_code == 403
+    client.force_login(other_official)
+    assert "0010" not in client.get(reverse("targeting:near_duplicate_list")).content.decode()
+    response = client.post(
+        reverse("targeting:near_duplicate_decide", args=[pair.pk]), {"decision": "different"}
+    )
+    assert response.status_code == 404
+    pair.refresh_from_db()
+    assert pair.decision == "open"
