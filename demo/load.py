@@ -23,7 +23,7 @@ from regions.models import Region
 from .build import make_users
 from .people import REGIONS
 from .stories import PROVINCE_SLUG, krajan, muara_enim, sijunjung, west_java
-from .targets import sijunjung_dtsen, tanjungsari_worklist
+from .targets import sijunjung_dtsen, tanjungsari_worklist, twice_entered
 
 
 def load(stdout=None) -> dict[str, User]:
@@ -46,5 +46,6 @@ def load(stdout=None) -> dict[str, User]:
         krajan(users, rng)
         sijunjung_dtsen(users, rng)
         tanjungsari_worklist(users, rng)
+        twice_entered(users)
         arrears_refresh(timezone.localdate())  # what the background worker counts every hour
     return users

@@ -15,9 +15,11 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.models import Campaign, Strictness
 from enrollment.models import Enrollment
+from enrollment.services import enrollment_register
 from imports import registered
 from imports.models import ImportBatch
 from regions.models import Region
+from targeting.duplicates import find_near_duplicates
 from targeting.models import TargetList, TargetPerson
 from targeting.services import target_list_upload, visit_record
 
@@ -111,3 +113,33 @@ def tanjungsari_worklist(users: dict[str, User], rng: random.Random) -> None:
     moved = TargetPerson.objects.for_user(agent).worklist().last()
     if moved:
         visit_record(person=moved, outcome="moved", reason="Pindah kerja ke Batam sejak Agustus", by=agent)
+
+
+def twice_entered(users: dict[str, User]) -> None:
+    """Two people entered twice under a mistyped NIK, waiting for an official's review: in Tanjungsari
+    an agent swapped two digits of a worker already enrolled by the province's campaign; in a
+    Sijunjung nagari a worker's serial was typed one digit off in the village's own list."""
+    for code, official in (("32.14.16.2005", "pejabat.purwakarta"), ("13.03", "pejabat.sijunjung")):
+        first = (
+            Enrollment.objects.filter(village__code__startswith=code, status=Enrollment.Status.REGISTERED)
+            .select_related("worker", "campaign", "village")
+            .order_by("pk")
+            .first()
+        )
+        if first is None:
+            continue
+        nik = first.worker.nik or ""
+        typo = (
+            f"{nik[:-2]}{nik[-1]}{nik[-2]}" if nik[-1] != nik[-2] else f"{nik[:-1]}{(int(nik[-1]) + 1) % 10}"
+        )
+        other = (
+            Campaign.objects.filter(status=Campaign.Status.ACTIVE, quotas__village=first.village)
+            .exclude(pk=first.campaign_id)
+            .first()
+        )
+        enrollment_register(
+            campaign=other or first.campaign, village=first.village, nik=typo,
+            declaration={name: getattr(first, name) for name in Enrollment.DECLARED},
+            heirs=[], funding_source=None, entered_by=users[official],
+        )  # fmt: skip
+    find_near_duplicates()

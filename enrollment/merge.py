@@ -22,8 +22,9 @@ def merge_problem(keep: Worker, absorb: Worker, by: User) -> str | None:
     both = Enrollment.objects.filter(worker__in=[keep, absorb])
     if both.exclude(pk__in=Enrollment.objects.for_user(by)).exists():
         return _("One of them is enrolled outside your area: their officials decide together.")
-    shared = set(both.filter(worker=keep).values_list("campaign", flat=True)) & set(
-        both.filter(worker=absorb).values_list("campaign", flat=True)
+    open_ = both.filter(status__in=Enrollment.OPEN)  # once per campaign holds for open enrollments
+    shared = set(open_.filter(worker=keep).values_list("campaign", flat=True)) & set(
+        open_.filter(worker=absorb).values_list("campaign", flat=True)
     )
     if shared:
         return _("Both are enrolled in the same campaign: cancel one of the two enrollments first.")
