@@ -34,7 +34,8 @@ def _row(nik: str, kk: str, desil: int, name: str, sex: str, village: str, rng: 
 
 def _households(village: Region, people: People, rng: random.Random, count: int, desils: range) -> list[str]:
     """`count` people of the village in households of one to three, each household one decile."""
-    rows, today = [], timezone.localdate()
+    rows: list[str] = []
+    today = timezone.localdate()
     while len(rows) < count:
         kk = f"{village.code[:8].replace('.', '')}{rng.randint(10, 28):02d}{rng.randint(1, 12):02d}{rng.randint(10, 24)}{rng.randint(1, 9999):04d}"
         desil = rng.choice(desils)
@@ -55,6 +56,8 @@ def _enrolled_rows(village: Region, rng: random.Random, count: int, desils: rang
     enrolled = Enrollment.objects.filter(village=village).select_related("worker").order_by("pk")[:count]
     for enrollment in enrolled:
         worker = enrollment.worker
+        if not worker.nik:
+            continue  # erased
         kk = f"{worker.nik[:6]}{rng.randint(100000, 999999)}{rng.randint(1000, 9999)}"
         rows.append(
             _row(worker.nik, kk, rng.choice(desils), enrollment.full_name, worker.sex, village.code, rng)

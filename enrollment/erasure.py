@@ -62,8 +62,9 @@ def worker_erase(*, enrollment: Enrollment, by: User, reason: str) -> Erasure:
     in_reach = Enrollment.objects.for_user(by).filter(worker_id=enrollment.worker_id)
     nik = enrollment.worker.nik  # read before the erasure may blank it
     erasure = _erase(in_reach, by=by, reason=reason.strip())
-    for erase_also in ALSO_ERASE if nik else ():
-        erase_also(nik, by)
+    if nik:
+        for erase_also in ALSO_ERASE:
+            erase_also(nik, by)
     return erasure
 
 

@@ -6,13 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from campaigns.models import Quota
-from config.forms import choice_field
+from campaigns.models import Campaign, Quota
+from config.forms import choice_field, model_choice
 from config.uploads import scan_field, validate_scan
 from enrollment.forms import DATE_INPUT
+from regions.forms import RegionCodeField
+from regions.models import Region
 
+from .branch import branch_columns
 from .exports import Column
-from .models import ExportLog
+from .models import BranchLayout, ExportLog
 
 
 class PurposeForm(forms.Form):
@@ -103,3 +106,78 @@ class ReopenForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give a reason."))
         return reason
+
+
+class BranchLayoutForm(forms.ModelForm):
+    region = RegionCodeField(
+        Region.objects.none(),
+        label=_("Area it serves (code)"),
+        help_text=_("e.g. 32.14 for Kab. Purwakarta."),
+    )
+
+    class Meta:
+        model = BranchLayout
+        fields = ["name", "region", "date_format", "grouped_numbers", "file_format"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "region").queryset = Region.objects.for_user(user)
+        if self.instance.pk:
+            self.initial["region"] = self.instance.region.code
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class LayoutColumnForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    header = forms.CharField(label=_("Header in the file"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "field").choices = [
+            ("", _("(no column)")),
+            *((key, column.label) for key, column in branch_columns().items()),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") and not data.get("header", "").strip():
+            data["header"] = str(branch_columns()[data["field"]].label)
+        return data
+
+
+LayoutColumnFormSet = forms.formset_factory(LayoutColumnForm, extra=0, max_num=40, absolute_max=40)
+
+
+def layout_columns(formset) -> list[list[str]]:
+    """The chosen columns in order, as BranchLayout.columns keeps them."""
+    return [
+        [form.cleaned_data["field"], form.cleaned_data["header"].strip()]
+        for form in formset.forms
+        if form.cleaned_data.get("field")
+    ]
+
+
+class BranchFileForm(forms.Form):
+    """Which campaign's verified workers, in which branch's layout, for which area, and why."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    layout = forms.ModelChoiceField(label=_("Branch layout"), queryset=BranchLayout.objects.none())
+    region = RegionCodeField(
+        Region.objects.none(), label=_("Area (code)"), required=False,
+        help_text=_("Empty: the whole of your area."),
+    )  # fmt: skip
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=250,
+        initial=_("Registration of the verified workers at the BPJS branch"),
+    )  # fmt: skip
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "campaign").queryset = Campaign.objects.for_user(user).exclude(
+            status=Campaign.Status.DRAFT
+        )
+        model_choice(self, "layout").queryset = BranchLayout.objects.for_user(user)
+        model_choice(self, "region").queryset = Region.objects.for_user(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

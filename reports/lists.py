@@ -105,13 +105,13 @@ def enrollment_columns(*, whole: bool) -> list[Column]:
     ]
 
 
-def enrollment_rows(enrollments: QuerySet[Enrollment]) -> Iterator[dict]:
+def enrollment_rows(enrollments: QuerySet[Enrollment], fields: tuple[str, ...] = FIELDS) -> Iterator[dict]:
     """The rows village by village, the villages of the list first (one query), then their rows a
     few villages at a time. Not a cursor: server-side cursors are off (they do not survive a
     transaction-pooling pgbouncer), and a client-side one holds the whole result in the database
     driver. Not chunks of the whole query either: each would join and sort every row of the list
     again to find where it starts (0.3 s a chunk for a regency of 19,200, bench/RESULTS.md)."""
     villages = list(enrollments.order_by("village_id").values_list("village_id", flat=True).distinct())
-    rows = enrollments.order_by("village_id", "pk").values(*FIELDS)
+    rows = enrollments.order_by("village_id", "pk").values(*fields)
     for start in range(0, len(villages), VILLAGES_PER_FETCH):
         yield from rows.filter(village_id__in=villages[start : start + VILLAGES_PER_FETCH])

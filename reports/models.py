@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, Quota
 from regions.models import Region
@@ -46,6 +47,7 @@ class ExportLog(models.Model):
         RECAP = "recap", _("Village recap")
         REALISATION = "realisation", _("Budget realisation report")
         BILL = "bill", _("A bill's list of workers")
+        REGISTRATION = "registration", _("Registration file for the BPJS branch")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -142,3 +144,49 @@ class SignoffStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quota_id} {self.get_action_display()} {self.at:%Y-%m-%d}"
+
+
+class BranchLayoutQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> BranchLayoutQuerySet:
+        return self.filter(reach_q(user, "region__code"))
+
+
+class BranchLayout(models.Model):
+    """How one BPJS branch office wants the file it registers workers from: which fields, in which
+    order, under which headers, dates and numbers written how (reports.branch)."""
+
+    class DateFormat(models.TextChoices):
+        DMY_SLASH = "%d/%m/%Y", "31/12/1990"
+        DMY_DASH = "%d-%m-%Y", "31-12-1990"
+        ISO = "%Y-%m-%d", "1990-12-31"
+        DMY_PLAIN = "%d%m%Y", "31121990"
+
+    name = models.CharField(
+        _("branch"), max_length=120, help_text=_("e.g. BPJS Ketenagakerjaan Cabang Purwakarta")
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("area it serves"), on_delete=models.PROTECT, related_name="+"
+    )
+    columns = models.JSONField(_("columns"), default=list)  # [[field key, header], …] in order
+    date_format = models.CharField(
+        _("dates written as"), max_length=10, choices=DateFormat.choices, default=DateFormat.DMY_SLASH
+    )
+    grouped_numbers = models.BooleanField(_("amounts with thousands separators (1.500.000)"), default=False)
+    file_format = models.CharField(
+        _("file"), max_length=4, choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV")], default="xlsx"
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = BranchLayoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("branch file layout")
+        verbose_name_plural = _("branch file layouts")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,7 +25,7 @@ from enrollment.nearby import Reason
 
 from .models import NearDuplicate
 
-Row = tuple[int, int, str, str, object, str]  # village, worker, NIK, name, birth date, KK
+Row = tuple[int, int, str | None, str, object, str]  # village, worker, NIK (never None here), name, born, KK
 BATCH = 5000
 
 
@@ -35,7 +35,7 @@ def _normal(name: str) -> str:
 
 def village_pairs(rows: list[Row]) -> dict[tuple[int, int], str]:
     """The pairs of workers of one village that may be one person, with why."""
-    workers = {worker: (nik, _normal(name), born, kk) for _village, worker, nik, name, born, kk in rows}
+    workers = {worker: (nik or "", _normal(name), born, kk) for _village, worker, nik, name, born, kk in rows}
     keys: dict[tuple, list[int]] = defaultdict(list)
     for worker, (nik, name, born, kk) in workers.items():
         for i in range(len(nik)):
@@ -57,15 +57,22 @@ def village_pairs(rows: list[Row]) -> dict[tuple[int, int], str]:
     return found
 
 
+VILLAGES_PER_FETCH = 200  # some 20,000 rows a query at 100 a village
+
+
 def _rows(region_code: str) -> Iterator[Row]:
+    """Every enrollment's keys, village by village: the villages first (one query), then their rows a
+    few hundred villages at a time (server-side cursors are off for pgbouncer: an iterator would
+    hold the whole country in the driver)."""
     enrollments = Enrollment.objects.filter(erasure__isnull=True).exclude(worker__nik=None)
     if region_code:
         enrollments = enrollments.filter(village__code__startswith=region_code)
-    return (
-        enrollments.order_by("village_id")
-        .values_list("village_id", "worker_id", "worker__nik", "full_name", "worker__birth_date", "kk_number")
-        .iterator(chunk_size=20_000)
+    villages = list(enrollments.order_by("village_id").values_list("village_id", flat=True).distinct())
+    rows = enrollments.order_by("village_id").values_list(
+        "village_id", "worker_id", "worker__nik", "full_name", "worker__birth_date", "kk_number"
     )
+    for start in range(0, len(villages), VILLAGES_PER_FETCH):
+        yield from rows.filter(village_id__in=villages[start : start + VILLAGES_PER_FETCH])
 
 
 def find_near_duplicates(region_code: str = "") -> int:
@@ -96,7 +103,8 @@ def near_duplicate_decide(*, pair: NearDuplicate, same: bool, keep: Worker | Non
         raise PermissionError(verdict.reason)
     if same:
         assert keep is not None and keep.pk in (pair.first_id, pair.second_id)
-        absorb = Worker.objects.get(pk=pair.second_id if keep.pk == pair.first_id else pair.first_id)
+        absorb_id = pair.second_id if keep.pk == pair.first_id else pair.first_id
+        absorb = Worker.objects.get(pk=absorb_id or 0)
         # The kept worker is named first (removing the other empties `second`, and keeps this row).
         NearDuplicate.objects.filter(pk=pair.pk).update(first=keep, second=absorb)
         pair.merged = worker_merge(keep=keep, absorb=absorb, by=by)

@@ -157,6 +157,10 @@ OBJECTS = {
     "targeting:visit_new": lambda w, side: {"pk": w.target_person[side].pk},
     "targeting:campaign_eligibility": _campaign,
     "targeting:near_duplicate_list": None,
+    "reports:branch_layout_list": None,
+    "reports:branch_layout_new": None,
+    "reports:branch_layout_edit": lambda w, side: {"pk": w.layout[side].pk},
+    "reports:branch_file": None,
     "targeting:near_duplicate_decide": lambda w, side: {"pk": w.near_duplicate[side].pk},
 }
 PUBLIC = {"accounts:login", "set_language", "accounts:logout", "healthz", "service_worker"}
@@ -216,6 +220,10 @@ OFFICIALS_ONLY = {
     "targeting:campaign_eligibility",
     "targeting:near_duplicate_list",
     "targeting:near_duplicate_decide",
+    "reports:branch_layout_list",
+    "reports:branch_layout_new",
+    "reports:branch_layout_edit",
+    "reports:branch_file",
 }
 # Settings and status belong to officials over the organizing region: a campaign they only see
 # (the provincial one, through a quota) answers 403.

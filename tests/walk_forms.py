@@ -38,6 +38,24 @@ def post_data(name: str, w: World, side: str) -> dict:
         "targeting:list_withdraw": {"reason": "walk"},
         "targeting:visit_new": {"outcome": "moved", "reason": "walk"},
         "targeting:near_duplicate_decide": {"decision": "different"},
+        "reports:branch_file": {
+            "campaign": w.campaign[side].pk,
+            "layout": w.layout[side].pk,
+            "purpose": "walk",
+        },
+        **{
+            name: {
+                "name": "BPJS walk",
+                "region": side,
+                "date_format": "%d/%m/%Y",
+                "file_format": "csv",
+                "column-TOTAL_FORMS": "1",
+                "column-INITIAL_FORMS": "0",
+                "column-0-field": "nik",
+                "column-0-header": "NIK",
+            }
+            for name in ("reports:branch_layout_new", "reports:branch_layout_edit")
+        },
         "targeting:campaign_eligibility": {
             "residence_rule": "refuse",
             "overlap_rule": "warn",

@@ -20,7 +20,7 @@ from imports import registered
 from imports.models import ImportBatch
 from imports.services import import_check, import_upload
 from regions.models import Region
-from reports.models import ExportLog, SignoffStep
+from reports.models import BranchLayout, ExportLog, SignoffStep
 from targeting.models import NearDuplicate, TargetList, TargetPerson, Visit
 from targeting.services import target_list_upload
 from tests.factories import (
@@ -57,6 +57,7 @@ class World:
     target_list: dict[str, TargetList]
     target_person: dict[str, TargetPerson]
     near_duplicate: dict[str, NearDuplicate]
+    layout: dict[str, BranchLayout]
 
 
 def _enroll(campaign, code, n, by, status=None) -> Enrollment:
@@ -174,10 +175,21 @@ def build_world() -> World:
         },
         {  # the side's two workers, as the nightly search would pair them
             side: NearDuplicate.objects.create(
-                first=enrollments[side].worker, second=actives[side].worker, reason="digit",
+                first=enrollments[side].worker,
+                second=actives[side].worker,
+                reason="digit",
                 village=Region.objects.get(code=VILLAGE[side]),
-            )  # fmt: skip
+            )
             for side in (IN, OUT)
+        },
+        {
+            side: BranchLayout.objects.create(
+                name=f"BPJS {side}",
+                region=Region.objects.get(code=side),
+                columns=[["nik", "NIK"]],
+                saved_by=officer,
+            )
+            for side, officer in ((IN, official), (OUT, other_official))
         },
     )
 
@@ -244,7 +256,7 @@ def _areas(obj) -> list[str]:
         return [obj.enrollment.village.code]
     if isinstance(obj, Settlement):
         return [obj.payment.payer.region.code]
-    if isinstance(obj, TargetList):
+    if isinstance(obj, TargetList | BranchLayout):
         return [obj.region.code]
     if isinstance(obj, TargetPerson | Visit | NearDuplicate):
         return [obj.village.code]
@@ -256,7 +268,7 @@ WATCHED = (
     Enrollment, Heir, Quota, Campaign, FundingSource, Worker, User, Region, WorkforceEstimate,
     Claim, Contribution, SignoffStep, ImportBatch, ExportLog, Erasure,
     Payer, PayerContact, PayerChange, Bill, BillLine, Payment, Settlement, Message,
-    TargetList, TargetPerson, Visit, NearDuplicate,
+    TargetList, TargetPerson, Visit, NearDuplicate, BranchLayout,
 )  # fmt: skip
 
 
