@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--pages", default="", help="only the pages whose label contains this text")
     parser.add_argument("--downloads-only", action="store_true", help="time the exports, not the pages")
     parser.add_argument("--billing", action="store_true", help="time bill generation and the arrears list")
+    parser.add_argument(
+        "--targets", action="store_true", help="build 30 million target people, time targeting"
+    )
     args = parser.parse_args()
     ensure_database(args.rebuild)
 
@@ -79,6 +82,12 @@ def main() -> None:
         national_billing.ensure_bills()  # the billing pages need a month's bills
         if args.billing:
             national_billing.measure()
+            return
+        if args.targets:
+            from bench import national_targets
+
+            national_targets.ensure_targets()
+            national_targets.measure(runs=min(args.runs, 10))
             return
 
         if not args.downloads_only:

@@ -106,8 +106,12 @@ class DeactivatedHeaderMiddleware(MiddlewareMixin):
             return response
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        if session is None or user is None or user.is_authenticated or SESSION_KEY not in session:
-            return response
-        if get_user_model()._default_manager.filter(pk=session[SESSION_KEY], is_active=False).exists():
-            response["X-Desa100-Deactivated"] = "1"
+        try:
+            if session is None or user is None or user.is_authenticated or SESSION_KEY not in session:
+                return response
+            inactive = get_user_model()._default_manager.filter(pk=session[SESSION_KEY], is_active=False)
+            if inactive.exists():
+                response["X-Desa100-Deactivated"] = "1"
+        except (OperationalError, InterfaceError):
+            pass  # the database is away: the page answers as it would have (a 503, or a static one)
         return response

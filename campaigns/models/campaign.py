@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -128,9 +128,9 @@ class Campaign(models.Model):
         default=Strictness.OFF,
         db_default=Strictness.OFF,
     )
-    occupations = models.JSONField(
-        _("occupations"), default=list, blank=True
-    )  # enrollment's Occupation codes
+    occupations = models.JSONField(  # enrollment's Occupation codes; rows written without it: none
+        _("occupations"), default=list, db_default=Value([], output_field=models.JSONField()), blank=True
+    )
     occupations_excluded = models.BooleanField(
         _("the occupations chosen are excluded"), default=False, db_default=False
     )

@@ -69,7 +69,10 @@ def test_an_agent_enrolls_from_the_worklist_on_a_phone_one_person_offline(
     phone.reload()  # the service worker now controls the pages and keeps the entry page
     phone.wait_for_timeout(1000)
     phone.goto(live_server.url + reverse("targeting:worklist"))  # kept too
-    phone.wait_for_function(f"localStorage.getItem('desa100:worklist:{agent.pk}') !== null")
+    for _try in range(50):  # the worklist's people, fetched and kept by worklist.js (no eval under the CSP)
+        if phone.evaluate(f"localStorage.getItem('desa100:worklist:{agent.pk}') !== null"):
+            break
+        phone.wait_for_timeout(100)
     expect(phone.locator(".worklist-person")).to_have_count(4)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

@@ -1,0 +1,165 @@
+"""Target lists at national scale (issue 24): a DTSEN round of about 30 million people, 358 a village,
+each province its own list; 40 of each village's people are its enrolled workers (deciles 1-4), the
+rest people still to reach. Then the targeting pages and jobs, timed.
+
+    .venv/bin/python bench/national.py --targets      # build the lists once, then measure
+
+Built in SQL (INSERT … SELECT over the villages), not through the import: the import of one regency's
+list is timed separately, through the import pages' code.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from campaigns.models import Campaign
+from enrollment.models import Enrollment
+from imports import registered
+from imports.models import ImportBatch
+from regions.models import Region
+from targeting.duplicates import find_near_duplicates
+from targeting.models import TargetList, TargetPerson
+from targeting.services import target_list_upload
+
+from .national_build import SLUG, log
+
+PER_VILLAGE = 358  # 30 million over 83,762 villages
+ENROLLED_ON_LIST = 40
+
+PEOPLE_SQL = """
+INSERT INTO targeting_targetperson
+    (target_list_id, village_id, nik, kk_number, desil, full_name, sex, birth_date, rt_rw, occupation, erased_at)
+SELECT l.id, v.id,
+       -- the village's district, a birth date spread over 1960-1999, a serial per village and person
+       replace(left(v.code, 8), '.', '') || lpad((1 + (v.id + g) % 28)::text, 2, '0')
+         || lpad((1 + g % 12)::text, 2, '0') || lpad((60 + (v.id * 7 + g) % 40)::text, 2, '0')
+         || lpad((1 + (v.id * 31 + g * 7) % 9999)::text, 4, '0'),
+       replace(left(v.code, 8), '.', '') || lpad(((v.id * 13 + g / 3) % 10000000000)::text, 10, '0'),
+       1 + (g * 7 + v.id) % 10, 'Sasaran ' || g, CASE WHEN g % 2 = 0 THEN 'L' ELSE 'P' END,
+       date '1960-01-01' + ((v.id + g * 37) % 14600), lpad((1 + g % 9)::text, 3, '0') || '/001', '', NULL
+FROM regions_region v
+JOIN targeting_targetlist l ON l.region_id = (SELECT p.id FROM regions_region p WHERE p.code = left(v.code, 2))
+CROSS JOIN generate_series(1, %s) g
+WHERE v.level = 4
+ON CONFLICT DO NOTHING
+"""
+ENROLLED_SQL = """
+INSERT INTO targeting_targetperson
+    (target_list_id, village_id, nik, kk_number, desil, full_name, sex, birth_date, rt_rw, occupation, erased_at)
+SELECT l.id, e.village_id, w.nik, replace(left(v.code, 8), '.', '') || lpad(e.id::text, 10, '0'),
+       1 + e.id % 4, e.full_name, w.sex, w.birth_date, '001/001', '', NULL
+FROM enrollment_enrollment e
+JOIN enrollment_worker w ON w.id = e.worker_id
+JOIN regions_region v ON v.id = e.village_id
+JOIN targeting_targetlist l ON l.region_id = (SELECT p.id FROM regions_region p WHERE p.code = left(v.code, 2))
+WHERE e.id %% 100 < %s
+ON CONFLICT DO NOTHING
+"""
+
+
+def ensure_targets() -> None:
+    if TargetList.objects.exists():
+        return
+    admin = User.objects.get(username="admin")
+    started = time.monotonic()
+    lists = [
+        TargetList(
+            region=province,
+            source=TargetList.Source.DTSEN,
+            round="DTSEN triwulan III 2026",
+            given_by="Dinas Sosial",
+            given_on=timezone.localdate(),
+            batch_id=10**12 + province.pk,
+            state=TargetList.State.CURRENT,
+            created_by=admin,
+        )
+        for province in Region.objects.filter(level=Region.Level.PROVINCE)
+    ]
+    TargetList.objects.bulk_create(lists)
+    with connection.cursor() as cursor:
+        cursor.execute(PEOPLE_SQL, [PER_VILLAGE - ENROLLED_ON_LIST])
+        cursor.execute(ENROLLED_SQL, [ENROLLED_ON_LIST])
+        cursor.execute("ANALYZE targeting_targetperson, targeting_targetlist")
+    count = TargetPerson.objects.count()
+    log(f"target lists: {count:,} people in {time.monotonic() - started:.0f} s")
+
+
+def _timed(call, runs: int) -> tuple[float, float]:
+    call()  # warm
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, sorted(times)[max(0, int(len(times) * 0.95) - 1)] * 1000
+
+
+def measure(runs: int = 10) -> None:
+    campaign = Campaign.objects.get(slug=SLUG)
+    print(f"\n{TargetPerson.objects.count():,} target people, {Enrollment.objects.count():,} enrollments\n")
+    print("| targeting page | role | p50 ms | p95 ms | KB |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    pages = [
+        ("worklist", "/targets/worklist/", ("agen.32.14.16.2005",)),
+        ("worklist, name search", "/targets/worklist/?q=Sasaran%201", ("agen.32.14.16.2005",)),
+        ("worklist for the phone (JSON)", "/targets/worklist.json", ("agen.32.14.16.2005",)),
+        ("target lists", "/targets/", ("admin", "pejabat.32", "pejabat.32.14")),
+        ("possible duplicates", "/targets/duplicates/", ("admin", "pejabat.32", "pejabat.32.14")),
+        ("campaign dashboard (with target coverage)", f"/dashboards/campaign/{SLUG}/", ("admin", "pejabat.32", "pejabat.32.14")),
+        ("village dashboard (with target coverage)", f"/dashboards/campaign/{SLUG}/32.14.16.2005/", ("pejabat.32.14", "agen.32.14.16.2005")),
+        ("who the campaign is for (preview)", f"/targets/campaigns/{SLUG}/eligibility/", ("admin", "pejabat.32")),
+    ]  # fmt: skip
+    for label, path, roles in pages:
+        for role in roles:
+            client = Client()
+            client.force_login(User.objects.get(username=role))
+            response = client.get(path)
+            if response.status_code != 200:
+                print(f"| {label} | {role} | HTTP {response.status_code} | | |")
+                continue
+            p50, p95 = _timed(lambda c=client, p=path: c.get(p), runs)
+            print(
+                f"| {label} | {role} | {p50:.0f} | {p95:.0f} | {len(response.content) / 1000:.0f} |",
+                flush=True,
+            )
+    started = time.monotonic()
+    added = find_near_duplicates()
+    print(f"\nfind_near_duplicates over every village: {added:,} pairs in {time.monotonic() - started:.0f} s")
+    _regency_import()
+    del campaign
+
+
+def _regency_import() -> None:
+    """One regency's list (Kab. Purwakarta, its people of the national round) read through the import."""
+    regency = Region.objects.get(code="32.14")
+    rows = TargetPerson.objects.filter(village__code__startswith="32.14.").values_list(
+        "nik", "kk_number", "desil", "full_name", "village__code"
+    )
+    text = "nik;no_kk;desil;nama;kode_desa\n" + "".join(f"{a};{b};{c};{d};{e}\n" for a, b, c, d, e in rows)
+    admin = User.objects.get(username="admin")
+    target_list = target_list_upload(
+        target_list=TargetList(
+            region=regency, source=TargetList.Source.MUSDES, round="bench", given_by="bench",
+            given_on=timezone.localdate(),
+        ),
+        data=text.encode(), file_name="bench.csv", by=admin,
+    )  # fmt: skip
+    batch = ImportBatch.objects.get(pk=target_list.batch_id)
+    started = time.monotonic()
+    registered.check(batch)
+    checked = time.monotonic() - started
+    started = time.monotonic()
+    registered.commit(batch, by=admin)
+    committed = time.monotonic() - started
+    print(
+        f"one regency's list (Kab. Purwakarta, {batch.rows:,} rows): dry run {checked:.1f} s, confirm {committed:.1f} s"
+    )
+    TargetPerson.objects.filter(target_list=target_list).delete()
+    target_list.delete()
+    batch.delete()
