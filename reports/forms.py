@@ -177,7 +177,9 @@ class BranchFileForm(forms.Form):
         model_choice(self, "campaign").queryset = Campaign.objects.for_user(user).exclude(
             status=Campaign.Status.DRAFT
         )
-        model_choice(self, "layout").queryset = BranchLayout.objects.for_user(user)
+        layouts = model_choice(self, "layout").queryset = BranchLayout.objects.for_user(user)
+        if len(only := list(layouts[:2])) == 1:  # the usual case: the one branch of the area
+            self.initial.setdefault("layout", only[0].pk)
         model_choice(self, "region").queryset = Region.objects.for_user(user)
         self.helper = FormHelper()
         self.helper.form_tag = False

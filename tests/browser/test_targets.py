@@ -1,16 +1,20 @@
 """Issue 24's journeys: an official brings in a DTSEN list and sees what a campaign's rules keep of
 it; an agent works through the village's worklist on a phone, one person without a connection."""
 
+import io
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Quota
-from enrollment.models import Enrollment
+from enrollment.models import Enrollment, Heir
 from regions.models import Region
 from targeting.models import TargetList, TargetPerson
-from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, CampaignFactory, nik_for, quota
+from tests.browser.conftest import sign_in, type_worker
+from tests.factories import PASSWORD, CampaignFactory, enroll, nik_for, quota
 from tests.targeting.world import confirmed, dtsen_csv, five_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,3 +108,74 @@ def test_an_agent_enrolls_from_the_worklist_on_a_phone_one_person_offline(
     phone.locator("[data-bs-toggle=offcanvas]").first.click()
     phone.get_by_role("button", name="Keluar").click()
     assert phone.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('desa100:'))") == []
+
+
+def test_a_mistyped_nik_is_caught_at_entry_and_merged_by_the_official(
+    live_server, phone, desktop, official, agent, campaign
+):
+    enroll(campaign, agent, 1, code="32.14.16.2005", full_name="Asep Saepudin")  # in the regency's campaign
+    other = CampaignFactory(
+        organizer=Region.objects.get(code="32.14"), status=Campaign.Status.ACTIVE, created_by=official
+    )
+    quota(other, "32.14.16.2005", target=10)
+    sign_in(phone, live_server.url, agent.username, PASSWORD)
+    phone.goto(live_server.url + reverse("enrollment:enrollment_create") + f"?quota={other.quotas.get().pk}")
+    type_worker(phone, 10, "Asep Saepudin")  # …0010: two digits of …0001 swapped
+    near = phone.locator("#nik-check [data-near]")
+    expect(near).to_contain_text("Mungkin orang yang sama dengan Asep Saepudin")
+    expect(near).to_contain_text("3214********0001")  # masked, before anything is saved
+    phone.get_by_role("button", name="Simpan", exact=True).click()
+    expect(phone.get_by_role("heading", name="Asep Saepudin")).to_be_visible()
+    assert Enrollment.objects.count() == 2  # a warning: the agent may be right
+
+    call_command("find_near_duplicates", "--region", "32.14", stdout=io.StringIO())
+    sign_in(desktop, live_server.url, official.username, PASSWORD)
+    desktop.goto(live_server.url + reverse("targeting:near_duplicate_list"))
+    card = desktop.locator(".card").filter(has_text="3214********0010")
+    expect(card).to_contain_text("dua angka NIK yang bersebelahan tertukar")
+    card.get_by_role("button", name="Orang yang sama: gabungkan ke yang dicentang").click()
+    expect(desktop.get_by_role("alert").first).to_contain_text("Digabung: 1 pendaftaran")
+    kept = Enrollment.objects.get(campaign=campaign).worker
+    assert kept.nik == nik_for(1)
+    assert set(Enrollment.objects.values_list("worker", flat=True)) == {kept.pk}
+    assert Heir.objects.count() == 2  # each enrollment keeps its heir
+
+
+def test_a_branch_file_in_a_saved_layout_and_the_branchs_reply_reconciled(
+    live_server, desktop, official, campaign, tmp_path
+):
+    from enrollment.services import enrollment_verify
+
+    for n in (1, 2):
+        enrollment_verify(enrollment=enroll(campaign, official, n, full_name=f"Pekerja {n}"), by=official)
+    sign_in(desktop, live_server.url, official.username, PASSWORD)
+    desktop.goto(live_server.url + reverse("reports:branch_layout_new"))
+    desktop.get_by_label("Kantor cabang").fill("BPJS Ketenagakerjaan Cabang Purwakarta")
+    desktop.get_by_label("Wilayah layanannya (kode)").fill("32.14")
+    desktop.get_by_label("Tanggal ditulis seperti").select_option("%Y-%m-%d")
+    desktop.get_by_label("Berkas").select_option("csv")
+    desktop.locator("#id_column-0-header").fill("NO_KTP")  # the branch's own header for the NIK
+    desktop.get_by_role("button", name="Simpan format").click()
+    expect(desktop.get_by_role("alert").first).to_contain_text("disimpan")
+
+    desktop.goto(live_server.url + reverse("reports:branch_file") + f"?campaign={campaign.pk}")
+    with desktop.expect_download() as download:
+        desktop.get_by_role("button", name="Unduh berkasnya").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header, *rows = text.splitlines()
+    assert header.split(",")[:3] == ["NO_KTP", "NAMA LENGKAP", "TGL LAHIR"]
+    assert [row.split(",")[:3] for row in rows] == [
+        [nik_for(1), "Pekerja 1", "1995-08-15"],
+        [nik_for(2), "Pekerja 2", "1995-08-15"],
+    ]
+
+    reply = tmp_path / "balasan-bpjs.csv"
+    reply.write_text("NIK,Nama,No KPJ\n" + "".join(f"{nik_for(n)},Pekerja {n},2501000{n}\n" for n in (1, 2)))
+    desktop.goto(live_server.url + reverse("imports:new") + "?kind=branch_list")
+    desktop.get_by_label("Kampanye").select_option(str(campaign.pk))
+    desktop.get_by_label("Wilayah daftar (kode)").fill("32.14")
+    desktop.get_by_label("Berkas").set_input_files(str(reply))
+    desktop.get_by_role("button", name="Unggah dan periksa").click()
+    desktop.get_by_role("button", name="Aktifkan 2 pendaftaran terverifikasi dan yang dicentang").click()
+    expect(desktop.locator("main")).to_contain_text("2 pendaftaran diaktifkan")
+    assert sorted(Enrollment.objects.values_list("worker__kpj_number", flat=True)) == ["25010001", "25010002"]
