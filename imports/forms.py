@@ -24,6 +24,16 @@ KIND_FIELDS: dict[str, list[str]] = {
 }
 
 
+def list_file_checked(upload):
+    """An uploaded list, refused before it is read when larger than any list is (reading.MAX_BYTES)."""
+    if upload.size > MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(mb)s MB. Split it into smaller files."),
+            params={"mb": MAX_BYTES // 1_000_000},
+        )
+    return upload
+
+
 class UploadForm(forms.Form):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
     file = forms.FileField(
@@ -70,13 +80,7 @@ class UploadForm(forms.Form):
         self.helper.form_tag = False
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB. Split it into smaller files."),
-                params={"mb": MAX_BYTES // 1_000_000},
-            )
-        return upload
+        return list_file_checked(self.cleaned_data["file"])
 
 
 class MappingForm(forms.Form):

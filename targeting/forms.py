@@ -10,7 +10,7 @@ from campaigns.models import Campaign, Strictness
 from config.uploads import scan_field, validate_scan
 from enrollment.forms import DATE_INPUT
 from enrollment.models import Enrollment
-from imports.reading import MAX_BYTES
+from imports.forms import list_file_checked
 from regions.forms import RegionCodeField
 from regions.models import Region
 
@@ -52,13 +52,7 @@ class TargetListForm(forms.ModelForm):
         return day
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB. Split it into smaller files."),
-                params={"mb": MAX_BYTES // 1_000_000},
-            )
-        return upload
+        return list_file_checked(self.cleaned_data["file"])
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")

@@ -1,6 +1,7 @@
 """Issue 24's journeys: an official brings in a DTSEN list and sees what a campaign's rules keep of
 it; an agent works through the village's worklist on a phone, one person without a connection."""
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from enrollment.models import Enrollment, Heir
 from regions.models import Region
 from targeting.models import TargetList, TargetPerson
 from tests.browser.conftest import sign_in, type_worker
-from tests.factories import PASSWORD, CampaignFactory, enroll, nik_for, quota
+from tests.factories import PASSWORD, TODAY, CampaignFactory, enroll, nik_for, quota
 from tests.targeting.world import confirmed, dtsen_csv, five_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,7 @@ def test_an_official_brings_in_a_dtsen_list_and_previews_the_campaigns_rules(
     desktop.get_by_label("Sumber").select_option("dtsen")
     desktop.get_by_label("Putaran pemutakhiran").fill("DTSEN triwulan III 2026")
     desktop.get_by_label("Diserahkan oleh").fill("Dinas Sosial Kab. Purwakarta")
-    desktop.get_by_label("Diserahkan pada").fill("2026-01-05")
+    desktop.get_by_label("Diserahkan pada").fill((TODAY - dt.timedelta(days=7)).isoformat())
     desktop.get_by_label("Nomor berita acara").fill("BA/12/DINSOS/2026")
     file = tmp_path / "desil.csv"
     file.write_bytes(dtsen_csv(five_people()))

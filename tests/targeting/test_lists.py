@@ -10,11 +10,13 @@ from imports import tasks
 from imports.models import ImportBatch
 from imports.registered import undo
 from targeting.models import TargetList, TargetPerson, Visit
-from tests.factories import nik_for
+from tests.factories import TODAY, nik_for
 
 from .world import CIBODAS, KK, TANJUNGSARI, as_file, confirmed, upload
 
 pytestmark = pytest.mark.django_db
+
+LAST_WEEK, TOMORROW = (TODAY - dt.timedelta(days=7)).isoformat(), (TODAY + dt.timedelta(days=1)).isoformat()
 
 
 def _examples(batch, category):
@@ -109,7 +111,7 @@ def test_the_upload_page_records_the_handover_and_shows_the_dry_run(client, offi
         reverse("targeting:list_new"),
         {
             "region": "32.14", "source": "dtsen", "round": "DTSEN triwulan III 2026",
-            "given_by": "Dinas Sosial", "given_on": "2026-01-05", "document_number": "BA/1", "file": as_file(people),
+            "given_by": "Dinas Sosial", "given_on": LAST_WEEK, "document_number": "BA/1", "file": as_file(people),
         },
     )  # fmt: skip
     target_list = TargetList.objects.get()
@@ -124,13 +126,9 @@ def test_the_upload_page_records_the_handover_and_shows_the_dry_run(client, offi
 def test_a_handover_in_the_future_or_an_area_outside_reach_is_refused(client, official, people):
     client.force_login(official)
     form = {"source": "dtsen", "round": "R", "given_by": "Dinsos", "file": as_file(people)}
-    response = client.post(
-        reverse("targeting:list_new"), {**form, "region": "32.15", "given_on": "2026-01-05"}
-    )
+    response = client.post(reverse("targeting:list_new"), {**form, "region": "32.15", "given_on": LAST_WEEK})
     assert response.status_code == 200 and not TargetList.objects.exists()
-    response = client.post(
-        reverse("targeting:list_new"), {**form, "region": "32.14", "given_on": "2999-01-01"}
-    )
+    response = client.post(reverse("targeting:list_new"), {**form, "region": "32.14", "given_on": TOMORROW})
     assert response.status_code == 200 and not TargetList.objects.exists()
 
 
