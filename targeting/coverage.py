@@ -4,16 +4,20 @@ agents found gone or unwilling, and the rest, still to reach."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign
 from enrollment.models import Enrollment
 from regions.models import Region
+from regions.reach import reach_q
 
-from .models import TargetPerson, Visit
+from .models import TargetCoverageCount, TargetPerson, Visit
 
 DEFAULT_MAX_DESIL = 4  # the bottom 40%: what DTSEN-based programs aim at when a campaign says nothing
 
@@ -25,6 +29,7 @@ class TargetCoverage:
     here: int  # enrolled by this campaign (holding a slot)
     elsewhere: int  # not here, covered by another campaign for the same months
     visited: int  # neither, and an agent recorded why (not found, moved, died, refuses)
+    as_of: dt.datetime | None = None  # counted in the background (a province, the country), or live
 
     @property
     def uncovered(self) -> int:
@@ -56,8 +61,15 @@ def visited():
     return Visit.objects.filter(village=OuterRef("village"), nik=OuterRef("nik"))
 
 
+LIVE_FROM = Region.Level.REGENCY  # a regency's list (some 60,000 people) is counted live
+
+
 def target_coverage(user: User, campaign: Campaign, region: Region | None) -> TargetCoverage | None:
-    """One query over the area's listed people; None where no current list covers the area."""
+    """The area's coverage of its target lists: counted live for a regency or smaller (one query
+    over its listed people), summed from the background count above (one query over its villages'
+    rows); None where no current list covers the area."""
+    if region is None or region.level < LIVE_FROM:
+        return _counted(user, campaign, region)
     people = people_of(user, campaign, region).annotate(
         is_here=Exists(covered_here(campaign)),
         is_elsewhere=Exists(covered_elsewhere(campaign)),
@@ -72,3 +84,62 @@ def target_coverage(user: User, campaign: Campaign, region: Region | None) -> Ta
     if not counts["people"]:
         return None
     return TargetCoverage(max_desil=campaign.max_desil or DEFAULT_MAX_DESIL, **counts)
+
+
+def _counted(user: User, campaign: Campaign, region: Region | None) -> TargetCoverage | None:
+    rows = TargetCoverageCount.objects.filter(campaign=campaign).filter(reach_q(user, "village__code"))
+    if region is not None:
+        rows = rows.filter(village__code__startswith=f"{region.code}.")
+    sums = rows.aggregate(
+        people=Sum("people"), here=Sum("here"), elsewhere=Sum("elsewhere"), visited=Sum("visited"),
+        as_of=Min("counted_at"),
+    )  # fmt: skip
+    if not sums["people"]:
+        return None
+    return TargetCoverage(max_desil=campaign.max_desil or DEFAULT_MAX_DESIL, **sums)
+
+
+def coverage_refresh(campaigns=None) -> int:
+    """Count each campaign's coverage of the target lists per village (the background count read by
+    the dashboards of provinces and the country): one grouped query per campaign; the rows written."""
+    written = 0
+    now = timezone.now()
+    for campaign in (
+        campaigns if campaigns is not None else Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+    ):
+        people = (
+            TargetPerson.objects.current()
+            .filter(desil__lte=campaign.max_desil or DEFAULT_MAX_DESIL)
+            .exclude(nik=None)
+            .annotate(
+                is_here=Exists(covered_here(campaign)),
+                is_elsewhere=Exists(covered_elsewhere(campaign)),
+                is_visited=Exists(visited()),
+            )
+            .order_by()
+            .values("village")
+            .annotate(
+                n_people=Count("pk"),
+                n_here=Count("pk", filter=Q(is_here=True)),
+                n_elsewhere=Count("pk", filter=Q(is_here=False, is_elsewhere=True)),
+                n_visited=Count("pk", filter=Q(is_here=False, is_elsewhere=False, is_visited=True)),
+            )
+        )
+        counts = [
+            TargetCoverageCount(
+                campaign=campaign,
+                village_id=row["village"],
+                max_desil=campaign.max_desil or DEFAULT_MAX_DESIL,
+                people=row["n_people"],
+                here=row["n_here"],
+                elsewhere=row["n_elsewhere"],
+                visited=row["n_visited"],
+                counted_at=now,
+            )
+            for row in people
+        ]
+        with transaction.atomic():
+            TargetCoverageCount.objects.filter(campaign=campaign).delete()
+            TargetCoverageCount.objects.bulk_create(counts, batch_size=5000)
+        written += len(counts)
+    return written

@@ -309,3 +309,29 @@ class NearDuplicate(models.Model):
             user.acts_as_official and user.reaches(self.village),
             _("Only an official of the village's area decides whether two workers are one person."),
         )
+
+
+class TargetCoverageCount(models.Model):
+    """A campaign's coverage of the target lists in one village, counted in the background
+    (`refresh_target_coverage`, hourly) for the dashboards of provinces and the country, where a
+    live count would read tens of millions of listed people; smaller areas count live."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+",
+        db_index=False,  # the unique (campaign, village) starts with it
+    )  # fmt: skip
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    max_desil = models.PositiveSmallIntegerField()
+    people = models.PositiveIntegerField()
+    here = models.PositiveIntegerField()
+    elsewhere = models.PositiveIntegerField()
+    visited = models.PositiveIntegerField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "village"], name="targeting_coveragecount_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.here}/{self.people} ({self.counted_at:%Y-%m-%d %H:%M})"
