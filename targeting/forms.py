@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from campaigns.models import Campaign, Strictness
+from config.forms import model_choice
 from config.uploads import scan_field, validate_scan
 from enrollment.forms import DATE_INPUT
 from enrollment.models import Enrollment
@@ -70,10 +71,32 @@ class VisitForm(forms.ModelForm):
 
 
 class WorklistSearch(forms.Form):
+    """Whose worklist (a village: an agent's own by default) and whom in it."""
+
+    village = RegionCodeField(Region.objects.none(), label=_("Village (code)"), required=False)
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=60,
+        label=_("Search"),
+        required=False,
+        max_length=60,
         widget=forms.TextInput(attrs={"placeholder": _("Name, RT/RW or KK"), "type": "search"}),
-    )  # fmt: skip
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        model_choice(self, "village").queryset = Region.objects.for_user(user).filter(
+            level=Region.Level.VILLAGE
+        )
+
+    def clean_village(self) -> Region | None:
+        """The village typed, else an agent's own (the first of theirs)."""
+        if chosen := self.cleaned_data.get("village"):
+            return chosen
+        if not self.user.is_agent:
+            return None
+        return (
+            self.fields["village"].queryset.filter(code__in=self.user.region_codes).order_by("code").first()
+        )
 
 
 class EligibilityForm(forms.ModelForm):

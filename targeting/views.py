@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -92,9 +94,17 @@ def target_list_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent's people to reach, lowest decile first, households together; searchable by name,
     RT/RW or KK. Each opens the entry form filled with what the list knows (static/js/worklist.js)."""
-    search = WorklistSearch(request.GET)
-    people = TargetPerson.objects.for_user(request.user).worklist().select_related("village")
+    search = WorklistSearch(request.GET, user=request.user)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    village = search.cleaned_data.get("village") if search.is_valid() else None
+    if village is None:  # an official's reach is too large for one list: they name a village
+        return render(request, "targeting/worklist.html", {"search": search, "choose": True})
+    people = (
+        TargetPerson.objects.for_user(request.user)
+        .worklist()
+        .filter(village=village)
+        .select_related("village")
+    )
     if query:
         digits = query.replace(" ", "")
         people = people.filter(
@@ -105,7 +115,9 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(people, WORKLIST_PAGE).get_page(request.GET.get("page"))
     quotas = _entry_quotas(request, {person.village_id for person in page})
     rows = [(person, quotas.get(person.village_id)) for person in page]
-    context = {"page": page, "rows": rows, "search": search, "query": query, "visit_form": VisitForm()}
+    context = {
+        "page": page, "rows": rows, "search": search, "query": query, "visit_form": VisitForm(), "village": village,
+    }  # fmt: skip
     return render(request, "targeting/worklist.html", context)
 
 
@@ -156,7 +168,7 @@ def visit_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except TargetingError as refused:
             messages.error(request, str(refused))
-    return redirect("targeting:worklist")
+    return redirect(f"{reverse('targeting:worklist')}?{urlencode({'village': person.village.code})}")
 
 
 @official_required

@@ -45,7 +45,12 @@ PAGES = [
     ("pejabat.purwakarta", f"/reports/recap/{WEST_JAVA}/{TANJUNGSARI}/", "village-recap", "TANJUNGSARI"),
     ("pejabat.purwakarta", "/imports/", "imports", "musdes-salammulya.csv"),
     ("pejabat.purwakarta", "/targets/duplicates/", "duplicates", "dua angka NIK yang bersebelahan tertukar"),
-    ("pejabat.purwakarta", "/reports/branch-layouts/new/", "branch-layout", "Kolom, menurut urutan kantor cabang"),
+    (
+        "pejabat.purwakarta",
+        "/reports/branch-layouts/new/",
+        "branch-layout",
+        "Kolom, menurut urutan kantor cabang",
+    ),
     ("pejabat.muaraenim", "/", "muaraenim-home", "Perlindungan Pekerja Rentan Muara Enim 2020"),
     ("pejabat.sijunjung", "/", "sijunjung-home", "Satu Nagari 100 Pekerja Rentan — Sijunjung"),
     ("pejabat.sijunjung", "/billing/arrears/", "arrears", "Pemerintah Desa Silokek"),

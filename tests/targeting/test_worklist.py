@@ -123,3 +123,14 @@ def test_a_deactivated_agents_phone_is_told_to_forget(client, agent):
     response = client.get(reverse("enrollment:enrollment_create"), follow=True)
     assert response.headers.get("X-Desa100-Deactivated") == "1"
     assert client.get(reverse("accounts:login")).headers.get("X-Desa100-Deactivated") == "1"
+
+
+def test_an_official_names_the_village_whose_worklist_they_see(client, official, other_official, people):
+    confirmed(official, people)
+    client.force_login(official)
+    response = client.get(reverse("targeting:worklist"))
+    assert response.status_code == 200 and "rows" not in response.context  # a regency is too large a list
+    assert len(_names(client.get(reverse("targeting:worklist"), {"village": TANJUNGSARI}))) == 4
+    client.force_login(other_official)
+    response = client.get(reverse("targeting:worklist"), {"village": TANJUNGSARI})
+    assert "rows" not in response.context and "Euis" not in response.content.decode()
