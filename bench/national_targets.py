@@ -109,6 +109,7 @@ def measure(runs: int = 10) -> None:
         ("worklist", "/targets/worklist/", ("agen.32.14.16.2005",)),
         ("worklist, name search", "/targets/worklist/?q=Sasaran%201", ("agen.32.14.16.2005",)),
         ("worklist for the phone (JSON)", "/targets/worklist.json", ("agen.32.14.16.2005",)),
+        ("worklist, a village an official names", "/targets/worklist/?village=32.14.16.2005", ("admin", "pejabat.32")),
         ("target lists", "/targets/", ("admin", "pejabat.32", "pejabat.32.14")),
         ("possible duplicates", "/targets/duplicates/", ("admin", "pejabat.32", "pejabat.32.14")),
         ("campaign dashboard (with target coverage)", f"/dashboards/campaign/{SLUG}/", ("admin", "pejabat.32", "pejabat.32.14")),

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='occupations',
-            field=models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list, verbose_name='occupations'),
+            field=models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list, null=True, verbose_name='occupations'),
         ),
         migrations.AddField(
             model_name='campaign',
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcampaign',
             name='occupations',
-            field=models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list, verbose_name='occupations'),
+            field=models.JSONField(blank=True, db_default=models.Value([], output_field=models.JSONField()), default=list, null=True, verbose_name='occupations'),
         ),
         migrations.AddField(
             model_name='historicalcampaign',
