@@ -10,7 +10,9 @@ everything of both (enrollment.merge).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +52,34 @@ def nik_neighbours(nik: str) -> dict[str, str]:
     return found
 
 
-def same_name(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+def normal_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def pairs_among(people: dict[Any, tuple[str, str, object, str]]) -> dict[tuple, str]:
+    """Among people of one village (key: NIK, name, birth date, KK), the pairs that may be one
+    person, with why: through keys (each NIK with one digit blanked, each with two neighbours
+    swapped, name and birth date, KK and name), never pair by pair, so a village of a thousand is
+    cheap. Keys must sort (a pair is named lower key first)."""
+    keys: dict[tuple, list] = defaultdict(list)
+    for key, (nik, name, born, kk) in people.items():
+        for i in range(len(nik)):
+            keys[(Reason.DIGIT, nik[:i], nik[i + 1 :])].append(key)
+        keys[(Reason.NAME_BIRTH, normal_name(name), born)].append(key)
+        if kk:
+            keys[(Reason.KK_NAME, kk, normal_name(name))].append(key)
+    by_nik = {nik: key for key, (nik, *_rest) in people.items()}
+    found: dict[tuple, str] = {}
+    for key, (nik, *_rest) in people.items():
+        for i in range(len(nik) - 1):
+            other = by_nik.get(f"{nik[:i]}{nik[i + 1]}{nik[i]}{nik[i + 2 :]}")
+            if other is not None and other != key:
+                found.setdefault((min(key, other), max(key, other)), Reason.SWAP)
+    for (reason, *_key), members in keys.items():
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                found.setdefault((min(members[a], members[b]), max(members[a], members[b])), reason)
+    return found
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -21,7 +22,8 @@ from accounts.phones import normalize_phone
 from campaigns.models import Campaign, Quota
 from enrollment import eligibility
 from enrollment.models import Enrollment, Heir, Worker
-from enrollment.nik import check_nik
+from enrollment.nearby import Reason, pairs_among
+from enrollment.nik import check_nik, mask_nik
 from enrollment.rules import age_problem, declaration_problems
 
 from .reading import FIELD_LABELS, ImportFileError, Table, clean_nik, parse_date
@@ -203,7 +205,45 @@ class Checker:
                 for finding in found.get(number, [])
                 if not finding.refuses
             )
+        result.warnings.extend(self._near(result.valid))
         return result
+
+    def _near(self, valid: list[tuple[int, dict]]) -> list[RowProblem]:
+        """Rows that may be a worker of their village already, or another row, under a mistyped NIK
+        (enrollment.nearby's keys, village by village): one query for the chunk's villages."""
+        villages: dict[int, dict[tuple, tuple[str, str, object, str]]] = defaultdict(dict)
+        for number, values in valid:
+            village = values["quota"].village_id
+            born = check_nik(values["nik"]).birth_date
+            villages[village][(0, number)] = (
+                values["nik"],
+                values["full_name"],
+                born,
+                values.get("kk_number", ""),
+            )
+        names: dict[tuple, str] = {}
+        for pk, village, nik, name, born, kk in (
+            Enrollment.objects.filter(village__in=list(villages), erasure__isnull=True)
+            .exclude(worker__nik=None)
+            .exclude(worker__nik__in=[values["nik"] for _number, values in valid])  # the same worker
+            .values_list(
+                "worker_id", "village_id", "worker__nik", "full_name", "worker__birth_date", "kk_number"
+            )
+        ):
+            villages[village][(1, pk)] = (nik or "", name, born, kk)
+            names[(1, pk)] = f"{name} ({mask_nik(nik or '')})"
+        warnings = []
+        for people in villages.values():
+            for (a, b), reason in pairs_among(people).items():
+                if a[0] == 1:
+                    continue  # two workers enrolled already: the nightly search's, not this file's
+                other = names[b] if b[0] == 1 else _("row %(row)s") % {"row": b[1]}
+                warnings.append(
+                    RowProblem(a[1], "nik", _("may be the same person as %(other)s: %(why)s") % {
+                        "other": other, "why": Reason.LABELS[reason],
+                    })
+                )  # fmt: skip
+        return warnings
 
     def _check_row(self, number: int, record: dict[str, str]) -> tuple[list[tuple[str, str]], dict]:
         problems: list[tuple[str, str]] = []

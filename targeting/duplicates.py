@@ -10,7 +10,6 @@ than in SQL because the keys are cheap in Python and the national set is read in
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
@@ -21,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from enrollment.merge import worker_merge
 from enrollment.models import Enrollment, Worker
-from enrollment.nearby import Reason
+from enrollment.nearby import pairs_among
 
 from .models import NearDuplicate
 
@@ -29,32 +28,9 @@ Row = tuple[int, int, str | None, str, object, str]  # village, worker, NIK (nev
 BATCH = 5000
 
 
-def _normal(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def village_pairs(rows: list[Row]) -> dict[tuple[int, int], str]:
     """The pairs of workers of one village that may be one person, with why."""
-    workers = {worker: (nik or "", _normal(name), born, kk) for _village, worker, nik, name, born, kk in rows}
-    keys: dict[tuple, list[int]] = defaultdict(list)
-    for worker, (nik, name, born, kk) in workers.items():
-        for i in range(len(nik)):
-            keys[(Reason.DIGIT, nik[:i], nik[i + 1 :])].append(worker)
-        keys[(Reason.NAME_BIRTH, name, born)].append(worker)
-        if kk:
-            keys[(Reason.KK_NAME, kk, name)].append(worker)
-    by_nik = {nik: worker for worker, (nik, *_rest) in workers.items()}
-    found: dict[tuple[int, int], str] = {}
-    for worker, (nik, *_rest) in workers.items():
-        for i in range(len(nik) - 1):
-            other = by_nik.get(f"{nik[:i]}{nik[i + 1]}{nik[i]}{nik[i + 2 :]}")
-            if other and other != worker:
-                found.setdefault((min(worker, other), max(worker, other)), Reason.SWAP)
-    for (reason, *_key), members in keys.items():
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                found.setdefault((min(members[a], members[b]), max(members[a], members[b])), reason)
-    return found
+    return pairs_among({worker: (nik or "", name, born, kk) for _village, worker, nik, name, born, kk in rows})
 
 
 VILLAGES_PER_FETCH = 200  # some 20,000 rows a query at 100 a village

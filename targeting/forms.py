@@ -94,9 +94,8 @@ class WorklistSearch(forms.Form):
             return chosen
         if not self.user.is_agent:
             return None
-        return (
-            self.fields["village"].queryset.filter(code__in=self.user.region_codes).order_by("code").first()
-        )
+        villages = model_choice(self, "village").queryset or Region.objects.none()
+        return villages.filter(code__in=self.user.region_codes).order_by("code").first()
 
 
 class EligibilityForm(forms.ModelForm):

@@ -128,3 +128,32 @@ def test_the_review_is_for_officials_of_the_area(client, official, other_officia
     assert response.status_code == 404
     pair.refresh_from_db()
     assert pair.decision == "open"
+
+
+def test_an_import_names_the_rows_that_may_be_a_worker_entered_before(official, agent, campaign):
+    from imports.services import import_upload
+    from imports.tasks import start
+
+    enroll(campaign, agent, 1, code=TANJUNGSARI)  # Asep Saepudin, …0001
+    rows = [
+        f"{nik_for(10)};Asep Saepudin;{TANJUNGSARI};petani",  # …0010: a swap of …0001
+        f"{nik_for(57)};Cucu;{TANJUNGSARI};petani",
+        f"{nik_for(75)};Dadang;{TANJUNGSARI};petani",  # …0075: a swap of row 3's …0057
+    ]
+    batch = import_upload(
+        kind="signups", campaign=campaign, file_name="daftar.csv", by=official,
+        data=("nik;nama;kode_desa;pekerjaan\n" + "\n".join(rows) + "\n").encode(),
+    )  # fmt: skip
+    start(batch, "check")
+    batch.refresh_from_db()
+    near = sorted(
+        (row, message) for row, _column, message in batch.warnings if "mungkin orang yang sama" in message
+    )
+    assert near == [
+        (
+            2,
+            "mungkin orang yang sama dengan Asep Saepudin (3214********0001): dua angka NIK yang bersebelahan tertukar",
+        ),
+        (3, "mungkin orang yang sama dengan baris 4: dua angka NIK yang bersebelahan tertukar"),
+    ]
+    assert batch.valid == 3  # warnings: the rows are saved
