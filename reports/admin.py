@@ -1,8 +1,9 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin import RecordAdmin
 
-from .models import ExportLog, SignoffStep
+from .models import BranchLayout, ExportLog, SignoffStep
 
 
 @admin.register(ExportLog)
@@ -29,3 +30,11 @@ class SignoffStepAdmin(RecordAdmin):
     list_select_related = ["quota__village", "by"]
     raw_id_fields = ["quota"]
     search_fields = ["quota__village__code", "quota__village__name"]
+
+
+@admin.register(BranchLayout)
+class BranchLayoutAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "region", "file_format", "date_format", "saved_by", "saved_at"]
+    list_select_related = ["region", "saved_by"]
+    raw_id_fields = ["region"]
+    search_fields = ["name", "region__code"]

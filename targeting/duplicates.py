@@ -30,7 +30,9 @@ BATCH = 5000
 
 def village_pairs(rows: list[Row]) -> dict[tuple[int, int], str]:
     """The pairs of workers of one village that may be one person, with why."""
-    return pairs_among({worker: (nik or "", name, born, kk) for _village, worker, nik, name, born, kk in rows})
+    return pairs_among(
+        {worker: (nik or "", name, born, kk) for _village, worker, nik, name, born, kk in rows}
+    )
 
 
 VILLAGES_PER_FETCH = 200  # some 20,000 rows a query at 100 a village

@@ -131,7 +131,11 @@ class Campaign(models.Model):
     # Enrollment's Occupation codes. Nullable, with a database default too: rows written by code that
     # predates it (the migration tests' older states) leave it out on SQLite and PostgreSQL alike.
     occupations = models.JSONField(
-        _("occupations"), default=list, db_default=Value([], output_field=models.JSONField()), null=True, blank=True
+        _("occupations"),
+        default=list,
+        db_default=Value([], output_field=models.JSONField()),
+        null=True,
+        blank=True,
     )
     occupations_excluded = models.BooleanField(
         _("the occupations chosen are excluded"), default=False, db_default=False

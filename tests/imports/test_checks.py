@@ -81,7 +81,9 @@ def test_missing_required_columns_are_named(campaign, official):
 def test_the_lookups_do_not_grow_with_the_rows(campaign, official, django_assert_max_num_queries):
     rows = "\n".join(f"{nik_for(n)};Pekerja {n};32.14.16.2005;petani;;;;" for n in range(1, 201))
     table = read_table((HEADER + rows).encode())
-    with django_assert_max_num_queries(5):  # regions, quotas, NIKs in the campaign, covered, the villages' workers
+    with django_assert_max_num_queries(
+        5
+    ):  # regions, quotas, NIKs in the campaign, covered, the villages' workers
         result = check_rows(table, campaign=campaign, user=official, today=TODAY)
     assert len(result.valid) == 200
 
