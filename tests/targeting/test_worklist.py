@@ -134,3 +134,21 @@ def test_an_official_names_the_village_whose_worklist_they_see(client, official,
     client.force_login(other_official)
     response = client.get(reverse("targeting:worklist"), {"village": TANJUNGSARI})
     assert "rows" not in response.context and "Euis" not in response.content.decode()
+
+
+def test_the_worklist_and_the_agents_home_cost_a_fixed_number_of_queries(
+    client, official, agent, campaign, people, django_assert_num_queries
+):
+    confirmed(official, people)
+    client.force_login(agent)
+    client.get(reverse("targeting:worklist"))  # the session and the user, read once
+    with django_assert_num_queries(8):  # session, user, reach, the village (2), count, page, the quotas
+        response = client.get(reverse("targeting:worklist"))
+    assert len(response.context["rows"]) == 4
+    more = [(nik_for(n), "3214161201150099", 2, f"Orang {n}", TANJUNGSARI) for n in range(130, 140)]
+    confirmed(official, [*people, *more], round_="DTSEN triwulan IV 2026")
+    with django_assert_num_queries(8):  # as many with 14 people as with 4
+        response = client.get(reverse("targeting:worklist"))
+    assert len(response.context["rows"]) == 14
+    home = client.get(reverse("home")).content.decode()
+    assert "14 orang dalam daftar sasaran desa Anda belum dijangkau" in home
