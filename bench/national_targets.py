@@ -38,12 +38,12 @@ INSERT INTO targeting_targetperson
     (target_list_id, village_id, nik, kk_number, desil, full_name, sex, birth_date, rt_rw, occupation, erased_at)
 SELECT l.id, v.id,
        -- the village's district, a birth date spread over 1960-1999, a serial per village and person
-       replace(left(v.code, 8), '.', '') || lpad((1 + (v.id + g) % 28)::text, 2, '0')
-         || lpad((1 + g % 12)::text, 2, '0') || lpad((60 + (v.id * 7 + g) % 40)::text, 2, '0')
-         || lpad((1 + (v.id * 31 + g * 7) % 9999)::text, 4, '0'),
-       replace(left(v.code, 8), '.', '') || lpad(((v.id * 13 + g / 3) % 10000000000)::text, 10, '0'),
-       1 + (g * 7 + v.id) % 10, 'Sasaran ' || g, CASE WHEN g % 2 = 0 THEN 'L' ELSE 'P' END,
-       date '1960-01-01' + ((v.id + g * 37) % 14600), lpad((1 + g % 9)::text, 3, '0') || '/001', '', NULL
+       replace(left(v.code, 8), '.', '') || lpad((1 + (v.id + g) %% 28)::text, 2, '0')
+         || lpad((1 + g %% 12)::text, 2, '0') || lpad((60 + (v.id * 7 + g) %% 40)::text, 2, '0')
+         || lpad((1 + (v.id * 31 + g * 7) %% 9999)::text, 4, '0'),
+       replace(left(v.code, 8), '.', '') || lpad(((v.id * 13 + g / 3) %% 10000000000)::text, 10, '0'),
+       1 + (g * 7 + v.id) %% 10, 'Sasaran ' || g, CASE WHEN g %% 2 = 0 THEN 'L' ELSE 'P' END,
+       date '1960-01-01' + ((v.id + g * 37) %% 14600)::int, lpad((1 + g %% 9)::text, 3, '0') || '/001', '', NULL
 FROM regions_region v
 JOIN targeting_targetlist l ON l.region_id = (SELECT p.id FROM regions_region p WHERE p.code = left(v.code, 2))
 CROSS JOIN generate_series(1, %s) g
@@ -65,8 +65,9 @@ ON CONFLICT DO NOTHING
 
 
 def ensure_targets() -> None:
-    if TargetList.objects.exists():
+    if TargetPerson.objects.exists():
         return
+    TargetList.objects.all().delete()  # a build that stopped half-way
     admin = User.objects.get(username="admin")
     started = time.monotonic()
     lists = [
