@@ -86,7 +86,7 @@ def main() -> None:
         if args.targets:
             from bench import national_targets
 
-            national_targets.ensure_targets()
+            national_targets.ensure_targets(args.target_provinces)
             national_targets.measure(runs=min(args.runs, 10))
             return
 

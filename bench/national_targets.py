@@ -64,7 +64,8 @@ ON CONFLICT DO NOTHING
 """
 
 
-def ensure_targets() -> None:
+def ensure_targets(provinces: str = "") -> None:
+    """The lists of every province, or of the provinces named (codes, comma-separated)."""
     if TargetPerson.objects.exists():
         return
     TargetList.objects.all().delete()  # a build that stopped half-way
@@ -82,6 +83,7 @@ def ensure_targets() -> None:
             created_by=admin,
         )
         for province in Region.objects.filter(level=Region.Level.PROVINCE)
+        if not provinces or province.code in provinces.split(",")
     ]
     TargetList.objects.bulk_create(lists)
     with connection.cursor() as cursor:
