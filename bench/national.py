@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument(
         "--targets", action="store_true", help="build 30 million target people, time targeting"
     )
+    parser.add_argument("--target-provinces", default="", help="with --targets: only these provinces (32,13)")
     args = parser.parse_args()
     ensure_database(args.rebuild)
 
