@@ -54,7 +54,7 @@ ENROLLED_SQL = """
 INSERT INTO targeting_targetperson
     (target_list_id, village_id, nik, kk_number, desil, full_name, sex, birth_date, rt_rw, occupation, erased_at)
 SELECT l.id, e.village_id, w.nik, replace(left(v.code, 8), '.', '') || lpad(e.id::text, 10, '0'),
-       1 + e.id % 4, e.full_name, w.sex, w.birth_date, '001/001', '', NULL
+       1 + e.id %% 4, e.full_name, w.sex, w.birth_date, '001/001', '', NULL
 FROM enrollment_enrollment e
 JOIN enrollment_worker w ON w.id = e.worker_id
 JOIN regions_region v ON v.id = e.village_id
