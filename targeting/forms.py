@@ -94,7 +94,8 @@ class WorklistSearch(forms.Form):
             return chosen
         if not self.user.is_agent:
             return None
-        villages = model_choice(self, "village").queryset or Region.objects.none()
+        # Not `queryset or …`: a QuerySet's truth reads every row of it.
+        villages = Region.objects.for_user(self.user).filter(level=Region.Level.VILLAGE)
         return villages.filter(code__in=self.user.region_codes).order_by("code").first()
 
 

@@ -142,12 +142,12 @@ def test_the_worklist_and_the_agents_home_cost_a_fixed_number_of_queries(
     confirmed(official, people)
     client.force_login(agent)
     client.get(reverse("targeting:worklist"))  # the session and the user, read once
-    with django_assert_num_queries(8):  # session, user, reach, the village (2), count, page, the quotas
+    with django_assert_num_queries(7):  # session, user, reach, the village, count, page, the quotas
         response = client.get(reverse("targeting:worklist"))
     assert len(response.context["rows"]) == 4
     more = [(nik_for(n), "3214161201150099", 2, f"Orang {n}", TANJUNGSARI) for n in range(130, 140)]
     confirmed(official, [*people, *more], round_="DTSEN triwulan IV 2026")
-    with django_assert_num_queries(8):  # as many with 14 people as with 4
+    with django_assert_num_queries(7):  # as many with 14 people as with 4
         response = client.get(reverse("targeting:worklist"))
     assert len(response.context["rows"]) == 14
     home = client.get(reverse("home")).content.decode()
