@@ -38,6 +38,14 @@ class Strictness(models.TextChoices):
     REFUSE = "refuse", _("Refuse the entry")
 
 
+def rule_field(label, default: str) -> models.CharField:
+    """One of a campaign's rules of who it is for; the database's default too, for rows written
+    without it."""
+    return models.CharField(
+        label, max_length=6, choices=Strictness.choices, default=default, db_default=default
+    )
+
+
 class CampaignError(Exception):
     """A campaign action that the rules refuse; the message is for the user."""
 
@@ -113,21 +121,9 @@ class Campaign(models.Model):
 
     # Who the campaign is for (enrollment.eligibility applies them at entry, import and the offline
     # queue): each rule off, a warning to the agent, or a refusal, as the organizer chooses.
-    residence_rule = models.CharField(
-        _("lives in the village's district (by the NIK)"),
-        max_length=6, choices=Strictness.choices, default=Strictness.WARN, db_default=Strictness.WARN,
-    )  # fmt: skip
-    overlap_rule = models.CharField(
-        _("not covered by another campaign for the same months"),
-        max_length=6, choices=Strictness.choices, default=Strictness.WARN, db_default=Strictness.WARN,
-    )  # fmt: skip
-    occupation_rule = models.CharField(
-        _("occupation"),
-        max_length=6,
-        choices=Strictness.choices,
-        default=Strictness.OFF,
-        db_default=Strictness.OFF,
-    )
+    residence_rule = rule_field(_("lives in the village's district (by the NIK)"), Strictness.WARN)
+    overlap_rule = rule_field(_("not covered by another campaign for the same months"), Strictness.WARN)
+    occupation_rule = rule_field(_("occupation"), Strictness.OFF)
     # Enrollment's Occupation codes. Nullable, with a database default too: rows written by code that
     # predates it (the migration tests' older states) leave it out on SQLite and PostgreSQL alike.
     occupations = models.JSONField(
@@ -140,14 +136,8 @@ class Campaign(models.Model):
     occupations_excluded = models.BooleanField(
         _("the occupations chosen are excluded"), default=False, db_default=False
     )
-    target_rule = models.CharField(
-        _("named on the area's target list"),
-        max_length=6, choices=Strictness.choices, default=Strictness.OFF, db_default=Strictness.OFF,
-    )  # fmt: skip
-    desil_rule = models.CharField(
-        _("welfare decile (desil) on the target list"),
-        max_length=6, choices=Strictness.choices, default=Strictness.OFF, db_default=Strictness.OFF,
-    )  # fmt: skip
+    target_rule = rule_field(_("named on the area's target list"), Strictness.OFF)
+    desil_rule = rule_field(_("welfare decile (desil) on the target list"), Strictness.OFF)
     max_desil = models.PositiveSmallIntegerField(
         _("highest decile (desil)"),
         null=True,
