@@ -335,3 +335,41 @@ class TargetCoverageCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.here}/{self.people} ({self.counted_at:%Y-%m-%d %H:%M})"
+
+
+class EligibilityCounting(models.Model):
+    """For which of a campaign's rules (and which current lists) its eligibility counts stand, and
+    when they were asked for and made: the preview counts tens of millions of listed people for a
+    national campaign, so it is counted in the background whenever the rules change."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    rules = models.JSONField(default=dict)  # preview.rules_counted(campaign) of the last count
+    asked_at = models.DateTimeField()
+    counted_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.counted_at or '…'}"
+
+
+class EligibilityCount(models.Model):
+    """How many of one village's listed people each of a campaign's rules keeps (see preview)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="+",
+        db_index=False,  # the unique (campaign, village) starts with it
+    )  # fmt: skip
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField()
+    desil = models.PositiveIntegerField()
+    age = models.PositiveIntegerField()
+    residence = models.PositiveIntegerField()
+    not_elsewhere = models.PositiveIntegerField()
+    kept = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "village"], name="targeting_eligibilitycount_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kept}/{self.people}"

@@ -182,8 +182,11 @@ def campaign_eligibility(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
+        if "recount" in request.POST:
+            preview.ask_count(campaign)
+            return redirect("targeting:campaign_eligibility", slug=campaign.slug)
         if form.is_valid():
-            form.save()
+            form.save()  # the page counts again: the rules it was counted for changed
             messages.success(request, _("The rules of who the campaign is for are saved."))
             return redirect("targeting:campaign_eligibility", slug=campaign.slug)
     context = {
@@ -192,6 +195,8 @@ def campaign_eligibility(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
         "may_change": may_change,
         "preview": preview.eligibility_preview(request.user, campaign),
     }
+    if request.htmx:  # the preview polling while it is counted
+        return render(request, "targeting/includes/eligibility_preview.html", context)
     return render(request, "targeting/campaign_eligibility.html", context)
 
 

@@ -1,11 +1,13 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from campaigns.models import Quota, Strictness
 from enrollment.models import Enrollment
 from imports.services import import_upload
 from imports.tasks import start
-from tests.factories import nik_for
+from targeting import preview
+from tests.factories import OfficialFactory, nik_for
 
 from .world import KK, TANJUNGSARI, confirmed
 
@@ -113,10 +115,51 @@ def test_the_preview_counts_what_each_rule_keeps(client, official, campaign, peo
     _rules(campaign, desil_rule=Strictness.REFUSE, max_desil=4)
     client.force_login(official)
     page = client.get(reverse("targeting:campaign_eligibility", args=[campaign.slug]))
-    rows = {row.code: row for row in page.context["preview"]}
+    rows = {row.code: row for row in page.context["preview"].rows}
     tanjungsari = rows[TANJUNGSARI]
     assert (tanjungsari.people, tanjungsari.desil, tanjungsari.kept) == (4, 3, 3)
     assert rows["32.14.16.2006"].people == 1
+
+
+def test_the_preview_is_counted_in_the_background_and_shown_when_done(client, official, campaign, people):
+    """A province's lists hold millions: the page never counts them itself. It asks the task worker,
+    says it is counting (polling), shows the earlier figures marked as such, then the new ones."""
+    confirmed(official, people)
+    url = reverse("targeting:campaign_eligibility", args=[campaign.slug])
+    client.force_login(official)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        page = client.get(url).content.decode()
+        assert "Menghitung daftar sasaran" in page and 'hx-trigger="every 3s"' in page
+        assert 'id="eligibility-preview"' not in page
+        preview.eligibility_count(campaign)  # what the worker does
+        page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert 'id="eligibility-preview"' in page and "every 3s" not in page
+        assert page.lstrip().startswith('<section id="eligibility-counts"')  # only the part polled
+
+        _rules(campaign, desil_rule=Strictness.REFUSE, max_desil=1)  # the organizer changes a rule
+        page = client.get(url).content.decode()
+        assert "Menghitung ulang" in page and 'id="eligibility-preview"' in page  # the earlier figures
+        preview.eligibility_count(campaign)
+        counted = client.get(url)
+    assert counted.context["preview"].current
+    assert {row.code: row.kept for row in counted.context["preview"].rows}[TANJUNGSARI] == 2  # Euis, Ujang
+
+
+def test_a_new_list_counts_the_preview_again(client, official, campaign, people):
+    confirmed(official, people[:2])
+    url = reverse("targeting:campaign_eligibility", args=[campaign.slug])
+    client.force_login(official)
+    first = {row.code: row.people for row in client.get(url).context["preview"].rows}
+    confirmed(official, people, round_="DTSEN triwulan IV 2026")
+    again = {row.code: row.people for row in client.get(url).context["preview"].rows}
+    assert (first[TANJUNGSARI], again[TANJUNGSARI]) == (2, 4)
+
+
+def test_the_preview_shows_only_the_villages_the_user_reaches(client, official, campaign, people):
+    confirmed(official, people)
+    client.force_login(OfficialFactory(regions=[TANJUNGSARI]))
+    page = client.get(reverse("targeting:campaign_eligibility", args=[campaign.slug]))
+    assert [row.code for row in page.context["preview"].rows] == [TANJUNGSARI]
 
 
 def test_only_who_may_change_the_campaign_saves_its_rules(client, official, other_official, agent, campaign):
