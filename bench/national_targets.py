@@ -115,7 +115,9 @@ def measure(runs: int = 10) -> None:
     )
     started = time.monotonic()
     counted = eligibility_count(campaign)
-    print(f"the eligibility preview's count, the national campaign: {counted:,} villages in {time.monotonic() - started:.0f} s\n")
+    print(
+        f"the eligibility preview's count, the national campaign: {counted:,} villages in {time.monotonic() - started:.0f} s\n"
+    )
     print("| targeting page | role | p50 ms | p95 ms | KB |")
     print("| --- | --- | ---: | ---: | ---: |")
     pages = [

@@ -21,6 +21,7 @@ from imports.models import ImportBatch
 from regions.models import Region
 from targeting.duplicates import find_near_duplicates
 from targeting.models import TargetList, TargetPerson
+from targeting.preview import eligibility_count
 from targeting.services import target_list_upload, visit_record
 
 from .people import People
@@ -98,6 +99,7 @@ def sijunjung_dtsen(users: dict[str, User], rng: random.Random) -> None:
         given_by="Dinas Sosial Kab. Sijunjung", given_on=timezone.localdate() - dt.timedelta(days=20),
         document_number="BA/045/DINSOS-SJJ/2026",
     )  # fmt: skip
+    eligibility_count(campaign)  # the preview ready when the demo opens (a worker counts it later on)
 
 
 def tanjungsari_worklist(users: dict[str, User], rng: random.Random) -> None:

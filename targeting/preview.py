@@ -57,7 +57,8 @@ def rules_counted(campaign: Campaign) -> dict:
     """What the counts depend on, to tell whether they still stand: the rules, the campaign's months
     (age and overlap are reckoned on them) and the current lists of its area."""
     lists = TargetList.objects.current().filter(
-        Q(region__code__startswith=campaign.organizer.code) | Q(region__code__in=_above(campaign.organizer.code))
+        Q(region__code__startswith=campaign.organizer.code)
+        | Q(region__code__in=_above(campaign.organizer.code))
     )
     return {
         "max_desil": campaign.max_desil,
@@ -180,15 +181,14 @@ def _running(counting: EligibilityCounting) -> bool:
 
 def _rows(user: User, campaign: Campaign) -> list[PreviewRow]:
     length = 5 if campaign.organizer.level == Region.Level.PROVINCE else 13
+    sums = {"n_people": Sum("people"), "n_kept": Sum("kept"), **{f"n_{name}": Sum(name) for name in RULES}}
     counts = list(
         EligibilityCount.objects.filter(campaign=campaign)
         .filter(reach_q(user, "village__code"))
         .annotate(group=Substr("village__code", 1, length))
         .order_by("group")
         .values("group")
-        .annotate(
-            n_people=Sum("people"), n_kept=Sum("kept"), **{f"n_{name}": Sum(name) for name in RULES}
-        )[:MAX_ROWS]
+        .annotate(**sums)[:MAX_ROWS]
     )
     names = dict(Region.objects.filter(code__in=[row["group"] for row in counts]).values_list("code", "name"))
     return [
