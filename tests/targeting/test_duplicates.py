@@ -1,12 +1,14 @@
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.urls import reverse
 
 from enrollment.merge import worker_merge
 from enrollment.models import Enrollment, Heir, Worker
-from enrollment.nearby import nik_neighbours
+from enrollment.nearby import nik_neighbours, normal_name, pairs_among
 from enrollment.rules import EnrollmentError
 from targeting.models import NearDuplicate
 from tests.factories import CampaignFactory, enroll, nik_for, quota
@@ -29,6 +31,58 @@ def test_the_neighbours_of_a_nik_are_one_digit_or_one_swap_away():
     assert near["3214161508950002"] == "digit" and near["3214161508950010"] == "swap"
     assert "3214161508950001" not in near and "3214161508950022" not in near
     assert len(near) == 144 + 13  # 16 x 9 digits; a swap of two equal digits is no change
+
+
+def _every_pair(people):
+    """What pairs_among must find, by comparing every pair (too slow for the nightly search)."""
+    found = {}
+    keys = sorted(people)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            (nik_a, name_a, born_a, kk_a), (nik_b, name_b, born_b, kk_b) = people[a], people[b]
+            same_name = normal_name(name_a) == normal_name(name_b)
+            if nik_b in nik_neighbours(nik_a):
+                found[(a, b)] = "near"
+            elif same_name and (born_a == born_b or (kk_a and kk_a == kk_b)):
+                found[(a, b)] = "near"
+    return found
+
+
+def _typed(nik: str, typos: list[tuple[int, str]]) -> str:
+    """The NIK with typos: a digit at a position, or "s" to swap it with the next one."""
+    digits = list(nik)
+    for at, typo in typos:
+        if typo == "s":
+            digits[at], digits[at + 1] = digits[at + 1], digits[at]
+        else:
+            digits[at] = typo
+    return "".join(digits)
+
+
+# Typos near the middle too, where the search splits a NIK in halves.
+_typo = st.tuples(st.one_of(st.integers(0, 14), st.integers(6, 8)), st.sampled_from("0123456789ss"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text("0123456789", min_size=16, max_size=16),
+    st.lists(
+        st.tuples(
+            st.lists(_typo, max_size=2),  # each person's NIK: one NIK with up to two typos
+            st.sampled_from(["Asep", "asep ", "Euis"]),
+            st.sampled_from([1, 2]),
+            st.sampled_from(["", "K1", "K2"]),
+        ),
+        max_size=12,
+    ),
+)
+def test_the_village_search_finds_exactly_the_pairs_a_comparison_of_every_pair_finds(nik, typed):
+    people, held = {}, set()
+    for n, (typos, name, born, kk) in enumerate(typed):
+        if (worker_nik := _typed(nik, typos)) not in held:  # a NIK is held once
+            held.add(worker_nik)
+            people[n] = (worker_nik, name, born, kk)
+    assert {pair: "near" for pair in pairs_among(people)} == _every_pair(people)
 
 
 def test_the_nik_check_warns_of_a_mistyped_nik_before_saving(client, agent, campaign):
