@@ -10,7 +10,7 @@ than in SQL because the keys are cheap in Python and the national set is read in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
@@ -21,6 +21,7 @@ from accounts.models import User
 from enrollment.merge import worker_merge
 from enrollment.models import Enrollment, Worker
 from enrollment.nearby import pairs_among
+from regions.models import Region
 
 from .models import NearDuplicate
 
@@ -39,13 +40,16 @@ VILLAGES_PER_FETCH = 200  # some 20,000 rows a query at 100 a village
 
 
 def _rows(region_code: str) -> Iterator[Row]:
-    """Every enrollment's keys, village by village: the villages first (one query), then their rows a
-    few hundred villages at a time (server-side cursors are off for pgbouncer: an iterator would
-    hold the whole country in the driver)."""
+    """Every enrollment's keys, village by village: the villages first (from the region tree, not a
+    DISTINCT over millions of enrollments), then their rows a few hundred villages at a time
+    (server-side cursors are off for pgbouncer: an iterator would hold the whole country in the
+    driver)."""
     enrollments = Enrollment.objects.filter(erasure__isnull=True).exclude(worker__nik=None)
-    if region_code:
-        enrollments = enrollments.filter(village__code__startswith=region_code)
-    villages = list(enrollments.order_by("village_id").values_list("village_id", flat=True).distinct())
+    villages = list(
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region_code)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     rows = enrollments.order_by("village_id").values_list(
         "village_id", "worker_id", "worker__nik", "full_name", "worker__birth_date", "kk_number"
     )
@@ -56,19 +60,14 @@ def _rows(region_code: str) -> Iterator[Row]:
 def find_near_duplicates(region_code: str = "") -> int:
     """Add the pairs not seen before to the review list (a pair decided once is not asked again);
     the number added."""
-    added = 0
+    before = NearDuplicate.objects.count()
     pending: list[NearDuplicate] = []
     for village, rows in groupby(_rows(region_code), key=itemgetter(0)):
         for (first, second), reason in village_pairs(list(rows)).items():
             pending.append(NearDuplicate(first_id=first, second_id=second, reason=reason, village_id=village))
         if len(pending) >= BATCH:
-            added += _save(pending)
+            NearDuplicate.objects.bulk_create(pending, ignore_conflicts=True)
             pending = []
-    return added + _save(pending)
-
-
-def _save(pending: Iterable[NearDuplicate]) -> int:
-    before = NearDuplicate.objects.count()
     NearDuplicate.objects.bulk_create(pending, ignore_conflicts=True)
     return NearDuplicate.objects.count() - before
 
