@@ -1,5 +1,6 @@
 """One person entered as two workers (a mistyped NIK): the official merges them, and one worker keeps
-the enrollments of both, with their declarations, heirs and history. Nothing of either is lost: the
+the enrollments of both, with their declarations, heirs and history. Entered twice in one campaign,
+the entry less far along is cancelled (its slot freed) and kept, cancelled, with the rest. Nothing of either is lost: the
 enrollments move (each move in their history), the KPJ moves when only the other had one, and the
 worker who goes is kept in the workers' history with the NIK it was entered under."""
 
@@ -13,6 +14,25 @@ from accounts.models import User
 
 from .models import Enrollment, Worker
 from .rules import EnrollmentError
+from .services import enrollment_cancel
+
+# How far along an open enrollment is: of one person's two in a campaign, the further one stays.
+PROGRESS = {Enrollment.Status.RESERVE: 0, Enrollment.Status.REGISTERED: 1, Enrollment.Status.VERIFIED: 2}
+
+
+def entered_twice(keep: Worker, absorb: Worker) -> list[Enrollment]:
+    """Where both are open in one campaign (the same person entered twice under two NIKs), the entry
+    the merge cancels: the less far along, or the later entered of two alike."""
+    by_campaign: dict[int, list[Enrollment]] = {}
+    for enrollment in Enrollment.objects.filter(
+        worker__in=[keep, absorb], status__in=Enrollment.OPEN
+    ).order_by("entered_at", "pk"):
+        by_campaign.setdefault(enrollment.campaign_id, []).append(enrollment)
+    return [
+        sorted(both, key=lambda e: -PROGRESS.get(e.status, 3))[1]
+        for both in by_campaign.values()
+        if len(both) == 2
+    ]
 
 
 def merge_problem(keep: Worker, absorb: Worker, by: User) -> str | None:
@@ -22,12 +42,10 @@ def merge_problem(keep: Worker, absorb: Worker, by: User) -> str | None:
     both = Enrollment.objects.filter(worker__in=[keep, absorb])
     if both.exclude(pk__in=Enrollment.objects.for_user(by)).exists():
         return _("One of them is enrolled outside your area: their officials decide together.")
-    open_ = both.filter(status__in=Enrollment.OPEN)  # once per campaign holds for open enrollments
-    shared = set(open_.filter(worker=keep).values_list("campaign", flat=True)) & set(
-        open_.filter(worker=absorb).values_list("campaign", flat=True)
-    )
-    if shared:
-        return _("Both are enrolled in the same campaign: cancel one of the two enrollments first.")
+    if any(twice.status == Enrollment.Status.ACTIVE for twice in entered_twice(keep, absorb)):
+        return _(
+            "Both are BPJS members through the same campaign: ask the BPJS branch which membership stays."
+        )
     if keep.kpj_number and absorb.kpj_number and keep.kpj_number != absorb.kpj_number:
         return _("Each has a KPJ number of its own: ask the BPJS branch which one stays.")
     return None
@@ -40,6 +58,11 @@ def worker_merge(*, keep: Worker, absorb: Worker, by: User) -> int:
     absorb = Worker.objects.select_for_update().get(pk=absorb.pk)
     if problem := merge_problem(keep, absorb, by):
         raise EnrollmentError(problem)
+    for twice in entered_twice(keep, absorb):  # once per campaign: the second entry withdrawn, its slot freed
+        enrollment_cancel(
+            enrollment=twice, by=by,
+            reason=_("Entered twice under two NIKs: merged with the other entry of the same person."),
+        )  # fmt: skip
     moved = list(Enrollment.objects.filter(worker=absorb))
     for enrollment in moved:  # saved one by one: each move is in the enrollment's history
         enrollment.worker = keep

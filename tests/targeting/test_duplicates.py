@@ -160,11 +160,34 @@ def test_merging_keeps_every_enrollment_heir_and_history(client, official, agent
     assert (pair.decision, pair.merged, pair.decided_by) == ("same", 1, official)
 
 
-def test_two_enrollments_in_one_campaign_are_not_merged(official, agent, campaign):
+def test_entered_twice_in_one_campaign_the_later_entry_is_cancelled_and_its_slot_freed(
+    official, agent, campaign
+):
+    first = enroll(campaign, agent, 1, code=TANJUNGSARI)
+    second = enroll(campaign, agent, 10, code=TANJUNGSARI)  # the same person, two digits swapped
+    quota_ = campaign.quotas.get(village__code=TANJUNGSARI)
+    filled = quota_.filled
+    worker_merge(
+        keep=second.worker, absorb=first.worker, by=official
+    )  # the official keeps the NIK typed second
+    first.refresh_from_db()
+    second.refresh_from_db()
+    quota_.refresh_from_db()
+    assert (first.status, second.status) == ("registered", "cancelled")  # the first entry stays
+    assert first.worker_id == second.worker_id and quota_.filled == filled - 1
+    assert "dua kali" in second.reason
+    assert Heir.objects.filter(enrollment=second).exists()  # kept with the cancelled entry
+
+
+def test_two_members_of_one_campaign_are_not_merged(official, agent, campaign):
     first = enroll(campaign, agent, 1, code=TANJUNGSARI)
     second = enroll(campaign, agent, 10, code=TANJUNGSARI)
-    with pytest.raises(EnrollmentError, match="kampanye yang sama"):
+    Enrollment.objects.filter(pk__in=[first.pk, second.pk]).update(
+        status="active", coverage_starts=campaign.starts_on
+    )
+    with pytest.raises(EnrollmentError, match="cabang BPJS"):
         worker_merge(keep=first.worker, absorb=second.worker, by=official)
+    assert Worker.objects.filter(pk=second.worker_id).exists()
 
 
 def test_the_review_is_for_officials_of_the_area(client, official, other_official, agent, campaign):
