@@ -133,10 +133,11 @@ def eligibility_count(campaign: Campaign) -> int:
     with transaction.atomic():
         EligibilityCount.objects.filter(campaign=campaign).delete()
         EligibilityCount.objects.bulk_create(counts, batch_size=5000)
+        now = timezone.now()  # one reading: a count asked after it was made is one still to run
         EligibilityCounting.objects.update_or_create(
             campaign=campaign,
-            defaults={"rules": rules, "counted_at": timezone.now()},
-            create_defaults={"rules": rules, "counted_at": timezone.now(), "asked_at": timezone.now()},
+            defaults={"rules": rules, "counted_at": now},
+            create_defaults={"rules": rules, "counted_at": now, "asked_at": now},
         )
     return len(counts)
 

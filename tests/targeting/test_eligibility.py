@@ -145,6 +145,14 @@ def test_the_preview_is_counted_in_the_background_and_shown_when_done(client, of
     assert {row.code: row.kept for row in counted.context["preview"].rows}[TANJUNGSARI] == 2  # Euis, Ujang
 
 
+def test_a_count_made_without_being_asked_is_not_shown_as_still_counting(client, official, campaign, people):
+    confirmed(official, people)
+    preview.eligibility_count(campaign)  # as the demo and the bench make it
+    client.force_login(official)
+    shown = client.get(reverse("targeting:campaign_eligibility", args=[campaign.slug])).context["preview"]
+    assert shown.current and not shown.counting
+
+
 def test_a_new_list_counts_the_preview_again(client, official, campaign, people):
     confirmed(official, people[:2])
     url = reverse("targeting:campaign_eligibility", args=[campaign.slug])
