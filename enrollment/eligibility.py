@@ -81,7 +81,8 @@ def occupation_problem(campaign: Campaign, occupation: str) -> str | None:
 
 def findings(campaign: Campaign, applicants: Sequence[Applicant], *, user: User) -> list[list[Finding]]:
     """Each applicant's findings, in the order given: three queries for any number of applicants
-    (covered elsewhere, the target lists), so the import asks per chunk and not per row."""
+    (covered elsewhere, the target lists), so the import asks per chunk and not per row; a fourth
+    when a NIK was issued outside its village's district (does that district still exist?)."""
     niks = {applicant.nik for applicant in applicants}
     covered: dict[str, list[Enrollment]] = {}
     if campaign.overlap_rule != Strictness.OFF and niks:
@@ -93,23 +94,63 @@ def findings(campaign: Campaign, applicants: Sequence[Applicant], *, user: User)
             covered.setdefault(other.worker.nik or "", []).append(other)
     wants_targets = campaign.target_rule != Strictness.OFF or campaign.desil_rule != Strictness.OFF
     facts = _target_facts(applicants) if wants_targets else TargetFacts()
+    gone = _gone_districts(campaign, applicants)
     return [
-        _one(campaign, applicant, covered.get(applicant.nik, []), facts, user) for applicant in applicants
+        _one(campaign, applicant, covered.get(applicant.nik, []), facts, user, gone)
+        for applicant in applicants
     ]
 
 
+def _district(nik: str) -> str:
+    return f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+
+
+def _issued_here(applicant: Applicant) -> bool:
+    return applicant.village.code.replace(".", "").startswith(applicant.nik[:6])
+
+
+def _gone_districts(campaign: Campaign, applicants: Sequence[Applicant]) -> set[str]:
+    """The districts, among NIKs issued outside their village's, that today's region list no longer
+    has (regions split): there is no telling where such a worker lives. A query only when needed."""
+    if campaign.residence_rule == Strictness.OFF:
+        return set()
+    elsewhere = {_district(applicant.nik) for applicant in applicants if not _issued_here(applicant)}
+    if not elsewhere:
+        return set()
+    return elsewhere - set(Region.objects.filter(code__in=elsewhere).values_list("code", flat=True))
+
+
 def _one(
-    campaign: Campaign, applicant: Applicant, covered: list[Enrollment], facts: TargetFacts, user: User
+    campaign: Campaign,
+    applicant: Applicant,
+    covered: list[Enrollment],
+    facts: TargetFacts,
+    user: User,
+    gone: set[str],
 ) -> list[Finding]:
     found: list[Finding | None] = []
-    district = applicant.nik[:6]
-    issued_here = applicant.village.code.replace(".", "").startswith(district)
-    if not issued_here:
+    district = _district(applicant.nik)
+    if _issued_here(applicant):
+        pass
+    elif district in gone:  # a warning whatever the rule: the old district may have become this one
+        found.append(
+            Finding(
+                "residence_rule",
+                str(
+                    _(
+                        "The NIK was issued in district %(code)s, which is not in today's region list (perhaps before a region split): check that the worker lives here."
+                    )
+                    % {"code": district}
+                ),
+                refuses=False,
+            )
+        )
+    else:
         found.append(
             _finding(
                 campaign, "residence_rule",
                 _("The NIK was issued in district %(code)s, not in the village's district; check that the worker lives here.")
-                % {"code": f"{district[:2]}.{district[2:4]}.{district[4:]}"},
+                % {"code": district},
             )
         )  # fmt: skip
     for other in covered:

@@ -14,7 +14,6 @@ from accounts.models import User
 from campaigns.models import FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin, model_choice, parse_ids
 from config.uploads import LineProblems, csv_lines, read_csv_upload
-from regions.models import Region
 
 from . import eligibility
 from .models import Enrollment, Heir, Worker
@@ -166,20 +165,6 @@ class DeclarationForm(forms.ModelForm):
     def _post_clean(self):
         pass  # the model is validated by the service and the database, not by assigning to the instance
 
-    def add_region_warnings(self, village: Region) -> None:
-        """A NIK issued by a district that no longer exists is normal (regions split): a warning, never
-        an error. One issued in another district is the campaign's residence rule (add_eligibility)."""
-        check = getattr(self, "nik_check", None)
-        if not check:
-            return
-        if not Region.objects.filter(code=check.district_code).exists():
-            self.warnings.append(
-                _(
-                    "The NIK was issued in district %(code)s, which is not in today's region list (perhaps before a region split)."
-                )
-                % {"code": check.district_code}
-            )
-
     def declaration(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
@@ -257,7 +242,6 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
             born = data.get("birth_date")
             if born and (problem := age_problem(quota.campaign, born, timezone.localdate())):
                 self.add_error("birth_date", problem)
-            self.add_region_warnings(quota.village)
             self.add_eligibility(quota)
         return data
 

@@ -195,3 +195,19 @@ def test_only_the_current_round_counts(client, official, agent, campaign, quota,
     assert "desil 7" in _nik_check(client, quota, rina[0])
     dedi = _nik_check(client, quota, people[2][0])  # decile 3 of at most 4: kept
     assert "desil" not in dedi
+
+
+def test_a_nik_of_a_district_that_no_longer_exists_is_one_warning_even_where_residence_refuses(
+    client, agent, campaign, quota
+):
+    _rules(campaign, residence_rule=Strictness.REFUSE)
+    client.force_login(agent)
+    split = nik_for(180, district="321499")  # 32.14.99: not in today's region list
+    assert "sebelum pemekaran" in _nik_check(client, quota, split)
+    page = client.post(reverse("enrollment:enrollment_create"), _entry(quota, split), follow=True)
+    text = page.content.decode()
+    assert Enrollment.objects.filter(worker__nik=split).exists()  # a warning, never a refusal
+    assert text.count("32.14.99") == 1 and "bukan kecamatan desa ini" not in text
+    elsewhere = nik_for(181, district="321501")  # Karawang's district: the rule refuses
+    client.post(reverse("enrollment:enrollment_create"), _entry(quota, elsewhere))
+    assert not Enrollment.objects.filter(worker__nik=elsewhere).exists()
