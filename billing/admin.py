@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import HistoryAdmin, RecordAdmin
+from config.admin import ExactSearchAdmin, HistoryAdmin, RecordAdmin
 
 from .models import Bill, Message, Payer, Payment, ReminderRule
 
@@ -15,19 +15,21 @@ class PayerAdmin(HistoryAdmin):
 
 
 @admin.register(Bill)
-class BillAdmin(RecordAdmin):
+class BillAdmin(ExactSearchAdmin, RecordAdmin):
     """A bill never changes once issued: a correction is a new bill."""
 
     list_display = ["number", "payer", "month", "total", "workers", "due_on"]
-    search_fields = ["=number"]
+    search_fields = ["number"]  # the whole number, on its unique index (ExactSearchAdmin)
+    exact_search, upper_case = "number", True
     raw_id_fields = ["payer", "replaces"]
 
 
 @admin.register(Payment)
-class PaymentAdmin(RecordAdmin):
+class PaymentAdmin(ExactSearchAdmin, RecordAdmin):
     list_display = ["reference", "channel", "payer", "amount", "paid_on"]
     list_filter = ["channel"]
-    search_fields = ["=reference"]
+    search_fields = ["reference"]  # the whole reference, on the unique index it leads (ExactSearchAdmin)
+    exact_search = "reference"
     raw_id_fields = ["payer"]
 
 

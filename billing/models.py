@@ -284,7 +284,8 @@ class Payment(models.Model):
         ordering = ["-paid_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "reference"],
+                # The reference first: the admin's search by reference alone reads this index.
+                fields=["reference", "channel"],
                 name="billing_payment_reference_once_per_channel",
                 violation_error_message=_("This reference has been recorded already."),
             ),

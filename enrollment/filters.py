@@ -26,9 +26,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         label=_("Occupation"), field_name="occupation", choices=Enrollment.Occupation.choices
     )
     # A user name, not a list: a province has thousands of agents, too many for a page (issue 9).
-    entered_by = django_filters.CharFilter(
-        label=_("Entered by (user name)"), field_name="entered_by__username", lookup_expr="iexact"
-    )
+    entered_by = django_filters.CharFilter(label=_("Entered by (user name)"), method="filter_entered_by")
     entered = django_filters.DateFromToRangeFilter(
         label=_("Entered between"),
         field_name="entered_at__date",
@@ -51,6 +49,13 @@ class EnrollmentFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.in_shown_status(value, timezone.localdate())
+
+    def filter_entered_by(self, queryset, name, value):
+        """The user's id first (on the index of their upper-cased name), then the enrollments by it:
+        a case-blind match across the join read every enrollment of the area (3.7 s for the
+        administrator, 8.1 s for a province at 8.4 million, issue 25)."""
+        users = User.objects.filter(username__iexact=value.strip()).values_list("pk", flat=True)
+        return queryset.filter(entered_by_id__in=list(users[:5]))
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=value.strip())

@@ -1,0 +1,71 @@
+"""The shapes of query that stay fast at national scale, pinned where a planner trap was found (issue
+25): at 8.4 million enrollments each trap below took seconds, and a later change must not bring one
+back. Each test reads the SQL a page sends and asserts the shape that cannot be slow."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import AdminFactory, enroll
+
+pytestmark = pytest.mark.django_db
+
+
+def _sql(client, url: str, params: dict) -> tuple[object, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response, [query["sql"] for query in queries]
+
+
+def test_entered_by_resolves_the_user_first_and_filters_enrollments_by_their_id(
+    client, official, agent, campaign
+):
+    enroll(campaign, agent, 1, full_name="Pekerja 1")
+    enroll(campaign, official, 2, full_name="Pekerja 2")
+    client.force_login(official)
+    response, sql = _sql(
+        client, reverse("enrollment:enrollment_list"), {"entered_by": agent.username.upper()}
+    )
+    assert [e.full_name for e in response.context["page"]] == ["Pekerja 1"]  # any case finds the agent
+    listing = [q for q in sql if 'FROM "enrollment_enrollment"' in q]
+    assert listing and all('"entered_by_id" IN (' in q and "UPPER(" not in q for q in listing)
+    # PostgreSQL reads it on the index of UPPER(username) (accounts' migration 0002).
+    assert any('FROM "accounts_user"' in q and '"username"' in q for q in sql)
+
+
+def _reads_by_index(sql: str, table: str) -> bool:
+    """PostgreSQL: with sequential scans priced out, the plan still scans `table` whole only when no
+    index can serve the query (a small test table would be scanned anyway)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return f"Seq Scan on {table}" not in plan
+
+
+@pytest.mark.parametrize(
+    ("changelist", "typed", "table", "column", "found"),
+    [
+        (
+            "admin:billing_bill_changelist",
+            " tag/202612/0000001 ",
+            "billing_bill",
+            "number",
+            "TAG/202612/0000001",
+        ),
+        ("admin:billing_payment_changelist", "VA-000123 ", "billing_payment", "reference", "VA-000123"),
+    ],
+)
+def test_an_admin_search_for_a_whole_number_is_an_equality_on_its_unique_index(
+    client, changelist, typed, table, column, found
+):
+    client.force_login(AdminFactory())
+    _response, sql = _sql(client, reverse(changelist), {"q": typed})
+    searches = [q for q in sql if f'FROM "{table}"' in q and f'"{column}"' in q.split("WHERE", 1)[-1]]
+    assert searches and all("UPPER(" not in q and f"'{found}'" in q for q in searches)
+    if connection.vendor == "postgresql":
+        assert all(_reads_by_index(q, table) for q in searches)
