@@ -92,6 +92,17 @@ class EstimatedCountPaginator(CappedPaginator):
 
     cap = 10_000
 
+    def page(self, number):
+        """The page's ids first (OFFSET over the ordering's index, nothing joined), then those rows
+        with what the changelist joins: an OFFSET over the four-table join of the enrollments'
+        changelist joined every skipped row (page 500: 0.77 s at 8.4 million, issue 25)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self._queryset().values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        position = {pk: n for n, pk in enumerate(ids)}
+        rows = sorted(self._queryset().filter(pk__in=ids), key=lambda row: position[row.pk])
+        return self._get_page(rows, number, self)
+
     @cached_property
     def count(self) -> int:
         if connection.vendor != "postgresql":

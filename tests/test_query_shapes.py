@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from enrollment.admin import EnrollmentAdmin
 from tests.factories import AdminFactory, enroll
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,16 @@ def test_an_admin_search_for_a_whole_number_is_an_equality_on_its_unique_index(
     assert searches and all("UPPER(" not in q and f"'{found}'" in q for q in searches)
     if connection.vendor == "postgresql":
         assert all(_reads_by_index(q, table) for q in searches)
+
+
+def test_a_deep_admin_page_takes_its_ids_first_and_joins_only_the_page(client, agent, campaign, monkeypatch):
+    for n in range(1, 6):
+        enroll(campaign, agent, n, full_name=f"Pekerja {n}")
+    client.force_login(AdminFactory())
+    url = reverse("admin:enrollment_enrollment_changelist")
+    monkeypatch.setattr(EnrollmentAdmin, "list_per_page", 2)
+    response, sql = _sql(client, url, {"p": "2"})
+    assert [e.full_name for e in response.context["cl"].result_list] == ["Pekerja 3", "Pekerja 2"]
+    offsets = [q for q in sql if "OFFSET" in q and 'FROM "enrollment_enrollment"' in q]
+    assert offsets and all("JOIN" not in q for q in offsets)  # the skipped rows are never joined
+    assert any("JOIN" in q and '"enrollment_enrollment"."id" IN (' in q for q in sql)  # the page's rows
