@@ -184,8 +184,10 @@ class QuotaUploadForm(CsvUploadForm):
 
 QUOTA_SORTS = {
     "code": ("village__code",),
-    "fill": ("fill", "village__code"),
-    "-fill": ("-fill", "village__code"),
+    # Ties by village id, as the index on (campaign, fill, village) holds them: the whole order read
+    # from it (ties by code sorted 83,762 quotas: 0.37 s for the administrator, issue 25).
+    "fill": ("fill", "village_id"),
+    "-fill": ("-fill", "-village_id"),
 }
 
 

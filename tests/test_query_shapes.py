@@ -38,14 +38,19 @@ def test_entered_by_resolves_the_user_first_and_filters_enrollments_by_their_id(
     assert any('FROM "accounts_user"' in q and '"username"' in q for q in sql)
 
 
-def _reads_by_index(sql: str, table: str) -> bool:
-    """PostgreSQL: with sequential scans priced out, the plan still scans `table` whole only when no
-    index can serve the query (a small test table would be scanned anyway)."""
+def _plan(sql: str, priced_out: str) -> str:
+    """PostgreSQL's plan with one way priced out (`enable_seqscan`, `enable_sort`): a plan that uses
+    it still has no other (a small test table would be scanned or sorted anyway)."""
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"SET LOCAL {priced_out} = off")
         cursor.execute(f"EXPLAIN {sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    return f"Seq Scan on {table}" not in plan
+        cursor.execute(f"SET LOCAL {priced_out} = on")
+    return plan
+
+
+def _reads_by_index(sql: str, table: str) -> bool:
+    return f"Seq Scan on {table}" not in _plan(sql, "enable_seqscan")
 
 
 @pytest.mark.parametrize(
@@ -83,3 +88,14 @@ def test_a_deep_admin_page_takes_its_ids_first_and_joins_only_the_page(client, a
     offsets = [q for q in sql if "OFFSET" in q and 'FROM "enrollment_enrollment"' in q]
     assert offsets and all("JOIN" not in q for q in offsets)  # the skipped rows are never joined
     assert any("JOIN" in q and '"enrollment_enrollment"."id" IN (' in q for q in sql)  # the page's rows
+
+
+@pytest.mark.parametrize("sort", ["fill", "-fill"])
+def test_the_quota_table_sorted_by_fill_reads_the_order_from_the_fill_index(client, campaign, sort):
+    client.force_login(AdminFactory())
+    response, sql = _sql(client, reverse("campaigns:quota_list", args=[campaign.slug]), {"sort": sort})
+    assert len(response.context["page"].object_list) == 2
+    listing = [q for q in sql if 'FROM "campaigns_quota"' in q and "ORDER BY" in q and "LIMIT" in q]
+    assert listing
+    if connection.vendor == "postgresql":
+        assert all("Sort" not in _plan(q, "enable_sort") for q in listing)  # no sort of every quota
