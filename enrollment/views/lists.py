@@ -31,7 +31,9 @@ from .common import PER_PAGE, enrollment_for_user
 def enrollment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return redirect(_list_address(request))
-    enrollments = Enrollment.objects.for_user(request.user).select_related("worker", "village", "campaign")
+    enrollments = Enrollment.objects.for_user_by_villages(request.user).select_related(
+        "worker", "village", "campaign"
+    )
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
     page = keyset_page(filterset.qs, request.GET, PER_PAGE)  # newest first, never a COUNT of millions
     context = {"filter": filterset, "page": page, **_drill_down(request)}

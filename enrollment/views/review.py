@@ -40,7 +40,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status not in (Enrollment.Status.REGISTERED, Enrollment.Status.VERIFIED):
         status = Enrollment.Status.REGISTERED
     enrollments = (
-        Enrollment.objects.for_user(request.user)
+        Enrollment.objects.for_user_by_villages(request.user)
         .filter(status=status)
         .with_overlap()
         .select_related("worker", "village__parent", "campaign", "entered_by")

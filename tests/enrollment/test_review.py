@@ -48,9 +48,10 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, the filter's campaigns, count (up to 1,000), the page of
-    # enrollments with worker, village and its district, campaign, agent
-    with django_assert_num_queries(6):
+    # session, user, the user's regions, their villages' ids (regions.reach.village_ids_q), the
+    # filter's campaigns, count (up to 1,000), the page of enrollments with worker, village and its
+    # district, campaign, agent
+    with django_assert_num_queries(7):
         response = client.get(reverse("enrollment:review_queue"))
 
     assert [e.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
@@ -154,9 +155,9 @@ def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, campaigns for the filter choices, the page's ids (no count),
-    # its rows, the drill-down's chosen region and starting regions
-    with django_assert_num_queries(8):
+    # session, user, the user's regions, their villages' ids, campaigns for the filter choices, the
+    # page's ids (no count), its rows, the drill-down's chosen region and starting regions
+    with django_assert_num_queries(9):
         listing = client.get(reverse("enrollment:enrollment_list")).content.decode()
     detail = client.get(
         reverse("enrollment:enrollment_detail", args=[Enrollment.objects.first().pk])
