@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument(
         "--targets", action="store_true", help="build 30 million target people, time targeting"
     )
+    parser.add_argument("--admin", action="store_true", help="every admin changelist, generated (issue 25)")
     parser.add_argument("--target-provinces", default="", help="with --targets: only these provinces (32,13)")
     args = parser.parse_args()
     ensure_database(args.rebuild)
@@ -83,6 +84,11 @@ def main() -> None:
         national_billing.ensure_bills()  # the billing pages need a month's bills
         if args.billing:
             national_billing.measure()
+            return
+        if args.admin:
+            from bench import national_admin
+
+            national_admin.measure(runs=min(args.runs, 5), only=args.pages)
             return
         if args.targets:
             from bench import national_targets

@@ -17,7 +17,9 @@ from .rules import EnrollmentError
 from .services import enrollment_cancel
 
 # How far along an open enrollment is: of one person's two in a campaign, the further one stays.
-PROGRESS = {Enrollment.Status.RESERVE: 0, Enrollment.Status.REGISTERED: 1, Enrollment.Status.VERIFIED: 2}
+PROGRESS: dict[str, int] = {
+    Enrollment.Status.RESERVE: 0, Enrollment.Status.REGISTERED: 1, Enrollment.Status.VERIFIED: 2,
+}  # fmt: skip
 
 
 def entered_twice(keep: Worker, absorb: Worker) -> list[Enrollment]:

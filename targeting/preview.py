@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -183,14 +184,15 @@ def _running(counting: EligibilityCounting) -> bool:
 def _rows(user: User, campaign: Campaign) -> list[PreviewRow]:
     length = 5 if campaign.organizer.level == Region.Level.PROVINCE else 13
     sums = {"n_people": Sum("people"), "n_kept": Sum("kept"), **{f"n_{name}": Sum(name) for name in RULES}}
-    counts = list(
+    grouped: Any = (  # rows of the group and its sums (the stubs know only the group)
         EligibilityCount.objects.filter(campaign=campaign)
         .filter(reach_q(user, "village__code"))
         .annotate(group=Substr("village__code", 1, length))
         .order_by("group")
         .values("group")
-        .annotate(**sums)[:MAX_ROWS]
+        .annotate(**sums)
     )
+    counts: list[dict[str, Any]] = list(grouped[:MAX_ROWS])
     names = dict(Region.objects.filter(code__in=[row["group"] for row in counts]).values_list("code", "name"))
     return [
         PreviewRow(
