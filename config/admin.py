@@ -2,12 +2,15 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelChangeValue
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .pagination import EstimatedCountPaginator
 
 EMPTY = "\u2013"  # an en dash: the value was empty
 
@@ -24,6 +27,27 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class OfferedSortsChangeList(ChangeList):
+    """Sorts only by the columns the page offers (`sortable_by`): Django sorts by any column's
+    number in `?o=`, and a hand-made one on an unindexed column sorted millions of rows (1-1.5 s)."""
+
+    def get_ordering_field(self, field_name):
+        if self.sortable_by is not None and field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
+class MillionsAdmin(admin.ModelAdmin):
+    """A changelist over millions of rows: sorted only as an index orders (`sortable_by`, which a
+    hand-made address cannot get round), counted by estimate (EstimatedCountPaginator)."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return OfferedSortsChangeList
 
 
 class ExactSearchAdmin(admin.ModelAdmin):

@@ -4,8 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import HistoryAdmin
-from config.pagination import EstimatedCountPaginator
+from config.admin import HistoryAdmin, MillionsAdmin
 
 from .models import Enrollment, Erasure, Heir, Worker
 from .nik import nik_digits
@@ -34,22 +33,27 @@ class HeirInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(HistoryAdmin):
+class WorkerAdmin(MillionsAdmin, HistoryAdmin):
     """Identity only: what a worker declared is on each enrollment."""
 
-    list_display = ["nik_shown", "sex", "birth_date", "kpj_number", "created_at"]
+    list_display = ["nik_shown", "sex", "birth_date", "kpj_number", "created"]
+    sortable_by = ["nik_shown", "created"]  # the unique NIK's order, and the id's
     list_filter = ["sex"]
     search_fields = ["=nik"]  # exact only: no fishing by partial numbers (get_search_results)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator  # 8.4 million workers: no COUNT(*) per page view
 
     @admin.display(description=_("NIK"), ordering="nik")
     def nik_shown(self, worker: Worker) -> str:
         return worker.masked_nik or gettext("(erased)")
 
+    @admin.display(description=_("created at"), ordering="pk")
+    def created(self, worker: Worker):
+        return worker.created_at  # ids rise with it: sorted by id, on its index
+
     def get_search_results(self, request, queryset, search_term):
         """A whole NIK or KPJ as people type it ("3214 1615 0895 0001", "3214.1615…"), found on its
         unique index; anything else finds nobody (no partial numbers)."""
+        if not search_term.strip():
+            return queryset, False  # no search: every worker, newest first, paged by estimate
         lookup = identity_lookup(search_term)
         return (queryset.filter(**lookup) if lookup else queryset.none()), False
 
@@ -58,18 +62,19 @@ class WorkerAdmin(HistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(HistoryAdmin):
-    list_display = ["full_name", "worker", "campaign", "village", "status", "entered_at"]
+class EnrollmentAdmin(MillionsAdmin, HistoryAdmin):
+    list_display = ["full_name", "worker", "campaign", "village", "status", "entered"]
+    # Only the orders an index gives: by name, campaign, status or entry time PostgreSQL sorted all
+    # 8.4 million rows (0.4-1.5 s, bench/national.py --admin); entry time is the id's order.
+    sortable_by = ["worker", "village", "entered"]
     list_filter = ["status", "campaign"]
     search_fields = ["full_name"]  # a NIK or a KPJ is recognised in get_search_results
     inlines = [HeirInline]
     autocomplete_fields = ["worker", "village"]
     raw_id_fields = ["funding_source"]
     list_select_related = ["worker", "campaign", "village"]
-    # At 8.4 million rows: no "of N in all" count, an estimated count past 10,000, newest first by
-    # key (an index read, where sorting by entry date sorted every row), and no date drill-down.
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    # Newest first by key (an index read, where sorting by entry date sorted every row), and no date
+    # drill-down.
     ordering = ["-pk"]
     # Slots are kept by the services; status and village are not edited here, where they would bypass them.
     readonly_fields = [
@@ -89,6 +94,10 @@ class EnrollmentAdmin(HistoryAdmin):
         "erasure",
         "renewed_from",
     ]
+
+    @admin.display(description=_("entered at"), ordering="pk")
+    def entered(self, enrollment: Enrollment):
+        return enrollment.entered_at  # ids rise with entry times: sorted by id, on its index
 
     def get_search_results(self, request, queryset, search_term):
         """One field per search, chosen by what was typed: a NIK, a KPJ or a name. The three OR-ed
