@@ -160,6 +160,14 @@ class EnrollmentQuerySet(models.QuerySet):
         return self.filter(status=Enrollment.Status.RESERVE).order_by("entered_at", "pk")
 
 
+def _done_by(verbose_name) -> models.ForeignKey:
+    """Who took a step (verified, activated, closed, collected consent): never looked up from."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=verbose_name, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", db_index=False,
+    )  # fmt: skip
+
+
 class Enrollment(models.Model):
     """A worker in a campaign at a village: registered → verified → active, or rejected/cancelled."""
 
@@ -177,13 +185,19 @@ class Enrollment(models.Model):
         "remind_by_sms": False, "remind_by_whatsapp": False,
     }  # fmt: skip
 
+    # Indexes: only where a read needs one (issue 25's index diet). campaign and village lead the
+    # composite indexes below, which serve their lookups; the users who verified, activated or closed
+    # an entry, collected consent, and the funding source are never looked up from (users are
+    # deactivated, not deleted); the renewal and the erasure are indexed where set (Meta.indexes).
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
-    )
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments",
+        db_index=False,
+    )  # fmt: skip
     # The quota's village, which is also the village the worker declared living in.
     village = models.ForeignKey(
-        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="enrollments"
-    )
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="enrollments",
+        db_index=False,
+    )  # fmt: skip
     worker = models.ForeignKey(
         Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="enrollments"
     )
@@ -194,6 +208,7 @@ class Enrollment(models.Model):
         null=True,
         blank=True,
         related_name="renewals",
+        db_index=False,
     )
 
     # What the worker declared at this sign-up. It belongs to this enrollment and to the area that
@@ -212,14 +227,7 @@ class Enrollment(models.Model):
     remind_by_whatsapp = models.BooleanField(_("reminders by WhatsApp"), default=False, db_default=False)
     # Consent is for this enrollment's campaign, collected by an agent or official at one moment.
     consent_given_at = models.DateTimeField(_("consent given at"))
-    consent_collected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("consent collected by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    consent_collected_by = _done_by(_("consent collected by"))
     erasure = models.ForeignKey(
         Erasure,
         verbose_name=_("personal data erased"),
@@ -227,33 +235,21 @@ class Enrollment(models.Model):
         null=True,
         blank=True,
         related_name="enrollments",
+        db_index=False,
     )
     funding_source = models.ForeignKey(
-        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, null=True, blank=True
-    )
+        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, null=True, blank=True,
+        db_index=False,
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
 
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    verified_by = _done_by(_("verified by"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    activated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("activated by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    activated_by = _done_by(_("activated by"))
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     coverage_starts = models.DateField(_("coverage starts"), null=True, blank=True)
     coverage_ends = models.DateField(_("coverage ends"), null=True, blank=True)
@@ -262,21 +258,22 @@ class Enrollment(models.Model):
     # coverage starts until a payment comes. Kept by the contribution services (coverage app), so that
     # lapsing lists and counts read one indexed column instead of every payment.
     paid_through = models.DateField(_("paid through"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("rejected or cancelled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = _done_by(_("rejected or cancelled by"))
     closed_at = models.DateTimeField(_("rejected or cancelled at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     # Made in the agent's browser for one worker's entry and sent with every try (a double tap, a
     # retry after a timeout, the offline queue): the same key twice is the same entry (invariant 6).
     entry_key = models.UUIDField(_("entry key"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["entry_key"])
+    # The history is read by enrollment (its id), by date and by who changed it: simple-history's
+    # copies of the other foreign keys' indexes served no read and were written on every change.
+    history = HistoricalRecords(
+        excluded_fields=["entry_key"],
+        no_db_index=[
+            "campaign", "village", "worker", "renewed_from", "consent_collected_by", "erasure",
+            "funding_source", "entered_by", "verified_by", "activated_by", "closed_by",
+        ],
+    )  # fmt: skip
     objects = EnrollmentQuerySet.as_manager()
     replayed = False  # set by enrollment_register when the entry key had been sent before
 
@@ -328,6 +325,14 @@ class Enrollment(models.Model):
             models.Index(fields=["status", "paid_through", "id"], name="enrollment_status_paid"),
             # The same for an area: its villages' active workers by paid-through month.
             models.Index(fields=["village", "status", "paid_through"], name="enrollment_village_paid"),
+            # Set on a few rows only: the renewals of an enrollment (open_renewals_of), and an
+            # erasure's enrollments (the admin's record of it).
+            models.Index(
+                fields=["renewed_from"],
+                condition=Q(renewed_from__isnull=False),
+                name="enrollment_renewed_from",
+            ),
+            models.Index(fields=["erasure"], condition=Q(erasure__isnull=False), name="enrollment_erased"),
         ]
 
     def __str__(self) -> str:
