@@ -44,7 +44,7 @@ def reach_q(user: Reacher, field: str = "code") -> Q:
 VILLAGES_AS_IDS = 1_000  # a regency has some 300 villages; a province thousands
 
 
-def village_ids_q(user: Reacher, field: str = "village_id") -> Q:
+def village_reach_q(user: Reacher, field: str = "village_id") -> Q:
     """The same reach in the shape PostgreSQL plans best: a small area as its villages' ids, a
     large one by its code prefix.
 
@@ -60,7 +60,7 @@ def village_ids_q(user: Reacher, field: str = "village_id") -> Q:
     villages = Region.objects.filter(reach_q(user), level=Region.Level.VILLAGE)
     ids = list(villages.values_list("id", flat=True)[: VILLAGES_AS_IDS + 1])
     if len(ids) > VILLAGES_AS_IDS:
-        return reach_q(user, f"{field.removesuffix('_id')}__code")
+        return reach_q(user, "code" if field == "id" else f"{field.removesuffix('_id')}__code")
     return Q(**{f"{field}__in": ids})
 
 

@@ -48,7 +48,7 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
         enroll(campaign, n, agent)
     client.force_login(official)
 
-    # session, user, the user's regions, their villages' ids (regions.reach.village_ids_q), the
+    # session, user, the user's regions, their villages' ids (regions.reach.village_reach_q), the
     # filter's campaigns, count (up to 1,000), the page of enrollments with worker, village and its
     # district, campaign, agent
     with django_assert_num_queries(7):

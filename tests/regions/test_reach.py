@@ -1,10 +1,12 @@
-"""The reach has one home (regions.reach): its filter, its predicate, its level and its village-id form
+"""The reach has one home (regions.reach): its filter, its predicate, its level and its village form
 answer alike for every user and region, so a list can never show what a page refuses, or the reverse."""
 
 import pytest
 
+from enrollment.models import Enrollment
+from regions import reach
 from regions.models import Region
-from regions.reach import level_over, reach_q, reaches, village_ids_q
+from regions.reach import level_over, reach_q, reaches, village_reach_q
 from tests.factories import AdminFactory, AgentFactory, OfficialFactory
 
 # A province, a regency inside it, a district, a village, and a regency beside it (32.15).
@@ -37,12 +39,18 @@ def test_the_filter_the_predicate_and_the_level_agree_for_every_user_and_region(
 
 
 @pytest.mark.django_db
-def test_the_village_ids_form_holds_the_same_villages_as_the_code_filter(users):
+@pytest.mark.parametrize("as_ids", [1_000, 0])  # a small area by its ids; any area by its code prefix
+def test_the_village_form_holds_the_same_villages_as_the_code_filter(users, as_ids, monkeypatch):
+    monkeypatch.setattr(reach, "VILLAGES_AS_IDS", as_ids)
     villages = Region.objects.villages()
     for name, user in users.items():
         by_code = set(villages.filter(reach_q(user)).values_list("id", flat=True))
-        by_ids = set(villages.filter(village_ids_q(user, "id")).values_list("id", flat=True))
-        assert by_code == by_ids, name
+        by_villages = set(villages.filter(village_reach_q(user, "id")).values_list("id", flat=True))
+        assert by_code == by_villages, name
+        # The callers' field (village_id) builds and runs the same way.
+        assert (
+            Enrollment.objects.for_user_by_villages(user).count() == Enrollment.objects.for_user(user).count()
+        )
 
 
 @pytest.mark.django_db
