@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PhoneField
@@ -212,12 +212,17 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         self.quotas = quotas = Quota.objects.open_for(user)  # the quota field's choices
         model_choice(self, "quota").queryset = quotas
         # An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
-        # Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
-        # (Unordered: sorting a province's quotas by campaign and village only to count them cost 100 ms.)
-        self.quota_picker = len(quotas.order_by()[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
         model_choice(self, "funding_source").queryset = FundingSource.objects.filter(
             campaign__in=quotas.values("campaign")
         ).select_related("campaign")
+
+    @cached_property
+    def quota_picker(self) -> bool:
+        """An official of a province has thousands of villages: a <select> of them all weighed 630 KB.
+        Past a few dozen, the village is searched for instead (quota_picker) and posted the same way.
+        Asked only when the form is drawn, not on a submit. (Unordered: sorting a province's quotas
+        by campaign and village only to count them cost 100 ms.)"""
+        return len(self.quotas.order_by()[: MAX_QUOTA_CHOICES + 1]) > MAX_QUOTA_CHOICES
 
     def locked_lists(self) -> list[str]:
         """Why the user cannot add to some of their villages (a signed list), said before they type a

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
+from campaigns.models.quota import Fill
 from config.history import record_by
 from config.verdicts import Verdict
 from regions.models import Region
@@ -39,27 +40,30 @@ from .rules import (
 KPJ_MAX_LENGTH = 20  # Worker.kpj_number
 
 
-def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> bool:
-    """Move the enrollment's count on its quota, taking a slot when it starts holding one (False when
-    the village is full) and giving it back when it stops."""
+def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> Fill | None:
+    """Move the enrollment's count on its quota, taking a slot when it starts holding one (None when
+    the village is full) and giving it back when it stops; the quota's fill after the move."""
     holds_before, holds_after = old in Enrollment.SLOT_HOLDING, new in Enrollment.SLOT_HOLDING
     return Quota.objects.count_move(
         campaign_id=campaign_id, village_id=village_id, old=old, new=new, slot=holds_after - holds_before
     )
 
 
-def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> bool:
+def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> Fill | None:
     return _count_move(campaign.pk, village.pk, old, Enrollment.Status.REGISTERED)
 
 
-def _check_can_enroll(campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date) -> Quota:
+def _check_can_enroll(
+    campaign: Campaign, village: Region, worker: Worker, by: User, on: dt.date, quota: Quota | None = None
+) -> Quota:
     # The service checks reach itself, first (an outsider learns nothing of the campaign): a form
     # narrows its choices, but an import or a task calls here too.
     if not by.reaches(village):
         raise EnrollmentError(outside_area(village))
     if problem := campaign.entry_problem(on):
         raise EnrollmentError(problem)
-    quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
+    if quota is None:  # the entry form has read it; the slot itself is taken by one UPDATE below
+        quota = Quota.objects.filter(campaign=campaign, village=village).select_related("village").first()
     if problem := village_problem(village, quota, by):
         raise EnrollmentError(problem)
     assert quota is not None  # village_problem says when there is none
@@ -78,20 +82,26 @@ def _enroll(
     entered_by: User,
     reserve_if_full: bool,
     renewed_from: Enrollment | None = None,
+    quota: Quota | None = None,
+    worker_is_new: bool = False,
 ) -> Enrollment:
     """Take a slot (or a reserve place) and insert the enrollment. The caller holds the transaction,
-    so the slot and the row commit or roll back together, without a savepoint of their own."""
-    quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate())
-    if Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
+    so the slot and the row commit or roll back together, without a savepoint of their own.
+    A `quota` the caller has read is not read again, and leaves with its counters as they are now."""
+    quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate(), quota)
+    # A worker created in this transaction has no enrollment to look for.
+    if not worker_is_new and Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
         raise already_enrolled(worker, campaign, entered_by)
-    if _take_slot(campaign, village):
+    if fill := _take_slot(campaign, village):
         status = Enrollment.Status.REGISTERED
     elif reserve_if_full:
         status = Enrollment.Status.RESERVE
-        _count_move(campaign.pk, village.pk, None, status)
+        fill = _count_move(campaign.pk, village.pk, None, status)
     else:
         quota.refresh_from_db(fields=["filled", "target"])
         raise VillageFull(quota)
+    if fill:
+        quota.filled, quota.target = fill
     enrollment = Enrollment(
         campaign=campaign,
         village=village,
@@ -107,23 +117,25 @@ def _enroll(
     return enrollment
 
 
-def _worker_for(nik: str) -> Worker:
-    """The worker with this NIK, created when new. Only identity is stored here, and it follows from
-    the NIK itself, so a returning worker is never changed by a sign-up."""
+def _worker_for(nik: str) -> tuple[Worker, bool]:
+    """The worker with this NIK, created when new (and whether they were). Only identity is stored
+    here, and it follows from the NIK itself, so a returning worker is never changed by a sign-up."""
     check = check_nik(nik)
     if check.errors:
         raise EnrollmentError(" ".join(check.errors))
     worker = Worker.objects.filter(nik=check.nik).first()
     if worker is None:
         nik, born, sex = check.identity()
-        worker = Worker.objects.create(nik=nik, birth_date=born, sex=sex)
-    return worker
+        return Worker.objects.create(nik=nik, birth_date=born, sex=sex), True
+    return worker, False
 
 
-def _save_heirs(enrollment: Enrollment, heirs: Sequence[dict[str, Any] | None], by: User) -> None:
+def _save_heirs(
+    enrollment: Enrollment, heirs: Sequence[dict[str, Any] | None], by: User, *, new: bool = False
+) -> None:
     """Heirs by position: changed in place, added, or marked removed; never deleted, so the history
-    keeps every earlier heir with who changed them and when."""
-    current = {heir.position: heir for heir in enrollment.heirs.all()}
+    keeps every earlier heir with who changed them and when. A new enrollment has none to read."""
+    current = {heir.position: heir for heir in enrollment.heirs.all()} if not new else {}
     for position, data in enumerate(heirs, start=1):
         heir = current.get(position)
         if data is None:
@@ -162,6 +174,7 @@ def enrollment_register(
     entered_by: User,
     reserve_if_full: bool = False,
     entry_key: uuid.UUID | None = None,
+    quota: Quota | None = None,
 ) -> Enrollment:
     """Record a worker's sign-up: the worker by NIK, what they declared and their heirs, a slot.
 
@@ -174,6 +187,9 @@ def enrollment_register(
     `entry_key` makes the call idempotent (invariant 6): the key of an entry this user already made
     answers with that enrollment, `replayed` set, and creates nothing, however often and however
     concurrently it comes.
+
+    The entry form passes the village's `quota` it has read: it is not read again, and leaves with
+    its counters as the slot left them (the page's "53 of 100 filled").
     """
     if entry_key and (earlier := _entry_of(entered_by, entry_key)):
         return earlier
@@ -181,16 +197,19 @@ def enrollment_register(
 
     def register_once() -> Enrollment:
         with transaction.atomic():
+            worker, worker_is_new = _worker_for(nik)
             enrollment = _enroll(
                 campaign=campaign,
                 village=village,
-                worker=_worker_for(nik),
+                worker=worker,
                 declaration={**declaration, **consent},
                 funding_source=funding_source,
                 entered_by=entered_by,
                 reserve_if_full=reserve_if_full,
+                quota=quota,
+                worker_is_new=worker_is_new,
             )
-            _save_heirs(enrollment, heirs, entered_by)
+            _save_heirs(enrollment, heirs, entered_by, new=True)
             return enrollment
 
     try:
@@ -448,7 +467,7 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
                 reserve_if_full=False,
                 renewed_from=enrollment,
             )
-            _save_heirs(renewal, heirs, by)
+            _save_heirs(renewal, heirs, by, new=True)
             return renewal
     except IntegrityError:
         raise already_enrolled(enrollment.worker, campaign, by) from None

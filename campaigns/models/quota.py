@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
@@ -58,6 +58,13 @@ class QuotaSums:
         return cls(**{f.name: sum(getattr(one, f.name) for one in many) for f in fields(QuotaSums)})
 
 
+class Fill(NamedTuple):
+    """A quota's slots as a counter move left them."""
+
+    filled: int
+    target: int
+
+
 # A village's share of its target filled. The same expression is indexed (Quota.Meta.indexes), so
 # "the villages furthest behind" reads a few index entries instead of sorting 83,762 quotas.
 FILL_SHARE = Cast(F("filled"), FloatField()) / NullIf(F("target"), 0)
@@ -103,24 +110,35 @@ class QuotaQuerySet(models.QuerySet):
 
     def count_move(
         self, *, campaign_id: int, village_id: int, old: str | None, new: str | None, slot: int = 0
-    ) -> bool:
+    ) -> Fill | None:
         """Move one enrollment from status `old` to `new` (None: it did not exist) in its quota's counters.
 
         One UPDATE, in the caller's transaction, so the counters change with the enrollment or not at
         all (invariant 5). `slot=1` also takes a slot, and only while one is free (`filled < target`):
-        False means the village is full and nothing changed (invariant 1). `slot=-1` gives one back.
+        None means the village is full and nothing changed (invariant 1). `slot=-1` gives one back.
+        The quota's fill after the move comes back with it (RETURNING), so the entry's "53 of 100
+        filled" costs no second read. Raw SQL: the ORM's update() returns only a row count.
         """
-        changes = {}
-        if old:
-            changes[f"{old}_count"] = F(f"{old}_count") - 1
-        if new:
-            changes[f"{new}_count"] = F(f"{new}_count") + 1
-        rows = self.filter(campaign_id=campaign_id, village_id=village_id)
-        if slot > 0:
-            rows = rows.filter(filled__lt=F("target"))
+        table, quoted = self.model._meta.db_table, connection.ops.quote_name
+        changes = []
+        for status, step in ((old, "- 1"), (new, "+ 1")):
+            if status:
+                column = f"{status}_count"
+                assert column in Quota.COUNTERS, (
+                    status
+                )  # a status has its counter: nothing else is spliced in
+                changes.append(f'"{column}" = "{column}" {step}')
         if slot:
-            changes["filled"] = F("filled") + slot
-        return bool(rows.update(**changes))
+            changes.append(f'"filled" = "filled" + {int(slot)}')
+        full = ' AND "filled" < "target"' if slot > 0 else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quoted(table)} SET {', '.join(changes)} "
+                f'WHERE "campaign_id" = %s AND "village_id" = %s{full} RETURNING "filled", "target"',
+                [campaign_id, village_id],
+            )
+            row = cursor.fetchone()
+        return Fill(*row) if row else None
 
     def take_many(self, wanted: dict[int, int], *, reserve_if_full: bool) -> dict[int, int] | None:
         """Take up to `wanted[quota_id]` slots in each quota, as registered; the rest go on the reserve

@@ -140,12 +140,12 @@ def _register(request: AuthenticatedHttpRequest, form: EnrollmentForm) -> Enroll
             entered_by=request.user,
             reserve_if_full=request.POST.get("reserve_if_full") == "1",
             entry_key=form.cleaned_data["entry_key"],
+            quota=quota,  # its counters come back as the slot left them: the message needs no re-read
         )
     except services.EnrollmentError as refused:
         form.village_full = isinstance(refused, services.VillageFull)
         form.add_error(None, str(refused))
         return None
-    quota.refresh_from_db(fields=["filled", "target"])  # once: the message and the page's count
     if enrollment.status == Enrollment.Status.RESERVE:
         messages.info(
             request,

@@ -372,3 +372,24 @@ def test_a_kk_and_phone_typed_with_spaces_are_not_cut_by_the_browser_and_saved_w
         "3214161205850008",
         "+6281234567890",
     )
+
+
+def test_one_submit_reads_each_thing_once(client, agent, tanjungsari_quota, django_assert_num_queries):
+    """A new worker's "save and add another", in the queries a submit needs (issue 25: 21 before):
+    the session, the user and their villages; the chosen quota; the eligibility and near-duplicate
+    reads; the worker looked for, then inserted with its history; the slot taken, its fill returned;
+    the enrollment and its heir, each with its history; and the test's own savepoint around them."""
+    client.force_login(agent)
+    client.post(
+        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, 1), headers={"HX-Request": "true"}
+    )
+
+    with django_assert_num_queries(16):
+        response = client.post(
+            reverse("enrollment:enrollment_create"),
+            {**entry(tanjungsari_quota, 2, full_name="Ujang"), "add_another": "1"},
+            headers={"HX-Request": "true"},
+        )
+
+    assert "Ujang terdaftar. Desa Tanjungsari: 2 dari 100 terisi." in response.content.decode()
+    assert json.loads(response["HX-Trigger"])["enrollment-saved"]["left"] == 98
