@@ -58,6 +58,9 @@ def main() -> None:
         "--targets", action="store_true", help="build 30 million target people, time targeting"
     )
     parser.add_argument("--admin", action="store_true", help="every admin changelist, generated (issue 25)")
+    parser.add_argument(
+        "--crawl", action="store_true", help="every page each role reaches by links and forms (issue 25)"
+    )
     parser.add_argument("--target-provinces", default="", help="with --targets: only these provinces (32,13)")
     args = parser.parse_args()
     ensure_database(args.rebuild)
@@ -89,6 +92,11 @@ def main() -> None:
             from bench import national_admin
 
             national_admin.measure(runs=min(args.runs, 5), only=args.pages)
+            return
+        if args.crawl:
+            from bench import national_crawl
+
+            national_crawl.measure(runs=min(args.runs, 5), only=args.pages)
             return
         if args.targets:
             from bench import national_targets

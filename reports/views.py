@@ -19,6 +19,7 @@ from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
+from config import filter_panel
 from enrollment.filters import EnrollmentFilter
 from enrollment.models import Enrollment
 from regions.models import Region
@@ -85,7 +86,7 @@ def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return render(request, "reports/enrollment_export.html", context)
 
 
-NOT_FILTERS = {"page", "after", "before"}  # the list's paging, which the export has no use for
+NOT_FILTERS = {"page", "after", "before", filter_panel.PARAM}  # the list's paging and panel: no filters
 
 
 def _parameters(name: str, field) -> set[str]:

@@ -15,6 +15,8 @@ from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
 from .. import lapse
+from config import filter_panel
+
 from ..filters import EnrollmentFilter
 from ..forms import (
     ActivateForm,
@@ -35,8 +37,10 @@ def enrollment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "worker", "village", "campaign"
     )
     filterset = EnrollmentFilter(request.GET, queryset=enrollments, user=request.user)
+    if fields := filter_panel.filter_fields(request, filterset):
+        return fields
     page = keyset_page(filterset.qs, request.GET, PER_PAGE)  # newest first, never a COUNT of millions
-    context = {"filter": filterset, "page": page, **_drill_down(request)}
+    context = {"page": page, **filter_panel.panel_context(request, filterset), **_drill_down(request)}
     return render(request, "enrollment/enrollment_list.html", context)
 
 

@@ -21,6 +21,8 @@ from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
 
 from .. import services
+from config import filter_panel
+
 from ..filters import ReviewFilter
 from ..forms import (
     KpjListForm,
@@ -49,6 +51,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     per_page = next(
         iter(n for n in parse_ids([request.GET.get("per_page", "")]) if n in REVIEW_PAGE_SIZES), 50
     )
+    sizes = {"per_page": per_page, "page_sizes": REVIEW_PAGE_SIZES}
+    if fields := filter_panel.filter_fields(request, filterset, "enrollment/includes/page_size.html", sizes):
+        return fields
     page = CappedPaginator(filterset.qs.order_by("entered_at", "pk"), per_page).get_page(
         request.GET.get("page")
     )
@@ -56,9 +61,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "status": status,
         "activating": status == Enrollment.Status.VERIFIED,  # the tab of verified entries: KPJ per row
-        "filter": filterset,
-        "per_page": per_page,
-        "page_sizes": REVIEW_PAGE_SIZES,
+        **filter_panel.panel_context(request, filterset),
+        **sizes,
+        "hidden_filters": {"status": status},
         "kpj_form": KpjListForm(),
         "today": timezone.localdate(),
     }

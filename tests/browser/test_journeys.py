@@ -133,3 +133,20 @@ def test_the_menu_opens_on_the_enrollment_page_which_leaves_bootstraps_script_ou
     expect(phone.locator("#menu").get_by_role("link", name="Pendaftaran")).to_be_visible()
     phone.locator("#menu").get_by_role("button", name="Tutup").click()
     expect(phone.locator("#menu")).to_be_hidden()
+
+
+def test_an_official_opens_the_filters_and_narrows_the_list(live_server, phone, official, agent, campaign):
+    Quota.objects.update(target=100)
+    enroll(campaign, agent, 1, full_name="Asep Saepudin", occupation="petani")
+    enroll(campaign, agent, 2, full_name="Budi Santoso", occupation="nelayan")
+    sign_in(phone, live_server.url, official.username, PASSWORD)
+    phone.goto(live_server.url + reverse("enrollment:enrollment_list"))
+    expect(phone.locator("#id_occupation")).to_have_count(0)  # the closed panel carries no fields
+
+    phone.get_by_text("Saring", exact=True).click()  # opening it fetches them
+    phone.locator("#id_occupation").select_option("nelayan")
+    phone.get_by_role("button", name="Tampilkan").click()
+
+    expect(phone.locator("table")).to_contain_text("Budi Santoso")
+    expect(phone.locator("table")).not_to_contain_text("Asep Saepudin")
+    expect(phone.locator("#id_occupation")).to_have_value("nelayan")  # open again, as it was chosen
