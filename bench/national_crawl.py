@@ -119,11 +119,15 @@ def _terms(sample: Enrollment) -> dict[str, str]:
 
 def _typed(name: str, kind: str, terms: dict[str, str]) -> str:
     if kind in ("date", "month"):
-        return next((terms[key] for key in ("_after", "_before", "_min", "_max") if name.endswith(key)), terms[kind])
+        return next(
+            (terms[key] for key in ("_after", "_before", "_min", "_max") if name.endswith(key)), terms[kind]
+        )
     return next((value for key, value in terms.items() if key and key in name), terms[""])
 
 
-def _form_addresses(action: str, fields: list[tuple[str, str, list[str]]], terms: dict[str, str]) -> list[str]:
+def _form_addresses(
+    action: str, fields: list[tuple[str, str, list[str]]], terms: dict[str, str]
+) -> list[str]:
     """One address per choice of each field, the others left as the form starts (empty)."""
     addresses = []
     for name, kind, options in fields:
@@ -149,7 +153,9 @@ def _shape(path: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     query = dict(parse_qsl(parts.query))
     if name in NOT_PAGES or name.startswith("admin:") or "format" in query:  # ?format=csv: a file
         return None
-    arguments = tuple(f"{key}:{value.count('.')}" if key == "code" else key for key, value in match.kwargs.items())
+    arguments = tuple(
+        f"{key}:{value.count('.')}" if key == "code" else key for key, value in match.kwargs.items()
+    )
     return name, arguments, tuple(sorted(query))
 
 
@@ -189,7 +195,9 @@ class Crawl:
             reader.feed(response.content.decode())
             found = [urljoin(address, link) for link in reader.links]
             for action, fields in reader.forms:
-                found += _form_addresses(urljoin(address, action or urlsplit(address).path), fields, self.terms)
+                found += _form_addresses(
+                    urljoin(address, action or urlsplit(address).path), fields, self.terms
+                )
             for action, fields in reader.posted:
                 if action in ("", urlsplit(address).path):
                     found += self.searches(client, urlsplit(address).path, fields)
@@ -199,7 +207,6 @@ class Crawl:
                 if len(self.pages) > before:
                     queue.append(self.pages[-1])
         return self.pages
-
 
     def searches(self, client: Client, path: str, fields: list[tuple[str, str, list[str]]]) -> list[str]:
         """A list's filter form that is posted (so that a NIK never travels in an address) answers
@@ -243,7 +250,9 @@ def measure(runs: int = 5, only: str = "", limit: int = 600) -> None:
     )
     assert sample is not None, "the national database holds no enrollment in 32.14.16.2005"
     terms = _terms(sample)
-    print("\n| role | page | p50 ms | slowest ms | queries | KB | slowest query ms | whole-table scans | aim |")
+    print(
+        "\n| role | page | p50 ms | slowest ms | queries | KB | slowest query ms | whole-table scans | aim |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     total = missed = 0
     for role in ROLES:
@@ -256,7 +265,10 @@ def measure(runs: int = 5, only: str = "", limit: int = 600) -> None:
             response = client.get(address)
             if response.status_code != 200:
                 missed += 1
-                print(f"| {role} | `{address}` | HTTP {response.status_code} | | | | | | **missed** |", flush=True)
+                print(
+                    f"| {role} | `{address}` | HTTP {response.status_code} | | | | | | **missed** |",
+                    flush=True,
+                )
                 continue
             queries = Queries()
             with connection.execute_wrapper(queries):

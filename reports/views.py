@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
 from campaigns.models import Campaign, Quota
+from config import filter_panel
 from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
-from config import filter_panel
 from enrollment.filters import EnrollmentFilter
 from enrollment.models import Enrollment
 from regions.models import Region

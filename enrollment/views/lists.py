@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import filter_panel
 from config.db_router import reads_from_replica
 from config.pagination import keyset_page
 from config.requests import AuthenticatedHttpRequest
 from regions.models import Region
 
 from .. import lapse
-from config import filter_panel
-
 from ..filters import EnrollmentFilter
 from ..forms import (
     ActivateForm,

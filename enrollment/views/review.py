@@ -15,14 +15,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import official_required
+from config import filter_panel
 from config.db_router import reads_from_replica
 from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
 
 from .. import services
-from config import filter_panel
-
 from ..filters import ReviewFilter
 from ..forms import (
     KpjListForm,

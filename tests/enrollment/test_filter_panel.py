@@ -12,7 +12,9 @@ LISTS = ["enrollment:enrollment_list", "enrollment:review_queue"]
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_the_closed_panel_draws_no_fields_and_fetches_them_when_opened(client, official, campaign, agent, name):
+def test_the_closed_panel_draws_no_fields_and_fetches_them_when_opened(
+    client, official, campaign, agent, name
+):
     enroll(campaign, 1, agent)
     client.force_login(official)
 
@@ -46,7 +48,7 @@ def test_an_applied_filter_shows_the_panel_open_with_its_fields(client, official
 
     page = client.get(reverse(name), query).content.decode()
 
-    assert "<details class=\"mb-3\" open>" in page and 'name="region"' in page
+    assert '<details class="mb-3" open>' in page and 'name="region"' in page
 
 
 def test_the_export_of_a_list_with_its_panel_open_is_not_refused(client, official, campaign):
