@@ -9,15 +9,22 @@ rows), serves the app with gunicorn on 127.0.0.1 and drives it with locust. It p
 second, p50/p95/p99 latency and errors, then checks that every quota's `filled` equals the count of
 its slot-holding enrollments and runs `manage.py check_integrity`. Loopback only. Latest figures are
 in bench/README.md.
+
+The timed window opens once every user has signed in (sign-ins are not the app's throughput) and
+closes when locust stops; the enrollments counted are those the database saved inside it. Beside the
+throughput it reports where the machine's CPU went in the window: the gunicorn workers, PostgreSQL,
+the load generator itself, and the rest, from /proc, with the CPU per request.
 """
 
 import argparse
 import csv
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,9 +141,84 @@ def serve(workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def load(agents: str, officials: str, users: int, seconds: int) -> None:
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # gone in between
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children") as children:
+                kids = [int(kid) for kid in children.read().split()]
+        except OSError:
+            kids = []
+        found += kids
+        queue += kids
+    return found
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    if comm.read().strip() in ("postgres", "postmaster"):
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+@dataclass
+class CpuSnapshot:
+    at: float
+    groups: dict[str, float]
+    busy: float  # every core's non-idle time, from /proc/stat
+
+    @classmethod
+    def take(cls, server: subprocess.Popen, generator: subprocess.Popen) -> "CpuSnapshot":
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:]]
+        groups = {
+            "gunicorn": sum(map(_process_cpu, [server.pid, *_descendants(server.pid)])),
+            "PostgreSQL": sum(map(_process_cpu, _postgres_pids())),
+            "load generator (locust)": sum(map(_process_cpu, [generator.pid, *_descendants(generator.pid)])),
+        }
+        return cls(time.time(), groups, (sum(ticks) - ticks[3] - ticks[4]) / TICK)
+
+
+@dataclass
+class Window:
+    start: CpuSnapshot
+    end: CpuSnapshot
+
+    @property
+    def seconds(self) -> float:
+        return self.end.at - self.start.at
+
+    def cpu(self) -> dict[str, float]:
+        used = {name: self.end.groups[name] - self.start.groups[name] for name in self.start.groups}
+        used["the rest of the machine"] = self.end.busy - self.start.busy - sum(used.values())
+        return used
+
+
+def load(agents: str, officials: str, users: int, seconds: int, server: subprocess.Popen) -> Window:
+    """Run locust; the window from the moment every user has signed in to the end of the run."""
     RESULTS.mkdir(exist_ok=True)
-    subprocess.run(
+    window_file = RESULTS / "window-start"
+    window_file.unlink(missing_ok=True)
+    generator = subprocess.Popen(
         [
             BIN / "locust",
             "-f",
@@ -153,26 +235,53 @@ def load(agents: str, officials: str, users: int, seconds: int) -> None:
             "--csv",
             RESULTS / "enroll",
             "--only-summary",
+            "--reset-stats",  # the statistics start once every user has signed in
             "--loglevel",
             "WARNING",
         ],
-        env={**os.environ, "BENCH_AGENTS": agents, "BENCH_OFFICIALS": officials, "BENCH_PASSWORD": PASSWORD},
-        check=False,
+        env={
+            **os.environ,
+            "BENCH_AGENTS": agents,
+            "BENCH_OFFICIALS": officials,
+            "BENCH_PASSWORD": PASSWORD,
+            "BENCH_WINDOW_FILE": str(window_file),
+        },
     )
+    while not window_file.exists() and generator.poll() is None:
+        time.sleep(0.05)
+    start = CpuSnapshot.take(server, generator)
+    start.at = float(window_file.read_text() or start.at) if window_file.exists() else start.at
+    while generator.poll() is None:
+        end = CpuSnapshot.take(server, generator)  # the last reading before locust exits
+        time.sleep(0.2)
+    return Window(start, end)
 
 
-def report(seconds: int) -> None:
+def report(window: Window) -> None:
     from enrollment.models import Enrollment
 
     with open(RESULTS / "enroll_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
-    # Counted in the database: locust's statistics leave out requests still in flight at the end.
-    saved = Enrollment.objects.count()
-    print(f"\nenrollments saved: {saved} in {seconds} s = {saved / seconds:.1f} enrollments/s")
+    # Counted in the database, inside the window: locust's statistics leave out requests in flight.
+    opened, closed = (dt.datetime.fromtimestamp(at, tz=dt.UTC) for at in (window.start.at, window.end.at))
+    saved = Enrollment.objects.filter(entered_at__gte=opened, entered_at__lt=closed).count()
+    requests = int(rows["Aggregated"]["Request Count"])
+    print(
+        f"\nenrollments saved in the timed window: {saved} in {window.seconds:.0f} s = "
+        f"{saved / window.seconds:.1f} enrollments/s; {requests / window.seconds:.1f} requests/s; "
+        f"load average at the end {os.getloadavg()[0]:.2f}"
+    )
     for label, row in rows.items():
         print(
             f"{label:<42} p50 {row['50%']:>5} ms  p95 {row['95%']:>5} ms  p99 {row['99%']:>5} ms  "
             f"errors {row['Failure Count']} of {row['Request Count']}"
+        )
+    cores = os.cpu_count() or 1
+    print(f"\nCPU in the window ({cores} cores = {cores * window.seconds:.0f} core-seconds):")
+    for name, used in window.cpu().items():
+        print(
+            f"  {name:<26} {used:6.1f} s = {used / window.seconds:.2f} cores"
+            f"  ({used * 1000 / max(requests, 1):.1f} ms a request)"
         )
 
 
@@ -206,11 +315,11 @@ def main() -> None:
     agents, officials = prepare(args.users, args.officials)
     server = serve(args.workers)
     try:
-        load(agents, officials, args.users + args.officials, args.seconds)
+        window = load(agents, officials, args.users + args.officials, args.seconds, server)
     finally:
         server.terminate()
         server.wait()
-    report(args.seconds)
+    report(window)
     quotas_agree = check_quotas()
     integrity = subprocess.run(
         [sys.executable, "manage.py", "check_integrity"], cwd=ROOT, env=production_env()
