@@ -1,3 +1,5 @@
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from campaigns.models import Campaign
 from config.forms import BootstrapForm
+from regions.codes import level_of
 
 from .models import Enrollment, shown_status_choices
 
@@ -29,7 +32,7 @@ class EnrollmentFilter(django_filters.FilterSet):
     entered_by = django_filters.CharFilter(label=_("Entered by (user name)"), method="filter_entered_by")
     entered = django_filters.DateFromToRangeFilter(
         label=_("Entered between"),
-        field_name="entered_at__date",
+        method="filter_entered",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 
@@ -57,8 +60,22 @@ class EnrollmentFilter(django_filters.FilterSet):
         users = User.objects.filter(username__iexact=value.strip()).values_list("pk", flat=True)
         return queryset.filter(entered_by_id__in=list(users[:5]))
 
+    def filter_entered(self, queryset, name, value: slice):
+        """Whole local days, as bounds on the entry time itself: `entered_at__date` turned every
+        row's time into a date first, which no index holds (the review queue from a date: 0.7 s for
+        the administrator at 8.4 million, issue 25)."""
+        if value.start:
+            queryset = queryset.filter(entered_at__gte=_day_starts(value.start))
+        if value.stop:
+            queryset = queryset.filter(entered_at__lt=_day_starts(value.stop + dt.timedelta(days=1)))
+        return queryset
+
     def filter_region(self, queryset, name, value):
         return queryset.filter(village__code__startswith=value.strip())
+
+
+def _day_starts(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class CheckboxFilter(django_filters.BooleanFilter):
@@ -77,11 +94,39 @@ class ReviewFilter(EnrollmentFilter):
         label=_("Only workers covered by another campaign too"), method="filter_overlap", required=False
     )
 
+    # Each reads every waiting entry of the area to find the few that match: a regency's in
+    # milliseconds, the country's in 5-9 s (issue 25). A province and above choose a regency first.
+    AREA_WIDE = ("other_district", "overlap")
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.user = user
         for name in ("q", "status", "occupation", "worker"):
             del self.filters[name]
         self.filters["region"].label = _("District or village code")
+
+    def get_form_class(self):
+        filterset = self
+
+        class ReviewFilterForm(super().get_form_class()):  # type: ignore[misc]  # django-filter builds the class
+            def clean(self):
+                data = super().clean()
+                wanted = [name for name in filterset.AREA_WIDE if data.get(name)]
+                if wanted and filterset.wider_than_a_regency(data.get("region") or ""):
+                    for name in wanted:
+                        self.add_error(
+                            name,
+                            _(
+                                "Enter a regency or a smaller area in “District or village code” first: this check reads every waiting entry of the area, which for a province takes too long."
+                            ),
+                        )
+                return data
+
+        return ReviewFilterForm
+
+    def wider_than_a_regency(self, region: str) -> bool:
+        codes = [region.strip()] if region.strip() else self.user.region_codes
+        return self.user.is_superuser and not region.strip() or any(level_of(code) < 2 for code in codes)
 
     def filter_other_district(self, queryset, name, value):
         return queryset.nik_from_other_district() if value else queryset

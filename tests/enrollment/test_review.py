@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +12,16 @@ from campaigns.models import Campaign, Quota, add_months
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
-from tests.factories import TODAY, AgentFactory, CampaignFactory, declaration, nik_for, quota
+from tests.factories import (
+    TODAY,
+    AdminFactory,
+    AgentFactory,
+    CampaignFactory,
+    OfficialFactory,
+    declaration,
+    nik_for,
+    quota,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +195,31 @@ def test_the_list_filters_and_searches(client, official, agent, campaign):
     assert names(status="registered", campaign=campaign.pk, entered_by=agent.username) == ["Pekerja 1"]
     today = timezone.localdate().isoformat()
     assert names(entered_after=today, entered_before=today) == ["Pekerja 1", "Pekerja 2"]
+
+
+def test_entered_between_takes_whole_local_days_on_the_entry_time_itself(client, official, agent, campaign):
+    late, early = enroll(campaign, 1, agent), enroll(campaign, 2, agent)
+    at = lambda day, hour, minute: timezone.make_aware(dt.datetime(2026, 3, day, hour, minute))  # noqa: E731  # Asia/Jakarta
+    Enrollment.objects.filter(pk=late.pk).update(entered_at=at(1, 23, 30))  # 16:30 UTC on the 1st
+    Enrollment.objects.filter(pk=early.pk).update(entered_at=at(2, 0, 10))  # 17:10 UTC on the 1st
+    client.force_login(official)
+
+    def names(**params) -> list[str]:
+        return sorted(
+            e.full_name for e in client.get(reverse("enrollment:enrollment_list"), params).context["page"]
+        )
+
+    assert names(entered_before="2026-03-01") == ["Pekerja 1"]
+    assert names(entered_after="2026-03-02") == ["Pekerja 2"]
+    assert names(entered_after="2026-03-01", entered_before="2026-03-02") == ["Pekerja 1", "Pekerja 2"]
+    # A bound on the column as it is, so the index on (status, entered_at) serves the review queue.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("enrollment:review_queue"), {"entered_after": "2026-03-01"})
+    sql = " ".join(
+        query["sql"] for query in queries.captured_queries if "enrollment_enrollment" in query["sql"]
+    )
+    assert '"entered_at" >=' in sql
+    assert not any(cast in sql for cast in ("::date", "AT TIME ZONE", "cast_date"))
 
 
 def test_the_detail_page_shows_who_changed_what(client, official, agent, campaign):
@@ -432,6 +468,16 @@ def test_the_queue_filters_by_area_agent_and_nik_from_another_district(client, o
     assert names(entered_by=other_agent.username) == ["Pekerja 2"]
     assert names(other_district="on") == [moved.full_name]
     assert "NIK dari kecamatan lain" in client.get(url).content.decode()
+
+    # A province reads every waiting entry of its regencies to find these: it names a regency first.
+    client.force_login(OfficialFactory(regions=["32"]))
+    refused = client.get(url, {"other_district": "on"})
+    assert names(other_district="on") == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]  # not applied, and said
+    assert "Isi kabupaten/kota atau wilayah yang lebih kecil" in refused.content.decode()
+    assert names(other_district="on", region="32.14") == [moved.full_name]
+    client.force_login(AdminFactory())
+    assert names(overlap="on") == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
+    assert names(overlap="on", region="32.14.16") == []
 
 
 def test_bulk_activation_takes_kpj_numbers_from_a_pasted_list_or_a_file(client, official, agent, campaign):
