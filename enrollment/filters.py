@@ -126,7 +126,7 @@ class ReviewFilter(EnrollmentFilter):
 
     def wider_than_a_regency(self, region: str) -> bool:
         codes = [region.strip()] if region.strip() else self.user.region_codes
-        return self.user.is_superuser and not region.strip() or any(level_of(code) < 2 for code in codes)
+        return (self.user.is_superuser and not region.strip()) or any(level_of(code) < 2 for code in codes)
 
     def filter_other_district(self, queryset, name, value):
         return queryset.nik_from_other_district() if value else queryset
