@@ -63,20 +63,20 @@ def test_a_visit_takes_the_person_off_the_worklist_and_counts_on_the_dashboard(
     assert (visit.outcome, visit.reason, visit.recorded_by) == ("moved", "ke Batam", agent)
     assert visit.history.count() == 1
     campaign.max_desil = 10
-    coverage = target_coverage(official, campaign, Region.objects.get(code="32.14"))
+    coverage = target_coverage(official, campaign, Region.objects.get(code="32.14.16"))
     assert (coverage.people, coverage.here, coverage.visited) == (5, 0, 1)
 
 
 def test_coverage_says_who_is_covered_here_elsewhere_or_not_at_all(official, agent, campaign, people):
     confirmed(official, people)
     enroll(campaign, agent, 101, code=TANJUNGSARI)
-    coverage = target_coverage(official, campaign, Region.objects.get(code="32.14"))  # a regency: live
+    coverage = target_coverage(official, campaign, Region.objects.get(code="32.14.16"))  # a district: live
     # Deciles 1-4 by default: Rina (7) is not counted.
     assert (coverage.max_desil, coverage.people, coverage.here) == (4, 4, 1)
     assert (coverage.uncovered, coverage.percent, coverage.as_of) == (3, 25, None)
 
 
-def test_a_province_and_the_country_read_the_background_count(official, agent, campaign, people):
+def test_a_regency_a_province_and_the_country_read_the_background_count(official, agent, campaign, people):
     confirmed(official, people)
     enroll(campaign, agent, 101, code=TANJUNGSARI)
     province = Region.objects.get(code="32")
@@ -86,7 +86,8 @@ def test_a_province_and_the_country_read_the_background_count(official, agent, c
     counted = target_coverage(official, campaign, province)
     assert (counted.people, counted.here, counted.as_of is not None) == (4, 1, True)
     assert target_coverage(official, campaign, None).people == 4  # the country, as far as one reaches
-    assert target_coverage(official, campaign, Region.objects.get(code="32.14")).here == 2
+    assert target_coverage(official, campaign, Region.objects.get(code="32.14")).here == 1  # as counted
+    assert target_coverage(official, campaign, Region.objects.get(code="32.14.16")).here == 2  # live
 
 
 def test_an_outsider_cannot_record_a_visit_and_the_phone_list_is_for_agents(client, official, agent, people):
