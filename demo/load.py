@@ -19,6 +19,7 @@ from accounts.models import User
 from billing.arrears import arrears_refresh
 from campaigns.models import Campaign
 from regions.models import Region
+from targeting.coverage import coverage_refresh
 
 from .build import make_users
 from .people import REGIONS
@@ -48,4 +49,5 @@ def load(stdout=None) -> dict[str, User]:
         tanjungsari_worklist(users, rng)
         twice_entered(users)
         arrears_refresh(timezone.localdate())  # what the background worker counts every hour
+        coverage_refresh()  # the same: the target lists' coverage a regency's dashboard reads
     return users
