@@ -10,6 +10,7 @@ replaced (kept until `purge_target_lists` the next day, so the confirmation can 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 
 from django.db.models import Q
@@ -212,11 +213,12 @@ def confirm(batch: ImportBatch, rows: list[Sorted], by: User) -> dict:
         state=TargetList.State.REPLACED, replaced_by=target_list
     )
     target_list.state, target_list.people = TargetList.State.CURRENT, len(rows)
+    target_list.by_desil = dict(Counter(str(row.data["desil"]) for row in rows))
     target_list.changes = {
         "new": counts.get("new", 0), "changed": counts.get("changed", 0), "gone": counts.get("gone", 0),
         "replaced": len(replaced),
     }  # fmt: skip
-    target_list.save(update_fields=["state", "people", "changes"])
+    target_list.save(update_fields=["state", "people", "by_desil", "changes"])
     return {"list": target_list.pk, "replaced": replaced}
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,12 +62,9 @@ def _target_list(request: AuthenticatedHttpRequest, pk: int) -> TargetList:
 @official_required
 def target_list_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target_list = _target_list(request, pk)
-    by_desil = dict(
-        target_list.members.order_by().values("desil").annotate(n=Count("pk")).values_list("desil", "n")
-    )
     context = {
         "target_list": target_list,
-        "by_desil": [(desil, by_desil.get(desil, 0)) for desil in range(1, 11)],
+        "by_desil": [(desil, target_list.by_desil.get(str(desil), 0)) for desil in range(1, 11)],
         "withdraw": WithdrawForm() if target_list.can_withdraw(request.user) else None,
     }
     return render(request, "targeting/targetlist_detail.html", context)

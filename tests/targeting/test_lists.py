@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -175,3 +176,17 @@ def test_erasing_a_worker_on_request_erases_them_from_the_lists_in_reach(officia
         not Visit.objects.filter(nik=nik_for(101)).exists()
         and not Visit.history.filter(nik=nik_for(101)).exists()
     )
+
+
+def test_a_saved_list_shows_its_people_per_decile_without_counting_them_again(
+    client, official, people, django_assert_num_queries
+):
+    target_list = confirmed(official, people)  # deciles 1, 1, 3, 7, 2
+    client.force_login(official)
+
+    with django_assert_num_queries(4):  # session, user, their regions, the list: no count of its people
+        page = client.get(reverse("targeting:list_detail", args=[target_list.pk])).content.decode()
+
+    rows = re.findall(r'<th scope="row">Desil (\d+)</th><td class="text-end">(\d+)</td>', page)
+    assert rows == [("1", "2"), ("2", "1"), ("3", "1"), ("7", "1")]
+    assert target_list.by_desil == {"1": 2, "3": 1, "7": 1, "2": 1}
