@@ -327,8 +327,10 @@ class Arrears(models.Model):
         verbose_name = _("arrears")
         verbose_name_plural = _("arrears")
         indexes = [
-            models.Index(fields=["-amount"], name="billing_arrears_amount"),
-            models.Index(fields=["-lapsing"], name="billing_arrears_lapsing"),
+            # The list's orders (billing.arrears.SORTS) with their ties, so a page is read off the
+            # index rather than sorting every payer of the country (the cliff's order: 0.1 s, issue 25).
+            models.Index(fields=["-amount", "payer"], name="billing_arrears_by_amount"),
+            models.Index(fields=["-lapsing", "-amount", "payer"], name="billing_arrears_by_lapsing"),
         ]
 
     def __str__(self) -> str:

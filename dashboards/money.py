@@ -13,11 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.db.models.functions import Length, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, FundingSource
 from enrollment.models import Enrollment, add_months
+from regions.models import Region
 
 from .models import Breakdown
 from .rollups import breakdowns_for
@@ -51,12 +52,12 @@ class FundingRow:
 
 
 def _campaign_wide(campaign: Campaign, dimension: str) -> dict[str, int]:
-    """A breakdown of the whole campaign: the sum of its province rows."""
-    rows = Breakdown.objects.filter(campaign=campaign, dimension=dimension).alias(
-        length=Length("region_code")
-    )
+    """A breakdown of the whole campaign: the sum of its province rows, read by their codes on the
+    lookup index (a filter on the code's length read all 900,000 rows of a national campaign)."""
+    provinces = Region.objects.filter(level=Region.Level.PROVINCE).values("code")
+    rows = Breakdown.objects.filter(campaign=campaign, dimension=dimension, region_code__in=provinces)
     counts: dict[str, int] = defaultdict(int)
-    for value, count in rows.filter(length=2).values_list("value", "count"):
+    for value, count in rows.values_list("value", "count"):
         counts[value] += count
     return counts
 

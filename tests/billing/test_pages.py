@@ -3,6 +3,8 @@ it is recorded, the payers in arrears, a worker's months; query counts pinned.""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing.arrears import arrears_refresh
@@ -10,7 +12,7 @@ from billing.bills import bills_issue
 from billing.models import Payer, Payment
 from campaigns.models import Campaign
 from tests.billing.conftest import LAST_MONTH, THIS_MONTH
-from tests.factories import TODAY, nik_for
+from tests.factories import TODAY, AdminFactory, nik_for
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +110,15 @@ def test_the_arrears_list_names_payers_past_due_and_the_workers_at_the_cliff(cli
     assert next(row.payer.name for row in page.context["page"]) == "Pemerintah Desa Tanjungsari"  # most owed
     csv = client.get(reverse("billing:arrears_list"), {"format": "csv"}).content.decode()
     assert "Pemerintah Desa Tanjungsari" in csv and str(4 * RATE) in csv
+
+    # The administrator's list reads every count as it is: no IN over every payer of the country.
+    client.force_login(AdminFactory())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("billing:arrears_list"), {"sort": "-lapsing"})
+    assert [row.payer.name for row in page.context["page"]] == list(rows)  # the cliff first
+    assert page.context["summary"].payers == 2
+    assert not any('FROM "billing_payer"' in q["sql"].split("FROM", 1)[-1] and "IN (SELECT" in q["sql"]
+                   for q in queries.captured_queries)  # fmt: skip
 
 
 def test_a_payment_counts_its_payers_arrears_again_at_once(client, official, billed):
