@@ -72,17 +72,25 @@ def target_coverage(user: User, campaign: Campaign, region: Region | None) -> Ta
     rows); None where no current list covers the area."""
     if region is None or region.level < LIVE_FROM:
         return _counted(user, campaign, region)
-    people = people_of(user, campaign, region).annotate(
-        is_here=Exists(covered_here(campaign)),
-        is_elsewhere=Exists(covered_elsewhere(campaign)),
-        is_visited=Exists(visited()),
+    # Grouped by the three answers, each asked once a person: counted with FILTERs, every count
+    # asked them again (eight lookups a person, 150 ms for a district of 3,500, issue 25).
+    groups = (
+        people_of(user, campaign, region)
+        .annotate(
+            is_here=Exists(covered_here(campaign)),
+            is_elsewhere=Exists(covered_elsewhere(campaign)),
+            is_visited=Exists(visited()),
+        )
+        .order_by()
+        .values_list("is_here", "is_elsewhere", "is_visited")
+        .annotate(n=Count("pk"))
     )
-    counts = people.aggregate(
-        people=Count("pk"),
-        here=Count("pk", filter=Q(is_here=True)),
-        elsewhere=Count("pk", filter=Q(is_here=False, is_elsewhere=True)),
-        visited=Count("pk", filter=Q(is_here=False, is_elsewhere=False, is_visited=True)),
-    )
+    counts = {"people": 0, "here": 0, "elsewhere": 0, "visited": 0}
+    for here, elsewhere, seen, n in groups:
+        counts["people"] += n
+        kind = "here" if here else "elsewhere" if elsewhere else "visited" if seen else None
+        if kind:
+            counts[kind] += n
     if not counts["people"]:
         return None
     return TargetCoverage(max_desil=campaign.max_desil or DEFAULT_MAX_DESIL, **counts)
