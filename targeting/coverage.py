@@ -93,7 +93,10 @@ def target_coverage(user: User, campaign: Campaign, region: Region | None) -> Ta
             counts[kind] += n
     if not counts["people"]:
         return None
-    return TargetCoverage(max_desil=campaign.max_desil or DEFAULT_MAX_DESIL, **counts)
+    return TargetCoverage(
+        campaign.max_desil or DEFAULT_MAX_DESIL,
+        counts["people"], counts["here"], counts["elsewhere"], counts["visited"],
+    )  # fmt: skip
 
 
 def _counted(user: User, campaign: Campaign, region: Region | None) -> TargetCoverage | None:

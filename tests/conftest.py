@@ -25,6 +25,7 @@ time_machine.travel(
 from functools import cache
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.db import connection
 
 from campaigns.models import Campaign
@@ -84,6 +85,13 @@ SESSION_REGIONS = ("32.14", "32.15", "13.03", "16.03", "33.11")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions(*SESSION_REGIONS)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """What one test drew or counted (the menu, the country's figures) is not another's: ids repeat
+    between tests once their transactions roll back."""
+    django_cache.clear()
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Quota
 from dashboards import summary
 from dashboards.models import Breakdown, WorkforceEstimate
 from enrollment.models import Enrollment
@@ -246,3 +247,21 @@ def test_the_coverage_card_says_what_the_table_below_and_the_level_below_say(
     assert (card.workforce, card.covered) == (row.workforce, row.covered) == (100, 9)
     assert card.coverage == row.coverage == below.context["headline"].coverage == 9.0
     assert "9,0%" in start.content.decode() and "belum ada perkiraan" not in start.content.decode()
+
+
+def test_the_countrys_figures_are_shared_for_a_minute_and_a_province_is_counted_on_each_view(
+    client, province_campaign, official, time_machine
+):
+    admin = AdminFactory()
+    time_machine.move_to(timezone.now(), tick=False)
+    assert page(client, admin, province_campaign).context["headline"].filled == 12
+    Quota.objects.filter(campaign=province_campaign).update(target=10)  # room for one more
+    enrollment_register(
+        campaign=province_campaign, village=Region.objects.get(code="32.14.16.2006"), nik=nik_for(90),
+        declaration=declaration(), heirs=[], funding_source=None, entered_by=official,
+    )  # fmt: skip
+
+    assert page(client, admin, province_campaign).context["headline"].filled == 12  # as summed a moment ago
+    assert page(client, admin, province_campaign, "32").context["headline"].filled == 13  # live
+    time_machine.shift(61)
+    assert page(client, admin, province_campaign).context["headline"].filled == 13
