@@ -39,7 +39,7 @@ from .national_admin import Queries, _big_scans
 AIM_P50_MS, AIM_SLOWEST_MS, AIM_BYTES = 200, 500, 150_000
 ROLES = ("admin", "pejabat.32", "pejabat.32.14", "pejabat.32.14.16", "agen.32.14.16.2005")
 PER_SHAPE = 8  # addresses measured per (page, set of parameters): the filter's choices, the sorts
-PER_VIEW = 40  # and per page in all, the first found (closest to home: one choice changed at a time)
+PER_VIEW = 30  # and per page in all, the first found (closest to home: one choice changed at a time)
 PER_PAGE = 3  # detail pages of one kind (three enrollments, three payers…) per role
 # Addresses that answer with a file (timed by the default run's downloads) or act on a GET.
 NOT_PAGES = {
@@ -238,7 +238,7 @@ def ensure_district_official() -> None:
         official.regions.add(Region.objects.get(code="32.14.16"))
 
 
-def measure(runs: int = 5, only: str = "", limit: int = 600) -> None:
+def measure(runs: int = 5, only: str = "", limit: int = 400) -> None:
     logging.disable(logging.WARNING)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
