@@ -29,9 +29,11 @@ def agent_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agents = User.objects.managed_by(request.user).order_by("first_name", "username")
     query = request.GET.get("q", "").strip()
     if query:
-        agents = agents.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(regions__name__icontains=query)
-        ).distinct()
+        # Each part on its own trigram index (accounts.0003, regions.0002), then the agents by id: an
+        # OR across the villages' join, made distinct, read every agent (320 ms for the country).
+        by_name = User.objects.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
+        by_village = User.regions.through.objects.filter(region__name__icontains=query)
+        agents = agents.filter(Q(pk__in=by_name.values("pk")) | Q(pk__in=by_village.values("user_id")))
     agents = agents.prefetch_related(Prefetch("regions", queryset=Region.objects.order_by("code")))
     page = Paginator(agents, AGENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/agent_list.html", {"page": page, "query": query})

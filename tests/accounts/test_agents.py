@@ -113,6 +113,21 @@ def test_the_agent_list_shows_agents_in_reach_with_masked_phones(
     assert "081299998888" not in html
 
 
+def test_the_agent_search_finds_by_user_name_name_or_village_within_the_area(client, official, agent):
+    AgentFactory(username="agen.dua", first_name="Rina Marlina", regions=["32.14.01.1001"])
+    AgentFactory(username="agen.tiga", regions=["32.14.16.2006", "32.14.16.2005"])
+    AgentFactory(username="agen.karawang", first_name="Rina Karawang", regions=["32.15.01.1001"])
+    client.force_login(official)
+
+    def found(query: str) -> list[str]:
+        page = client.get(reverse("accounts:agent_list"), {"q": query}).context["page"]
+        return sorted(a.username for a in page)
+
+    assert found("rina") == ["agen.dua"]  # Karawang's Rina is another official's
+    assert found("TIGA") == ["agen.tiga"]
+    assert found("tanjungsari") == ["agen.tanjungsari", "agen.tiga"]  # once each, two villages or one
+
+
 def test_an_agent_working_also_outside_the_area_is_not_managed_here(client, official):
     AgentFactory(username="agen.perbatasan", regions=["32.14.16.2005", "32.15.01.1001"])
     client.force_login(official)
