@@ -27,7 +27,7 @@ from enrollment.lapse import CoverageState
 from enrollment.models import COVER_ENDED, Enrollment, Worker
 from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
-from regions.reach import reach_q
+from regions.reach import area_q, reach_q
 from targeting.coverage import target_coverage
 
 from . import rollups, services, summary
@@ -77,10 +77,9 @@ def campaign_area(request: AuthenticatedHttpRequest, slug: str, code: str | None
     region = get_object_or_404(Region.objects.for_user(user), code=code) if code else None
     if region is None and user.reaches(campaign.organizer) and not user.is_superuser:
         region = campaign.organizer
-    quotas = Quota.objects.for_user(user).filter(campaign=campaign)
+    quotas = Quota.objects.filter(campaign=campaign).filter(area_q(user, region, "village__code"))
     if region:
         codes = [region.code]
-        quotas = quotas.within(region)
         has_children = region.level < Region.Level.VILLAGE
         rows = rollups.child_rows(quotas, rollups.child_length(region)) if has_children else []
     elif user.is_superuser:  # administrators start from the whole country, one row per province
@@ -150,10 +149,8 @@ def _claims(user, campaign: Campaign, region: Region | None) -> dict[str, int]:
 
 def _arrears(user, campaign: Campaign, region: Region | None) -> arrears.Summary:
     """The campaign's payers in the area behind with their bills, as last counted (billing.arrears)."""
-    payers = Payer.objects.for_user(user).filter(campaign=campaign)
-    if region:
-        payers = payers.filter(region__code__startswith=region.code)
-    elif user.is_superuser:
+    payers = Payer.objects.filter(campaign=campaign).filter(area_q(user, region, "region__code"))
+    if region is None and user.is_superuser:
         return countrywide(campaign, "arrears", lambda: arrears.summary(payers))
     return arrears.summary(payers)
 

@@ -15,7 +15,7 @@ from accounts.models import User
 from campaigns.models import Campaign
 from enrollment.models import Enrollment
 from regions.models import Region
-from regions.reach import reach_q
+from regions.reach import area_q
 
 from .models import TargetCoverageCount, TargetPerson, Visit
 
@@ -43,8 +43,8 @@ class TargetCoverage:
 def people_of(user: User, campaign: Campaign, region: Region | None):
     """The current lists' people of the campaign's deciles in the area, as far as the user reaches."""
     max_desil = campaign.max_desil or DEFAULT_MAX_DESIL
-    people = TargetPerson.objects.for_user(user).current().filter(desil__lte=max_desil).exclude(nik=None)
-    return people.filter(village__code__startswith=region.code) if region else people
+    people = TargetPerson.objects.filter(area_q(user, region, "village__code"))
+    return people.current().filter(desil__lte=max_desil).exclude(nik=None)
 
 
 def covered_here(campaign: Campaign):
@@ -100,9 +100,7 @@ def target_coverage(user: User, campaign: Campaign, region: Region | None) -> Ta
 
 
 def _counted(user: User, campaign: Campaign, region: Region | None) -> TargetCoverage | None:
-    rows = TargetCoverageCount.objects.filter(campaign=campaign).filter(reach_q(user, "village__code"))
-    if region is not None:
-        rows = rows.filter(village__code__startswith=f"{region.code}.")
+    rows = TargetCoverageCount.objects.filter(campaign=campaign).filter(area_q(user, region, "village__code"))
     sums = rows.aggregate(
         people=Sum("people"), here=Sum("here"), elsewhere=Sum("elsewhere"), visited=Sum("visited"),
         as_of=Min("counted_at"),

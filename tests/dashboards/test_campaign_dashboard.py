@@ -1,8 +1,12 @@
 """The campaign dashboard: every figure equals a direct count of the enrollments, at every level."""
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,3 +269,18 @@ def test_the_countrys_figures_are_shared_for_a_minute_and_a_province_is_counted_
     assert page(client, admin, province_campaign, "32").context["headline"].filled == 13  # live
     time_machine.shift(61)
     assert page(client, admin, province_campaign).context["headline"].filled == 13
+
+
+def test_a_region_inside_the_reach_is_filtered_once_not_twice(client, province_campaign):
+    """A reach and a region inside it are two LIKEs on the same code to PostgreSQL, which then
+    multiplies their selectivities and plans for a few rows where thousands come (issue 25)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = page(client, OfficialFactory(regions=["32"]), province_campaign, "32")
+
+    assert response.context["headline"].filled == 12
+    sums = [
+        q["sql"] for q in queries.captured_queries
+        if (table := re.search(r' FROM "(\w+)"', q["sql"]))
+        and table[1] in ("campaigns_quota", "billing_arrears", "targeting_targetcoveragecount")
+    ]  # fmt: skip
+    assert sums and [sql for sql in sums if len(re.findall(r'"code"(?:::text)? LIKE', sql)) > 1] == []
