@@ -235,7 +235,6 @@ def load(agents: str, officials: str, users: int, seconds: int, server: subproce
             "--csv",
             RESULTS / "enroll",
             "--only-summary",
-            "--reset-stats",  # the statistics start once every user has signed in
             "--loglevel",
             "WARNING",
         ],

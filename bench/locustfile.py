@@ -15,7 +15,7 @@ import random
 import re
 import time
 
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, task
 
 AGENTS = [pair.split(":") for pair in os.environ["BENCH_AGENTS"].split(",")]
 OFFICIALS = [name for name in os.environ.get("BENCH_OFFICIALS", "").split(",") if name]
@@ -24,11 +24,17 @@ PASSWORD = os.environ["BENCH_PASSWORD"]
 _agent_numbers = itertools.count()
 
 
-@events.spawning_complete.add_listener
-def _timed_window_starts(user_count: int, **_kwargs) -> None:
-    """Every user has signed in (each signs in as it starts): the timed window begins now, so that
-    fifty simultaneous password hashes are not counted as the app's throughput. enroll_load.py
-    counts the enrollments saved after this moment; locust resets its statistics (--reset-stats)."""
+_signed_in = itertools.count(1)
+
+
+def signed_in(user) -> None:
+    """Called at the end of each user's start: once the last has signed in and opened its first
+    page, the timed window begins, so that fifty simultaneous password hashes are not counted as
+    the app's throughput. enroll_load.py counts the enrollments saved after this moment, and
+    locust's statistics start again from it."""
+    if next(_signed_in) < len(AGENTS) + len(OFFICIALS):
+        return
+    user.environment.runner.stats.reset_all()
     if path := os.environ.get("BENCH_WINDOW_FILE"):
         with open(path, "w") as window:
             window.write(str(time.time()))
@@ -57,6 +63,7 @@ class VillageAgent(FastHttpUser):
         sign_in(self.client, self.username)
         form = self.client.get(f"/enrollments/new/?quota={self.quota}", name="enrollment form")
         self.token = CSRF.search(form.text)[1]
+        signed_in(self)
 
     @task
     def enroll(self) -> None:
@@ -99,6 +106,7 @@ class Official(FastHttpUser):
     def on_start(self) -> None:
         sign_in(self.client, OFFICIALS[next(_official_numbers) % len(OFFICIALS)])
         self.enrollment = None
+        signed_in(self)
 
     def _page(self, url: str, name: str):
         with self.client.get(url, name=name, catch_response=True) as response:
