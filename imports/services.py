@@ -108,8 +108,10 @@ def record_failure(batch: ImportBatch, message: str, state: str = State.FAILED) 
     record_progress(batch, state=state, error=message)
 
 
-def _checker(batch: ImportBatch, table: Table) -> Checker:
-    return Checker(table, campaign=batch.for_campaign, user=batch.uploaded_by, today=timezone.localdate())
+def _checker(batch: ImportBatch, table: Table, *, warn: bool = True) -> Checker:
+    return Checker(
+        table, campaign=batch.for_campaign, user=batch.uploaded_by, today=timezone.localdate(), warn=warn
+    )
 
 
 def import_check(batch: ImportBatch, progress: Callable[[int, int], None] | None = None) -> ImportBatch:
@@ -210,7 +212,7 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
     counts = {"enrolled": 0, "reserved": 0, "left_out": 0, "valid": 0}
     problems, links = [], []
     link = ImportBatch.enrollments.through
-    checker = _checker(batch, table)
+    checker = _checker(batch, table, warn=False)
     for chunk in checker.chunks():
         if progress:
             progress(checker.done, len(table.rows))

@@ -174,3 +174,19 @@ def test_a_nul_byte_inside_a_cell_is_dropped_not_an_error(campaign, official):
     )
     batch = _commit(campaign, official, data)
     assert batch.enrollments.get().full_name == "Asep Nul"
+
+
+def test_the_commit_asks_again_only_what_refuses_not_the_warnings(campaign, official, monkeypatch):
+    """The near-duplicate search is a warning, said by the dry run; at commit it compared each chunk
+    with villages growing as the commit wrote, half of a 100,000-row commit (issue 25)."""
+    from imports.checks import Checker
+
+    batch = _checked(campaign, official, _file(3))
+    monkeypatch.setattr(
+        Checker, "_near", lambda self, valid: pytest.fail("the commit searched for near-duplicates")
+    )
+
+    services.import_commit(batch, by=official)
+
+    batch.refresh_from_db()
+    assert (batch.state, batch.enrolled) == ("done", 3)
