@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import statistics
-import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -34,7 +32,7 @@ from accounts.models import User
 from enrollment.models import Enrollment
 from regions.models import Region
 
-from .national_admin import Queries, _big_scans
+from .national_admin import time_page
 
 AIM_P50_MS, AIM_SLOWEST_MS, AIM_BYTES = 200, 500, 150_000
 ROLES = ("admin", "pejabat.32", "pejabat.32.14", "pejabat.32.14.16", "agen.32.14.16.2005")
@@ -270,23 +268,13 @@ def measure(runs: int = 5, only: str = "", limit: int = 400) -> None:
                     flush=True,
                 )
                 continue
-            queries = Queries()
-            with connection.execute_wrapper(queries):
-                client.get(address)
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.get(address)
-                times.append((time.perf_counter() - started) * 1000)
-            p50, slowest_run = statistics.median(times), max(times)
-            slowest = max(queries.log, key=lambda q: q[0]) if queries.log else (0.0, "", None)
-            scans = _big_scans(slowest[1], slowest[2]) if slowest[1] else []
-            size = len(response.content)
-            met = p50 <= AIM_P50_MS and slowest_run <= AIM_SLOWEST_MS and size <= AIM_BYTES and not scans
+            timing = time_page(client, address, runs, len(response.content))
+            met = (
+                timing.p50 <= AIM_P50_MS and timing.slowest_run <= AIM_SLOWEST_MS
+                and timing.size <= AIM_BYTES and not timing.scans
+            )  # fmt: skip
             missed += not met
             print(
-                f"| {role} | `{address}` | {p50:.0f} | {slowest_run:.0f} | {len(queries.log)} | {size / 1000:.0f} "
-                f"| {slowest[0] * 1000:.0f} | {', '.join(scans) or '-'} | {'met' if met else '**missed**'} |",
-                flush=True,
+                f"| {role} | `{address}` | {timing.cells()} | {'met' if met else '**missed**'} |", flush=True
             )
     print(f"\n{total} pages reached by {len(ROLES)} roles, {missed} missing an aim")
