@@ -124,9 +124,8 @@ class QuotaQuerySet(models.QuerySet):
         for status, step in ((old, "- 1"), (new, "+ 1")):
             if status:
                 column = f"{status}_count"
-                assert column in Quota.COUNTERS, (
-                    status
-                )  # a status has its counter: nothing else is spliced in
+                if column not in Quota.COUNTERS:  # a status has its counter: nothing else is spliced in
+                    raise ValueError(f"not an enrollment status: {status!r}")
                 changes.append(f'"{column}" = "{column}" {step}')
         if slot:
             changes.append(f'"filled" = "filled" + {int(slot)}')
