@@ -199,9 +199,10 @@ def test_the_list_filters_and_searches(client, official, agent, campaign):
 
 def test_entered_between_takes_whole_local_days_on_the_entry_time_itself(client, official, agent, campaign):
     late, early = enroll(campaign, 1, agent), enroll(campaign, 2, agent)
-    at = lambda day, hour, minute: timezone.make_aware(dt.datetime(2026, 3, day, hour, minute))  # noqa: E731  # Asia/Jakarta
-    Enrollment.objects.filter(pk=late.pk).update(entered_at=at(1, 23, 30))  # 16:30 UTC on the 1st
-    Enrollment.objects.filter(pk=early.pk).update(entered_at=at(2, 0, 10))  # 17:10 UTC on the 1st
+    first, second = TODAY - dt.timedelta(days=10), TODAY - dt.timedelta(days=9)
+    at = lambda day, hour, minute: timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))  # noqa: E731  # Asia/Jakarta
+    Enrollment.objects.filter(pk=late.pk).update(entered_at=at(first, 23, 30))  # 16:30 UTC that day
+    Enrollment.objects.filter(pk=early.pk).update(entered_at=at(second, 0, 10))  # 17:10 UTC the day before
     client.force_login(official)
 
     def names(**params) -> list[str]:
@@ -209,12 +210,15 @@ def test_entered_between_takes_whole_local_days_on_the_entry_time_itself(client,
             e.full_name for e in client.get(reverse("enrollment:enrollment_list"), params).context["page"]
         )
 
-    assert names(entered_before="2026-03-01") == ["Pekerja 1"]
-    assert names(entered_after="2026-03-02") == ["Pekerja 2"]
-    assert names(entered_after="2026-03-01", entered_before="2026-03-02") == ["Pekerja 1", "Pekerja 2"]
+    assert names(entered_before=first.isoformat()) == ["Pekerja 1"]
+    assert names(entered_after=second.isoformat()) == ["Pekerja 2"]
+    assert names(entered_after=first.isoformat(), entered_before=second.isoformat()) == [
+        "Pekerja 1",
+        "Pekerja 2",
+    ]
     # A bound on the column as it is, so the index on (status, entered_at) serves the review queue.
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("enrollment:review_queue"), {"entered_after": "2026-03-01"})
+        client.get(reverse("enrollment:review_queue"), {"entered_after": first.isoformat()})
     sql = " ".join(
         query["sql"] for query in queries.captured_queries if "enrollment_enrollment" in query["sql"]
     )
