@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from regions.models import Region
 from .models import Enrollment, Heir, Worker
 from .nik import check_nik
 from .rules import EnrollmentError, age_problem, already_enrolled, declaration_problems, village_problem
+from .services import enrollment_activate, enrollment_verify
 
 
 @dataclass
@@ -167,3 +169,32 @@ def _take_slots(
         else:
             statuses.append(None)
     return statuses
+
+
+def enrollment_review_many(
+    *,
+    enrollments: Iterable[Enrollment],
+    by: User,
+    activate: bool,
+    kpj_for: Callable[[Enrollment], str],
+    coverage_starts: dt.date,
+) -> tuple[int, list[tuple[Enrollment, str]]]:
+    """Verify (or activate, with each one's KPJ) each in its own transaction, so one refusal stops
+    none: how many were done, and the refused with why."""
+    done, refused = 0, []
+    for enrollment in enrollments:
+        try:
+            if activate:
+                enrollment_activate(
+                    enrollment=enrollment,
+                    by=by,
+                    kpj_number=kpj_for(enrollment),
+                    coverage_starts=coverage_starts,
+                )
+            else:
+                enrollment_verify(enrollment=enrollment, by=by)
+        except EnrollmentError as refusal:
+            refused.append((enrollment, str(refusal)))
+        else:
+            done += 1
+    return done, refused

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -487,32 +487,3 @@ def enrollment_renew_many(
         else:
             renewed.append(enrollment)
     return renewed, refused
-
-
-def enrollment_review_many(
-    *,
-    enrollments: Iterable[Enrollment],
-    by: User,
-    activate: bool,
-    kpj_for: Callable[[Enrollment], str],
-    coverage_starts: dt.date,
-) -> tuple[int, list[tuple[Enrollment, str]]]:
-    """Verify (or activate, with each one's KPJ) each in its own transaction, so one refusal stops
-    none: how many were done, and the refused with why."""
-    done, refused = 0, []
-    for enrollment in enrollments:
-        try:
-            if activate:
-                enrollment_activate(
-                    enrollment=enrollment,
-                    by=by,
-                    kpj_number=kpj_for(enrollment),
-                    coverage_starts=coverage_starts,
-                )
-            else:
-                enrollment_verify(enrollment=enrollment, by=by)
-        except EnrollmentError as refusal:
-            refused.append((enrollment, str(refusal)))
-        else:
-            done += 1
-    return done, refused

@@ -1,6 +1,7 @@
 """The enrollment app's models: the people (workers, heirs, erasures) and the enrollments themselves,
 all importable from `enrollment.models`."""
 
+from .choices import shown_status_choices
 from .enrollments import (
     COVER_ENDED,
     MAX_INCOME,
@@ -12,7 +13,6 @@ from .enrollments import (
     overlap_q,
     overlapping_others,
     shown_status,
-    shown_status_choices,
 )
 from .people import Erasure, Heir, HeirQuerySet, Worker
 

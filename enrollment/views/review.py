@@ -21,7 +21,7 @@ from config.forms import parse_ids
 from config.pagination import CappedPaginator
 from config.requests import AuthenticatedHttpRequest
 
-from .. import services
+from .. import bulk
 from ..filters import ReviewFilter
 from ..forms import (
     KpjListForm,
@@ -102,7 +102,7 @@ def review_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         typed = request.POST.get(f"kpj_{enrollment.pk}", "").strip()
         return typed or kpj_by_nik.get(enrollment.worker.nik or "", "")
 
-    done, refused = services.enrollment_review_many(
+    done, refused = bulk.enrollment_review_many(
         enrollments=enrollments, by=request.user, activate=activating, kpj_for=kpj_for, coverage_starts=starts
     )
     for enrollment, reason in refused:

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +12,8 @@ from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
 from tests.factories import (
     TODAY,
-    AdminFactory,
     AgentFactory,
     CampaignFactory,
-    OfficialFactory,
     declaration,
     nik_for,
     quota,
@@ -195,35 +191,6 @@ def test_the_list_filters_and_searches(client, official, agent, campaign):
     assert names(status="registered", campaign=campaign.pk, entered_by=agent.username) == ["Pekerja 1"]
     today = timezone.localdate().isoformat()
     assert names(entered_after=today, entered_before=today) == ["Pekerja 1", "Pekerja 2"]
-
-
-def test_entered_between_takes_whole_local_days_on_the_entry_time_itself(client, official, agent, campaign):
-    late, early = enroll(campaign, 1, agent), enroll(campaign, 2, agent)
-    first, second = TODAY - dt.timedelta(days=10), TODAY - dt.timedelta(days=9)
-    at = lambda day, hour, minute: timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))  # noqa: E731  # Asia/Jakarta
-    Enrollment.objects.filter(pk=late.pk).update(entered_at=at(first, 23, 30))  # 16:30 UTC that day
-    Enrollment.objects.filter(pk=early.pk).update(entered_at=at(second, 0, 10))  # 17:10 UTC the day before
-    client.force_login(official)
-
-    def names(**params) -> list[str]:
-        return sorted(
-            e.full_name for e in client.get(reverse("enrollment:enrollment_list"), params).context["page"]
-        )
-
-    assert names(entered_before=first.isoformat()) == ["Pekerja 1"]
-    assert names(entered_after=second.isoformat()) == ["Pekerja 2"]
-    assert names(entered_after=first.isoformat(), entered_before=second.isoformat()) == [
-        "Pekerja 1",
-        "Pekerja 2",
-    ]
-    # A bound on the column as it is, so the index on (status, entered_at) serves the review queue.
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("enrollment:review_queue"), {"entered_after": first.isoformat()})
-    sql = " ".join(
-        query["sql"] for query in queries.captured_queries if "enrollment_enrollment" in query["sql"]
-    )
-    assert '"entered_at" >=' in sql
-    assert not any(cast in sql for cast in ("::date", "AT TIME ZONE", "cast_date"))
 
 
 def test_the_detail_page_shows_who_changed_what(client, official, agent, campaign):
@@ -473,16 +440,6 @@ def test_the_queue_filters_by_area_agent_and_nik_from_another_district(client, o
     assert names(other_district="on") == [moved.full_name]
     assert "NIK dari kecamatan lain" in client.get(url).content.decode()
 
-    # A province reads every waiting entry of its regencies to find these: it names a regency first.
-    client.force_login(OfficialFactory(regions=["32"]))
-    refused = client.get(url, {"other_district": "on"})
-    assert names(other_district="on") == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]  # not applied, and said
-    assert "Isi kabupaten/kota atau wilayah yang lebih kecil" in refused.content.decode()
-    assert names(other_district="on", region="32.14") == [moved.full_name]
-    client.force_login(AdminFactory())
-    assert names(overlap="on") == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
-    assert names(overlap="on", region="32.14.16") == []
-
 
 def test_bulk_activation_takes_kpj_numbers_from_a_pasted_list_or_a_file(client, official, agent, campaign):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -522,11 +479,3 @@ def test_a_bad_line_in_the_kpj_list_changes_nothing_and_says_which(client, offic
     first.refresh_from_db()
     assert first.status == "registered"
     assert "baris 2" in response.content.decode()
-
-
-def test_the_queue_s_filter_panel_opens_only_when_a_filter_is_used(client, official):
-    client.force_login(official)
-    url = reverse("enrollment:review_queue")
-
-    assert '<details class="mb-3" hx-get="?filters=form"' in client.get(url).content.decode()
-    assert '<details class="mb-3" open>' in client.get(url, {"other_district": "on"}).content.decode()
