@@ -84,8 +84,9 @@ def campaign_area(request: AuthenticatedHttpRequest, slug: str, code: str | None
         rows = rollups.child_rows(quotas, rollups.child_length(region)) if has_children else []
     elif user.is_superuser:  # administrators start from the whole country, one row per province
         rows = countrywide(
-            campaign, "provinces", lambda: rollups.child_rows(quotas, LENGTH_BY_LEVEL[Region.Level.PROVINCE])
-        )
+            user, campaign, None, "provinces",
+            lambda: rollups.child_rows(quotas, LENGTH_BY_LEVEL[Region.Level.PROVINCE]),
+        )  # fmt: skip
         codes = [row.code for row in rows]
     else:  # officials and agents who do not reach the organizer start from their own regions
         codes = user.region_codes
@@ -132,9 +133,9 @@ def campaign_dashboard(request: AuthenticatedHttpRequest, slug: str, code: str |
         "export_levels": export_levels(region),
         "claims": _claims(request.user, campaign, region),
         "arrears": _arrears(request.user, campaign, region) if request.user.acts_as_official else None,
-        "targets": target_coverage(request.user, campaign, region)
-        if region or not request.user.is_superuser
-        else countrywide(campaign, "targets", lambda: target_coverage(request.user, campaign, None)),
+        "targets": countrywide(
+            request.user, campaign, region, "targets", lambda: target_coverage(request.user, campaign, region)
+        ),
     }
     return render(request, "dashboards/campaign_dashboard.html", context)
 
@@ -150,18 +151,18 @@ def _claims(user, campaign: Campaign, region: Region | None) -> dict[str, int]:
 def _arrears(user, campaign: Campaign, region: Region | None) -> arrears.Summary:
     """The campaign's payers in the area behind with their bills, as last counted (billing.arrears)."""
     payers = Payer.objects.filter(campaign=campaign).filter(area_q(user, region, "region__code"))
-    if region is None and user.is_superuser:
-        return countrywide(campaign, "arrears", lambda: arrears.summary(payers))
-    return arrears.summary(payers)
+    return countrywide(user, campaign, region, "arrears", lambda: arrears.summary(payers))
 
 
 COUNTRYWIDE_SECONDS = 60
 
 
-def countrywide(campaign: Campaign, figure: str, count: Callable[[], T]) -> T:
-    """A figure of the whole country, shared by the administrators for a minute: summed on every view,
-    the country's 83,762 quotas, payers and target counts took 150 ms of each (issue 25). A
-    province and below are counted on each view; the page says when the breakdowns were counted."""
+def countrywide(user, campaign: Campaign, region: Region | None, figure: str, count: Callable[[], T]) -> T:
+    """`count()`, shared by the administrators for a minute when it is the whole country's: summed on
+    every view, the country's 83,762 quotas, payers and target counts took 150 ms of each (issue 25).
+    A province and below, and every other user's area, are counted on each view."""
+    if region is not None or not user.is_superuser:
+        return count()
     key = f"dashboards:{campaign.pk}:{figure}"
     value = cache.get(key)
     if value is None:
