@@ -28,6 +28,7 @@ import pytest
 from django.core.cache import cache as django_cache
 from django.db import connection
 
+from config.db_router import forget_replica_health
 from campaigns.models import Campaign
 from regions.importer import RegionRow, import_regions, only_subtree, rows_from_lokal
 from regions.models import Region
@@ -92,6 +93,7 @@ def _fresh_cache():
     """What one test drew or counted (the menu, the country's figures) is not another's: ids repeat
     between tests once their transactions roll back."""
     django_cache.clear()
+    forget_replica_health()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def enrolled(campaign, agent):
 def test_healthz_says_ok_when_the_database_answers(client, db):
     response = client.get(reverse("healthz"))
 
-    assert (response.status_code, response.json()) == (200, {"database": "ok"})
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok"})
     assert "no-cache" in response["Cache-Control"]
 
 

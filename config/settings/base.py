@@ -123,10 +123,17 @@ if env("DATABASE_REPLICA_URL", default=""):
         **{key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")},
     }
     DATABASES["replica"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
+    # A replica that does not answer within 3 s is taken as gone (its pages read the primary).
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 REPLICA_READS = "replica" in DATABASES
 REPLICA_LAG_SECONDS = env.int(
     "REPLICA_LAG_SECONDS", default=10
 )  # a user reads the primary this long after a write
+# A replica further behind than this is not read (its pages read the primary; /healthz: "degraded"),
+# asked by each process at most every REPLICA_CHECK_SECONDS.
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
