@@ -14,6 +14,7 @@ REPLICA_CHECK_SECONDS, so the check costs one small query every few seconds, not
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
@@ -100,10 +101,8 @@ def _check_replica() -> ReplicaHealth:
 
 
 def _close_quietly(alias: str) -> None:
-    try:
+    with contextlib.suppress(DatabaseError):  # the connection is already gone
         connections[alias].close()
-    except DatabaseError:
-        pass  # the connection is already gone
 
 
 class ReplicaRouter:

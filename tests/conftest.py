@@ -28,8 +28,8 @@ import pytest
 from django.core.cache import cache as django_cache
 from django.db import connection
 
-from config.db_router import forget_replica_health
 from campaigns.models import Campaign
+from config.db_router import forget_replica_health
 from regions.importer import RegionRow, import_regions, only_subtree, rows_from_lokal
 from regions.models import Region
 from tests.factories import AgentFactory, CampaignFactory, OfficialFactory, quota
