@@ -39,7 +39,11 @@ pytestmark = [
 class Standby:
     def __init__(self, name: str):
         address = urlparse(STANDBY_URL)
-        self.dsn = {"host": address.hostname, "port": address.port or 5432, "user": address.username or "postgres"}
+        self.dsn = {
+            "host": address.hostname,
+            "port": address.port or 5432,
+            "user": address.username or "postgres",
+        }
         self.name = name
 
     def ask(self, sql: str):
@@ -111,7 +115,9 @@ def test_the_marked_pages_read_from_the_standby(client, official, campaign, stan
     assert "Renamed on the primary" in names_listed(client)
 
 
-def test_who_has_just_written_reads_their_own_write(client, official, other_official, agent, campaign, standby):
+def test_who_has_just_written_reads_their_own_write(
+    client, official, other_official, agent, campaign, standby
+):
     entry = enroll(campaign, agent, 1, full_name="Ujang Sumarna")
     standby.pause()
     client.force_login(official)

@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
 from billing.bills import bills_issue
 from campaigns.models import Campaign, month_of
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
@@ -17,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", help="only the campaign with this short name (slug)")
         parser.add_argument("--month", help="the month to bill, as 2026-12 (default: this month)")
 
+    @once_at_a_time(lease=dt.timedelta(hours=2))
     def handle(self, *args, campaign=None, month=None, **options):
         try:
             billed = month_of(timezone.datetime.strptime(month, "%Y-%m").date()) if month else None

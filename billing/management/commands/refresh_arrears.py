@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from billing.arrears import arrears_refresh
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
@@ -10,6 +13,7 @@ class Command(BaseCommand):
         "hourly from cron; a payment or a corrected bill counts its payer again at once)."
     )
 
+    @once_at_a_time(lease=dt.timedelta(hours=1))
     def handle(self, *args, **options):
         started = timezone.now()
         counted = arrears_refresh(timezone.localdate())

@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from billing.reminders import outbox_send, reminders_write
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
@@ -11,6 +14,7 @@ class Command(BaseCommand):
         "messages back, a failed send is retried with backoff, and an event is never written twice."
     )
 
+    @once_at_a_time(lease=dt.timedelta(minutes=30))
     def handle(self, *args, **options):
         written = reminders_write(timezone.localdate())
         done = outbox_send()

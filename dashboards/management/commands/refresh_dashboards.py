@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 
 from campaigns.models import Campaign
 from dashboards import summary
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
@@ -13,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--campaign", help="only the campaign with this short name (slug)")
 
+    @once_at_a_time(lease=dt.timedelta(minutes=30))
     def handle(self, *args, campaign=None, **options):
         campaigns = summary.campaigns_to_refresh()
         if campaign:

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from enrollment.erasure import closed_before, personal_data_purge
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--closed-before", required=True, help="a date, YYYY-MM-DD")
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
+    @once_at_a_time(lease=dt.timedelta(hours=6))
     def handle(self, *args, **options):
         raw = options["closed_before"]
         try:

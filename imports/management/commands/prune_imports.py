@@ -10,11 +10,13 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from imports.models import ImportBatch
+from operations.schedule import once_at_a_time
 
 
 class Command(BaseCommand):
     help = "Delete uploaded import files older than IMPORT_FILE_DAYS (run daily from cron)."
 
+    @once_at_a_time(lease=dt.timedelta(hours=1))
     def handle(self, *args, **options):
         cutoff = timezone.now() - dt.timedelta(days=settings.IMPORT_FILE_DAYS)
         old = ImportBatch.objects.filter(uploaded_at__lt=cutoff).exclude(file="")

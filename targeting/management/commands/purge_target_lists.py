@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from operations.schedule import once_at_a_time
 from targeting.lists import purge_replaced
 
 
@@ -10,6 +13,7 @@ class Command(BaseCommand):
         "undo). Run daily."
     )
 
+    @once_at_a_time(lease=dt.timedelta(hours=2))
     def handle(self, *args, **options) -> None:
         deleted = purge_replaced(before=timezone.localdate())
         self.stdout.write(f"{deleted} people of replaced rounds deleted.")

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand
 
+from operations.schedule import once_at_a_time
 from targeting.coverage import coverage_refresh
 
 
@@ -9,6 +12,7 @@ class Command(BaseCommand):
         "provinces and the country (smaller areas count live). Run hourly."
     )
 
+    @once_at_a_time(lease=dt.timedelta(hours=1))
     def handle(self, *args, **options) -> None:
         rows = coverage_refresh()
         self.stdout.write(f"{rows} villages counted.")
