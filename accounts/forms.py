@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
+from . import two_factor
 from .models import User
 from .phones import normalize_phone
 
@@ -89,3 +90,55 @@ class AgentEditForm(AgentFieldsMixin, forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "phone", "regions"]
         field_classes = {"phone": PhoneField}
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits), or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 10}
+        ),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        self.device = two_factor.code_device(self.user, code)
+        if self.device is None:
+            raise forms.ValidationError(
+                _("This code is not right, or was already used. Type the code your app shows now.")
+            )
+        return code
+
+
+def ask_fresh_code(form: forms.Form, user: User) -> None:
+    """Add a code field to a form whose action asks for a fresh code (whole numbers, erasure), for a
+    user who signs in with one; `check_fresh_code` in its clean() then checks it."""
+    if two_factor.uses_two_factor(user):
+        form.fields["code"] = forms.CharField(
+            label=_("Code from your authenticator app"),
+            max_length=20,
+            required=False,
+            help_text=_("Asked again for this, even when you signed in with a code."),
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        )
+        form.fresh_code_user = user  # type: ignore[attr-defined]
+
+
+def check_fresh_code(form: forms.Form, needed: bool = True) -> None:
+    if "code" not in form.fields or not needed:
+        return
+    code = form.cleaned_data.get("code") or ""
+    if not code.strip():
+        form.add_error("code", _("Type the code your authenticator app shows now."))
+    elif two_factor.code_device(form.fresh_code_user, code) is None:  # type: ignore[attr-defined]
+        form.add_error(
+            "code", _("This code is not right, or was already used. Type the code your app shows now.")
+        )

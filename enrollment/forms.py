@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PhoneField
+from accounts.forms import PhoneField, ask_fresh_code, check_fresh_code
 from accounts.models import User
 from campaigns.models import FundingSource, Quota
 from config.forms import BootstrapWidgetsMixin, model_choice, parse_ids
@@ -276,6 +276,19 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=250, widget=forms.TextInput)
+
+
+class ErasureForm(ReasonForm):
+    """The reason for an erasure, and a fresh code from the official's authenticator app."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        ask_fresh_code(self, user)
+
+    def clean(self):
+        data = super().clean()
+        check_fresh_code(self)
+        return data
 
 
 class ActivateForm(forms.Form):

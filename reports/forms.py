@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ask_fresh_code, check_fresh_code
 from accounts.models import User
 from campaigns.models import Campaign, Quota
 from config.forms import choice_field, model_choice
@@ -33,6 +34,8 @@ class PurposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not user.acts_as_official:  # agents never get whole numbers
             del self.fields["whole"], self.fields["purpose"]
+        else:
+            ask_fresh_code(self, user)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -41,6 +44,7 @@ class PurposeForm(forms.Form):
         data["purpose"] = data.get("purpose", "").strip()
         if data.get("whole") and not data["purpose"]:
             self.add_error("purpose", _("Say why the whole numbers are needed."))
+        check_fresh_code(self, needed=bool(data.get("whole")))
         return data
 
 

@@ -59,6 +59,11 @@ OBJECTS = {
     "accounts:login": None,
     "accounts:logout": None,
     "accounts:password_change": None,
+    "accounts:two_factor_verify": None,
+    "accounts:two_factor_setup": None,
+    "accounts:two_factor_account": None,
+    "accounts:two_factor_recovery_codes": None,
+    "accounts:two_factor_off": None,
     "accounts:password_change_done": None,
     "accounts:agent_list": None,
     "accounts:agent_create": None,
@@ -243,8 +248,9 @@ REFUSED_IN_REACH: dict[str, set[str]] = {
     # What a phone keeps for offline entry is an agent's village only: an official's reach is too large.
     "targeting:worklist_data": {"admin", "official", "other_official"},
 }
-# Pages that answer a signed-in GET with a redirect (the language is set, then back).
-REDIRECTS = {"set_language"}
+# Pages that answer a signed-in GET with a redirect (the language is set, then back; the sign-in code
+# of a user without an authenticator goes to setting one up).
+REDIRECTS = {"set_language", "accounts:two_factor_verify"}
 SHOW_ONLY = {
     "accounts:password_change_done",
     "targeting:worklist_data",
@@ -257,6 +263,8 @@ POST_ONLY = {
     "campaigns:quota_remove",
     "enrollment:nik_check",
     "accounts:logout",
+    "accounts:two_factor_recovery_codes",
+    "accounts:two_factor_off",
     "accounts:agent_active",
     "enrollment:review_bulk",
     "enrollment:renew_bulk",

@@ -35,6 +35,9 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "django_tasks",
     "config.apps.BackgroundJobsConfig",  # django_tasks_db, named in Indonesian in the admin
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # whether this session passed the second factor
+    "accounts.middleware.TwoFactorMiddleware",
     "config.middleware.NoStoreMiddleware",
     "config.middleware.DeactivatedHeaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,6 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Officials and administrators sign in with a code from an authenticator app too (accounts.two_factor):
+# on in production unless turned off there; off in development and the demo.
+TWO_FACTOR_REQUIRED = env.bool("DESA100_TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Desa100"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -21,6 +21,7 @@ from ..forms import (
     ActivateForm,
     CardForm,
     DeclarationForm,
+    ErasureForm,
     ReasonForm,
 )
 from ..models import Enrollment
@@ -65,9 +66,15 @@ def enrollment_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 def _reason_action(
-    request: AuthenticatedHttpRequest, enrollment: Enrollment, action, done: str, title: str, note: str = ""
+    request: AuthenticatedHttpRequest,
+    enrollment: Enrollment,
+    action,
+    done: str,
+    title: str,
+    note: str = "",
+    form: ReasonForm | None = None,
 ) -> HttpResponse:
-    form = ReasonForm(request.POST or None)
+    form = form or ReasonForm(request.POST or None)
     if form.is_valid():
         try:
             action(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])
@@ -114,6 +121,7 @@ def enrollment_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "enrollment of this worker in your area, and from their history. The enrollments keep "
             "their campaign, village, status and dates, so every count stays the same. This cannot be undone."
         ),
+        form=ErasureForm(request.POST or None, user=request.user),
     )
 
 
