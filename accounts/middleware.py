@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import urlencode
 
 from accounts.two_factor import PENDING_SESSION_KEY, must_use
@@ -21,33 +20,26 @@ OPEN = {
 }
 
 
-class TwoFactorMiddleware:
+class TwoFactorMiddleware(MiddlewareMixin):
     """Until a user who needs a second factor has typed their code, every page sends them to it.
 
     Who needs one: officials and administrators when TWO_FACTOR_REQUIRED is on (by role, no query),
     and anyone who set up an authenticator (marked in the session at sign-in, so that a page of a
     user without one reads no devices table). After OTPMiddleware, which says whether the session
-    was verified.
+    was verified. Pages open to all (healthz, the service worker) are passed first, without reading
+    the session: they must answer when the database does not.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.view_name in OPEN:
+            return None
         user = request.user
         if (
             user.is_authenticated
             and (request.session.get(PENDING_SESSION_KEY) or must_use(user))  # type: ignore[arg-type]
             and not user.is_verified()  # type: ignore[union-attr]
-            and _view_name(request) not in OPEN
         ):
             verify = reverse("accounts:two_factor_verify")
             return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
-
-
-def _view_name(request: HttpRequest) -> str:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return ""
+        return None

@@ -4,6 +4,7 @@ from django.urls import include, path
 from config.health import healthz
 from config.offline import service_worker
 from dashboards.home import home
+from dashboards.metrics import metrics
 
 handler500 = "config.middleware.server_error"
 
@@ -13,6 +14,7 @@ admin.site.site_title = "Desa100"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("sw.js", service_worker, name="service_worker"),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("regions.urls")),

@@ -142,6 +142,7 @@ OBJECTS = {
     "reports:signoff_scan": lambda w, side: {"pk": w.signature[side].pk},
     "set_language": None,
     "healthz": None,
+    "metrics": None,
     "service_worker": None,
     "imports:list": None,
     "imports:new": None,
@@ -320,6 +321,8 @@ def reach(user: User | None, side: str | None) -> bool:
 
 
 def expected(name: str, role: str, user: User | None, side: str | None, method: str) -> set[int]:
+    if name == "metrics":  # the operator's: an administrator (or its token), and no one else learns it exists
+        return {405} if method == "POST" else {200} if user is not None and user.is_superuser else {404}
     if name in MACHINES:
         return {405} if method == "GET" else {404}
     if user is None:

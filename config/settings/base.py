@@ -61,6 +61,7 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "config.request_timing.RequestTimingMiddleware",  # first: the whole request's time, for /metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,6 +231,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORT_INLINE_BYTES = env.int("DESA100_IMPORT_INLINE_BYTES", default=200_000)
 # Uploaded import files (they hold NIKs) are deleted this many days after upload by `prune_imports`.
 IMPORT_FILE_DAYS = env.int("DESA100_IMPORT_FILE_DAYS", default=7)
+
+# /metrics (Prometheus) answers a request with "Authorization: Bearer <this>", or an administrator.
+METRICS_TOKEN = env("DESA100_METRICS_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

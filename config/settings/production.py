@@ -24,7 +24,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Pages compressed too (whitenoise serves the static files precompressed, with Brotli). Django's gzip
 # pads its output with random bytes against BREACH, and CSRF tokens are masked per response.
-MIDDLEWARE = [MIDDLEWARE[0], "django.middleware.gzip.GZipMiddleware", *MIDDLEWARE[1:]]
+MIDDLEWARE = [*MIDDLEWARE[:2], "django.middleware.gzip.GZipMiddleware", *MIDDLEWARE[2:]]
 
 STORAGES = {
     **STORAGES,
