@@ -48,11 +48,11 @@ check: $(VENV)/.installed-test
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports billing dashboards demo
+	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports billing dashboards demo operations
 
 # Type checking (mypy with django-stubs), part of `make check` and CI: every module, at zero errors.
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports billing dashboards demo
+	$(BIN)/mypy config accounts regions campaigns enrollment coverage imports reports billing dashboards demo operations
 
 # Source strings are English; the Indonesian catalogue in locale/id is committed with its compiled .mo.
 messages: $(VENV)/.installed-app

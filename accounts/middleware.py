@@ -38,7 +38,7 @@ class TwoFactorMiddleware(MiddlewareMixin):
         if (
             user.is_authenticated
             and (request.session.get(PENDING_SESSION_KEY) or must_use(user))  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]  # set by OTPMiddleware
         ):
             verify = reverse("accounts:two_factor_verify")
             return redirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")

@@ -149,14 +149,13 @@ def reads_from_replica(view):
         except OperationalError:
             if request.method not in ("GET", "HEAD") or replica_health(fresh=True).usable:
                 raise
-            _reading_from_replica.reset(token)
-            token = None
-            return view(request, *args, **kwargs)
+            response = None  # the replica went away during the page: read it again from the primary
         finally:
-            if token is not None:
-                _reading_from_replica.reset(token)
+            _reading_from_replica.reset(token)
+        if response is None:
+            return view(request, *args, **kwargs)
         if isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse):
-            response.streaming_content = _on_replica(response.streaming_content)
+            response.streaming_content = _on_replica(response.streaming_content)  # type: ignore[arg-type]
         return response
 
     return wrapper

@@ -67,8 +67,8 @@ class ServiceCollector:
             "When each scheduled job last finished (Unix time)",
             labels=["job"],
         )
-        for run in ScheduledRun.objects.exclude(finished_at=None):
-            finished.add_metric([run.job], run.finished_at.timestamp())
+        for job, at in ScheduledRun.objects.exclude(finished_at=None).values_list("job", "finished_at"):
+            finished.add_metric([job], at.timestamp())  # type: ignore[union-attr]  # excluded None above
         yield finished
 
 
