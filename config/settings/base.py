@@ -6,6 +6,8 @@ import environ
 from csp.constants import SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import object_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 # A .env file is read only when asked (as cookiecutter-django does): a stray file on a server must not
@@ -203,6 +205,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With a bucket named, uploads go to S3-compatible object storage (config/storage.py): what several
+# app servers and task workers must share. Without one, MEDIA_ROOT on this machine's disk.
+if env("DESA100_S3_BUCKET", default=""):
+    STORAGES["default"] = object_storage(
+        bucket=env("DESA100_S3_BUCKET"),
+        endpoint_url=env("DESA100_S3_ENDPOINT_URL", default=""),
+        region=env("DESA100_S3_REGION", default=""),
+        access_key=env("DESA100_S3_ACCESS_KEY", default=""),
+        secret_key=env("DESA100_S3_SECRET_KEY", default=""),
+        prefix=env("DESA100_S3_PREFIX", default=""),
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
