@@ -110,7 +110,12 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
+        waited = two_factor.waiting(self.user)  # asked before trying: a wrong code makes the next wait
         self.device = two_factor.code_device(self.user, code)
+        if self.device is None and waited:
+            raise forms.ValidationError(
+                _("Too many wrong codes. Wait a moment, then type the code your app shows.")
+            )
         if self.device is None:
             raise forms.ValidationError(
                 _("This code is not right, or was already used. Type the code your app shows now.")

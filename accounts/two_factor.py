@@ -112,3 +112,10 @@ def two_factor_reset(user: User, *, by: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     logger.warning("two-factor sign-in of user %s reset by administrator %s", user.pk, by.pk)
+
+
+def waiting(user: User) -> bool:
+    """Whether too many wrong codes make the user wait before the next is tried (django-otp)."""
+    return any(
+        not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )

@@ -175,3 +175,14 @@ def test_an_erasure_asks_for_a_fresh_code(client, official, agent, campaign, req
         client.post(url, {"reason": "Permintaan pekerja", "code": code_now(official)})
     entry.refresh_from_db()
     assert entry.full_name != "Ujang Sumarna"
+
+
+def test_after_wrong_codes_the_official_is_told_to_wait(client, official, required):
+    with_authenticator(official)
+    sign_in(client, official)
+    with next_step():
+        client.post(reverse("accounts:two_factor_verify"), {"code": "123456"})
+        right_too_soon = client.post(reverse("accounts:two_factor_verify"), {"code": code_now(official)})
+
+    assert "Tunggu sebentar" in right_too_soon.content.decode()
+    assert client.get(reverse("home")).status_code == 302

@@ -35,14 +35,31 @@ def test_an_official_turns_on_two_factor_sign_in_on_a_phone_and_signs_in_with_a_
 
     codes = phone.locator("[data-recovery-codes] li").all_inner_texts()
     assert len(codes) == 10
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/two-factor-codes-phone.png", full_page=True)
     phone.get_by_role("link", name="Sudah saya catat").click()
     assert phone.get_by_role("heading", name="Beranda").or_(phone.locator("main h1")).first.is_visible()
 
     phone.context.clear_cookies()
     password(phone, live_server.url)
     phone.get_by_role("heading", name="Kode masuk").wait_for()
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/two-factor-code-phone.png", full_page=True)
     phone.get_by_label("Kode").fill(codes[0])
     phone.get_by_role("button", name="Lanjut").click()
 
     assert "pemulihan" in phone.locator(".alert").first.inner_text()  # one recovery code fewer
     assert phone.url.rstrip("/") == live_server.url
+
+
+def test_the_two_factor_page_on_a_desktop(live_server, desktop, official):
+    password(desktop, live_server.url)
+    desktop.goto(live_server.url + reverse("accounts:two_factor_account"))
+
+    assert desktop.get_by_role("link", name="Pasang").is_visible()
+    if SHOTS:
+        desktop.screenshot(path=f"{SHOTS}/two-factor-account-desktop.png", full_page=True)
+    desktop.get_by_role("link", name="Pasang").click()
+    desktop.get_by_role("heading", name="Pasang verifikasi dua langkah").wait_for()
+    if SHOTS:
+        desktop.screenshot(path=f"{SHOTS}/two-factor-setup-desktop.png", full_page=True)
