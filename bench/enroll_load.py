@@ -108,6 +108,9 @@ def production_env() -> dict:
         "DJANGO_SECURE_COOKIES": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
+        # The officials of the load run sign in with a password only: they stand for browsing load,
+        # and an authenticator's code per simulated official would time the sign-in, not the pages.
+        "DESA100_TWO_FACTOR_REQUIRED": "false",
     }
 
 
@@ -131,14 +134,19 @@ def serve(workers: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(50):
+    return answering(server, f"http://127.0.0.1:{PORT}")
+
+
+def answering(server: subprocess.Popen, url: str) -> subprocess.Popen:
+    """The server, once `url`/healthz answers (ten seconds at most)."""
+    for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)
+            urllib.request.urlopen(f"{url}/healthz", timeout=1)
             return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.1)
     server.terminate()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn on {url} did not start")
 
 
 TICK = os.sysconf("SC_CLK_TCK")

@@ -71,15 +71,7 @@ def serve(port: int) -> subprocess.Popen:
         [enroll_load.BIN / "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
-    for _ in range(100):
-        try:
-            import urllib.request
-
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    return enroll_load.answering(server, f"http://127.0.0.1:{PORT}")
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,13 +63,7 @@ def gunicorn(port: int) -> subprocess.Popen:
         [enroll_load.BIN / "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
         f"app-{port}",
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"gunicorn on {port} did not start")
+    return enroll_load.answering(server, f"http://127.0.0.1:{port}")
 
 
 def kill(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:

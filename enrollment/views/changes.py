@@ -74,7 +74,7 @@ def _reason_action(
     note: str = "",
     form: ReasonForm | None = None,
 ) -> HttpResponse:
-    form = form or ReasonForm(request.POST or None)
+    form = form if form is not None else ReasonForm(request.POST or None)
     if form.is_valid():
         try:
             action(enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"])
