@@ -185,5 +185,11 @@ class BranchFileForm(forms.Form):
         if len(only := list(layouts[:2])) == 1:  # the usual case: the one branch of the area
             self.initial.setdefault("layout", only[0].pk)
         model_choice(self, "region").queryset = Region.objects.for_user(user)
+        ask_fresh_code(self, user)  # the file holds whole NIKs
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        check_fresh_code(self)
+        return data

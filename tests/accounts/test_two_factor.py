@@ -186,3 +186,28 @@ def test_after_wrong_codes_the_official_is_told_to_wait(client, official, requir
 
     assert "Tunggu sebentar" in right_too_soon.content.decode()
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_branch_registration_file_of_whole_niks_asks_for_a_fresh_code(
+    client, official, campaign, required
+):
+    from reports.models import BranchLayout
+
+    layout = BranchLayout.objects.create(
+        name="KCP Purwakarta",
+        region=official.regions.get(),
+        saved_by=official,
+        columns=[["full_name", "NAMA"], ["nik", "NIK"]],
+    )
+    with_authenticator(official)
+    client.force_login(official)
+    with next_step():
+        client.post(reverse("accounts:two_factor_verify"), {"code": code_now(official)})
+    data = {"campaign": campaign.pk, "layout": layout.pk, "region": "", "purpose": "Pendaftaran ke BPJS"}
+
+    refused = client.post(reverse("reports:branch_file"), data)
+    assert refused.status_code == 200 and "Ketik kode" in refused.content.decode()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=62), tick=False):
+        sent = client.post(reverse("reports:branch_file"), {**data, "code": code_now(official)})
+    assert sent["Content-Disposition"].startswith("attachment")
