@@ -92,19 +92,24 @@ class AgentEditForm(AgentFieldsMixin, forms.ModelForm):
         field_classes = {"phone": PhoneField}
 
 
-class CodeForm(forms.Form):
-    """A code from the authenticator app (six digits), or one of the recovery codes."""
+class NewAuthenticatorForm(forms.Form):
+    """The first code of an authenticator being set up (checked against that new one only)."""
 
     code = forms.CharField(
-        label=_("Code"),
+        label=_("The code your app shows"),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 10}
         ),
     )
 
+
+class CodeForm(NewAuthenticatorForm):
+    """A code from the user's authenticator app (six digits), or one of their recovery codes."""
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code")
         self.user = user
         self.device = None
 

@@ -78,8 +78,9 @@ def authenticator_confirm(user: User, device: TOTPDevice, code: str) -> list[str
 
 @transaction.atomic
 def recovery_codes_issue(user: User) -> list[str]:
-    """Ten new single-use recovery codes (the old ones stop working); shown once, kept hashed by
-    nobody but the user."""
+    """Ten new single-use recovery codes (the old ones stop working), shown to the user once. The
+    database keeps them as django-otp does, like the authenticator's secret: the database and its
+    backups are protected as personal data already are."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
     codes = [secrets.token_hex(4) for _ in range(RECOVERY_CODES)]

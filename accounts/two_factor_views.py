@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from config.requests import AuthenticatedHttpRequest
 
 from . import two_factor
-from .forms import CodeForm
+from .forms import CodeForm, NewAuthenticatorForm
 
 
 def _next(request: AuthenticatedHttpRequest) -> str:
@@ -75,15 +75,12 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if two_factor.uses_two_factor(request.user) and not request.user.is_verified():  # type: ignore[attr-defined]
         return redirect("accounts:two_factor_verify")
     device = two_factor.authenticator_start(request.user)
-    form = CodeForm(request.POST or None, user=request.user)
-    form.fields["code"].label = _("The code your app shows")
-    if request.method == "POST" and (code := request.POST.get("code", "")):
-        codes = two_factor.authenticator_confirm(request.user, device, code)
+    form = NewAuthenticatorForm(request.POST or None)
+    if form.is_valid():
+        codes = two_factor.authenticator_confirm(request.user, device, form.cleaned_data["code"])
         if codes is not None:
             _verified(request, device)
             return render(request, "accounts/two_factor_codes.html", {"codes": codes, "next": _next(request)})
-        form.is_valid()
-        form.errors.clear()
         form.add_error("code", _("This code is not right. Type the code your app shows now."))
     context = {
         "form": form,
