@@ -128,27 +128,36 @@ class CodeForm(NewAuthenticatorForm):
         return code
 
 
-def ask_fresh_code(form: forms.Form, user: User) -> None:
-    """Add a code field to a form whose action asks for a fresh code (whole numbers, erasure), for a
-    user who signs in with one; `check_fresh_code` in its clean() then checks it."""
-    if two_factor.uses_two_factor(user):
-        form.fields["code"] = forms.CharField(
+class FreshCodeField(forms.CharField):
+    """A code asked again for one action (whole numbers, erasure), whoever signed in with one: the
+    field knows whose authenticator checks it."""
+
+    def __init__(self, user: User):
+        super().__init__(
             label=_("Code from your authenticator app"),
             max_length=20,
             required=False,
             help_text=_("Asked again for this, even when you signed in with a code."),
             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         )
-        form.fresh_code_user = user  # type: ignore[attr-defined]
+        self.user = user
+
+
+def ask_fresh_code(form: forms.Form, user: User) -> None:
+    """Add a fresh code's field to the form for a user who signs in with one; the form's clean()
+    then calls `check_fresh_code`."""
+    if two_factor.uses_two_factor(user):
+        form.fields["code"] = FreshCodeField(user)
 
 
 def check_fresh_code(form: forms.Form, needed: bool = True) -> None:
-    if "code" not in form.fields or not needed:
+    field = form.fields.get("code")
+    if not isinstance(field, FreshCodeField) or not needed:
         return
     code = form.cleaned_data.get("code") or ""
     if not code.strip():
         form.add_error("code", _("Type the code your authenticator app shows now."))
-    elif two_factor.code_device(form.fresh_code_user, code) is None:  # type: ignore[attr-defined]
+    elif two_factor.code_device(field.user, code) is None:
         form.add_error(
             "code", _("This code is not right, or was already used. Type the code your app shows now.")
         )

@@ -37,10 +37,6 @@ def must_use(user: User) -> bool:
     return settings.TWO_FACTOR_REQUIRED and (user.is_superuser or user.is_staff or user.is_official)
 
 
-def authenticator(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 def uses_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

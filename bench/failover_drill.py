@@ -87,7 +87,6 @@ def main() -> None:
     agents, _ = enroll_load.prepare(args.agents, 0)
     sh("deploy/standby", "start", cwd=ROOT, env=STANDBY_ENV)
     synchronous(args.commit)
-    enroll_load.production_env()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,

@@ -161,6 +161,21 @@ def test_a_standby_too_far_behind_is_not_read(client, official, campaign, standb
     assert health["replica_lag_seconds"] > 1
 
 
+def test_a_streamed_export_reads_the_standby(client, official, agent, campaign, standby):
+    """The rows of a CSV are read after the view has returned, while the response streams."""
+    enroll(campaign, agent, 1, full_name="Pekerja Lama")
+    standby.pause()
+    enroll(campaign, agent, 2, full_name="Pekerja Baru")  # on the primary only
+    client.force_login(official)
+    data = {"file_format": "csv", "columns": ["name"], "purpose": ""}
+
+    body = b"".join(client.post(reverse("reports:enrollment_export"), data).streaming_content).decode(
+        "utf-8-sig"
+    )
+
+    assert "Pekerja Lama" in body and "Pekerja Baru" not in body
+
+
 def test_an_export_on_the_standby_survives_the_primary_refreshing_and_vacuuming(
     client, official, agent, campaign, standby
 ):

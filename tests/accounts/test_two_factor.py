@@ -47,7 +47,7 @@ def test_an_official_sets_up_an_authenticator_at_first_sign_in(client, official,
 
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:two_factor_setup"))
     page = response.content.decode()
-    assert "<svg" in page and "Aplikasi autentikator" not in page  # the QR code, inline
+    assert "<svg" in page  # the QR code, inline
     assert client.get(reverse("home")).status_code == 302  # nothing else until the code
 
     wrong = client.post(reverse("accounts:two_factor_setup"), {"code": "000000"})
