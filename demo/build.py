@@ -70,13 +70,12 @@ def enroll(campaign, by, village, people, rng, count, occupations, source=None, 
             )
         )
     with transaction.atomic():
-        enrolled = [
-            e
-            for e in enrollment_register_many(
-                campaign=campaign, entries=entries, entered_by=by, reserve_if_full=True
-            )
-            if e
-        ]
+        saved = enrollment_register_many(
+            campaign=campaign, entries=entries, entered_by=by, reserve_if_full=True
+        )
+    ids = [registered.pk for registered in saved if registered]
+    found = Enrollment.objects.in_bulk(ids)
+    enrolled = [found[pk] for pk in ids]
     if entered_on:
         moment = timezone.make_aware(dt.datetime.combine(entered_on, dt.time(9, rng.randint(0, 59))))
         Enrollment.objects.filter(pk__in=[e.pk for e in enrolled]).update(

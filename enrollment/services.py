@@ -91,7 +91,7 @@ def _enroll(
     quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate(), quota)
     # A worker created in this transaction has no enrollment to look for.
     if not worker_is_new and Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
-        raise already_enrolled(worker, campaign, entered_by)
+        raise already_enrolled(worker.pk, campaign, entered_by)
     if fill := _take_slot(campaign, village):
         status = Enrollment.Status.REGISTERED
     elif reserve_if_full:
@@ -229,7 +229,7 @@ def enrollment_register(
         if worker is None:
             raise  # not a race on this NIK: a genuine bug, let it be seen
         if Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
-            raise already_enrolled(worker, campaign, entered_by) from None
+            raise already_enrolled(worker.pk, campaign, entered_by) from None
         # The race was over creating the person (for another campaign): they exist now, enroll once more.
         return register_once()
 
@@ -470,7 +470,7 @@ def enrollment_renew(*, enrollment: Enrollment, campaign: Campaign, by: User) ->
             _save_heirs(renewal, heirs, by, new=True)
             return renewal
     except IntegrityError:
-        raise already_enrolled(enrollment.worker, campaign, by) from None
+        raise already_enrolled(enrollment.worker_id, campaign, by) from None
 
 
 def enrollment_renew_many(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign
-from config.fast_insert import insert
+from config.fast_insert import insert_rows
 from enrollment.bulk import Entry, EntryRefused, enrollment_register_many
 from enrollment.models import Enrollment
 from enrollment.services import EnrollmentError, enrollment_cancel
@@ -236,8 +236,8 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
                 counts["left_out"] += 1
                 continue
             counts["reserved" if enrollment.status == Enrollment.Status.RESERVE else "enrolled"] += 1
-            links.append(link(importbatch_id=batch.pk, enrollment_id=enrollment.pk))
-    insert(link, links, timezone.now())
+            links.append({"importbatch_id": batch.pk, "enrollment_id": enrollment.pk})
+    insert_rows(link, links, timezone.now())
     # Rows that turned bad since the dry run (enrolled meanwhile by someone else) are not imported.
     record_progress(
         batch, state=State.DONE, committed_at=timezone.now(), progress=batch.rows, problems=problems, **counts

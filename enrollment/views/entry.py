@@ -210,7 +210,7 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             )  # fmt: skip
             worker = Worker.objects.filter(nik=nik).first()
             if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
-                context["already"] = str(rules.already_enrolled(worker, quota.campaign, request.user))
+                context["already"] = str(rules.already_enrolled(worker.pk, quota.campaign, request.user))
     return render(request, "enrollment/includes/nik_check.html", context)
 
 
