@@ -12,6 +12,7 @@ rows are dicts, not model instances, whose construction alone was a fifth of an 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import uuid
 from collections.abc import Callable, Sequence
@@ -38,15 +39,23 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row], now: dt.datetime
         return whole
     table, pk = model._meta.db_table, model._meta.pk
     with connection.cursor() as cursor:
+        # The sequence by name: pg_get_serial_sequence inside the select ran once a row (5.7 ms for
+        # 2,000 ids; 0.8 ms by name).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(whole)],
+            "SELECT nextval(%s) FROM generate_series(1, %s)", [_sequence(table, pk.column), len(whole)]
         )
         for row, (value,) in zip(whole, cursor.fetchall(), strict=True):
             row[pk.attname] = value
     fields = [pk, *fields]
     _copy(table, fields, map(_values(fields), whole))
     return whole
+
+
+@functools.cache
+def _sequence(table: str, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        return cursor.fetchone()[0]
 
 
 def _completer(fields: list[models.Field], now: dt.datetime) -> Callable[[Row], Row]:
@@ -141,6 +150,8 @@ _FORMATS: dict[type, Callable[[Any], str]] = {
     bool: lambda value: "t" if value else "f",
     int: str,
     dt.date: dt.date.isoformat,
-    dt.datetime: dt.datetime.isoformat,
+    # A commit's rows carry one moment a dozen times (entered, consented, created, the history's
+    # date): formatted once, not 160,000 times for 20,000 rows.
+    dt.datetime: functools.lru_cache(maxsize=64)(dt.datetime.isoformat),
     uuid.UUID: str,
 }

@@ -109,7 +109,11 @@ def _quotas(campaign: Campaign, entries: list[Entry], by: User) -> dict[int, Quo
             campaign=campaign, village_id__in={entry.village.pk for entry in entries}
         ).select_related("village")
     }
+    asked: set[int] = set()  # each village once: a chunk of 2,000 rows names a few dozen
     for index, entry in enumerate(entries):
+        if entry.village.pk in asked:
+            continue
+        asked.add(entry.village.pk)
         # The same rule as the form's service (reach, a quota, a list not signed off above them).
         if problem := village_problem(entry.village, quotas.get(entry.village.pk), by):
             raise EntryRefused(index, problem)
@@ -132,15 +136,15 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
         if problems := declaration_problems(entry.declaration):
             raise EntryRefused(index, "; ".join(message for _field, message in problems))
         checks[entry.nik] = (born, sex)
-    workers: dict[str, int] = dict(Worker.objects.filter(nik__in=checks).values_list("nik", "pk"))
+    workers = {nik or "": pk for nik, pk in Worker.objects.filter(nik__in=checks).values_list("nik", "pk")}
     new = [
         {"nik": nik, "birth_date": born, "sex": sex}
         for nik, (born, sex) in checks.items()
         if nik not in workers
     ]
     now = timezone.now()
-    new = insert_rows(Worker, new, now)
-    insert_history(Worker, new, by=by, now=now)
+    created = insert_rows(Worker, new, now)
+    insert_history(Worker, created, by=by, now=now)
     # Only a worker known before can be enrolled already: in a first import that is none of them.
     enrolled = set(
         Enrollment.objects.open_in(campaign)
@@ -148,7 +152,7 @@ def _workers(campaign: Campaign, entries: list[Entry], by: User, today: dt.date)
         .order_by()
         .values_list("worker__nik", flat=True)
     ) if workers else set()  # fmt: skip
-    workers.update((row["nik"], row["id"]) for row in new)
+    workers.update({row["nik"]: row["id"] for row in created})
     for index, entry in enumerate(entries):
         if entry.nik in enrolled:
             raise EntryRefused(index, str(already_enrolled(workers[entry.nik], campaign, by)))

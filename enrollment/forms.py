@@ -57,7 +57,7 @@ class NikCheckedField(NikField):
     def clean(self, value) -> str:
         value = super().clean(value)
         if value and (errors := check_nik(value).errors):
-            raise forms.ValidationError(errors)
+            raise forms.ValidationError(list(errors))
         return value
 
 

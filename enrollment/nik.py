@@ -6,22 +6,23 @@ Nothing here checks a NIK against the civil registry (Dukcapil), and nothing cla
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lokal import parse_nik
 
 MALE, FEMALE = "L", "P"  # laki-laki, perempuan: the letters on the KTP
 
 
-@dataclass
+@dataclass(frozen=True)
 class NikCheck:
     nik: str | None = None
     birth_date: dt.date | None = None
     sex: str | None = None
     district_code: str | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -56,19 +57,30 @@ def nik_digits(raw: str) -> str:
 
 
 def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
-    today = today or timezone.localdate()
-    info = parse_nik(nik_digits(raw), reference_date=today)
-    check = NikCheck(nik=info.nik, district_code=info.district_code, sex=info.gender)
-    check.errors = [
-        _ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors
-    ]
+    return _check(nik_digits(raw), today or timezone.localdate(), translation.get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _check(digits: str, today: dt.date, language: str | None) -> NikCheck:
+    """A NIK is checked several times on its way in (the form's field and its clean, an import's dry
+    run, its commit and the bulk register): lokal's parse is 20 µs, a cached answer 1. Keyed by the
+    day (the century of a two-digit year) and the language (the messages); the answer is frozen."""
+    info = parse_nik(digits, reference_date=today)
+    born = None
     if info.birth_date:
         born = dt.date.fromisoformat(info.birth_date)
         if born > today:
             # Two-digit years resolve against today; a birth date still to come is a century earlier.
             born = born.replace(year=born.year - 100)
-        check.birth_date = born
-    return check
+    return NikCheck(
+        nik=info.nik,
+        birth_date=born,
+        sex=info.gender,
+        district_code=info.district_code,
+        errors=tuple(
+            _ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors
+        ),
+    )
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -85,8 +85,8 @@ def village_problem(village: Region, quota: Quota | None, by: User) -> str | Pro
 def _text_limits() -> tuple[tuple[str, int], ...]:
     """The declaration's text columns and their lengths, read from the model once: an import asks
     for every row, twice (the check, then the bulk register), and Django's lookups cost 40 µs a row."""
-    fields = (Enrollment._meta.get_field(name) for name in DECLARED_TEXT)
-    return tuple((field.name, field.max_length) for field in fields if field.max_length is not None)
+    limits = ((name, Enrollment._meta.get_field(name).max_length) for name in DECLARED_TEXT)  # type: ignore[union-attr]  # CharFields
+    return tuple((name, limit) for name, limit in limits if limit is not None)
 
 
 @functools.cache

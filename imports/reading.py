@@ -279,7 +279,11 @@ def _long_number(cell: object) -> bool:
     CSV. A phone number as a number (12 or 13 digits) is exact: only its leading 0 went, and is put back."""
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         return abs(cell) >= 1e15
-    return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*", cell))
+    # Asked of every cell of the file (900,000 in 100,000 rows): the pattern only for a cell with an E.
+    return isinstance(cell, str) and ("E" in cell or "e" in cell) and bool(_SCIENTIFIC.fullmatch(cell))
+
+
+_SCIENTIFIC = re.compile(r"\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*")
 
 
 def clean_nik(text: str) -> str:

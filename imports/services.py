@@ -13,12 +13,13 @@ import logging
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaigns.models import Campaign
+from config.ahead import one_ahead
 from config.fast_insert import insert_rows
 from enrollment.bulk import Entry, EntryRefused, enrollment_register_many
 from enrollment.models import Enrollment
@@ -26,6 +27,7 @@ from enrollment.services import EnrollmentError, enrollment_cancel
 from regions.codes import LENGTH_BY_LEVEL
 from regions.models import Region
 
+from . import checks
 from .checks import Checker, MissingColumns
 from .kinds import aliases_for
 from .models import ColumnMapping, ImportBatch
@@ -180,8 +182,11 @@ def import_commit(
     if batch.uploaded_by_id != by.pk:
         raise ImportRefused(_("Only the person who uploaded the file can save it."))
     claim_for_saving(batch, queued=True)
+    # The next chunk is checked while this one is written (config.ahead), on PostgreSQL and when no
+    # outer transaction holds rows that the checking thread's own connection could not see.
+    ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        _commit_rows(batch, by, progress)
+        _commit_rows(batch, by, progress, ahead=ahead)
     except AlreadySaved:
         batch.refresh_from_db()
         raise
@@ -202,7 +207,9 @@ class AlreadySaved(ImportRefused):
 
 
 @transaction.atomic
-def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None) -> None:
+def _commit_rows(
+    batch: ImportBatch, by: User, progress: Callable[[int, int], None] | None, *, ahead: bool
+) -> None:
     """Every valid row enrolled and the batch marked saved in one transaction, the batch's row locked
     first: a second save of the same batch waits here, then finds it saved."""
     # Lock the row whatever it holds (a filter on committed_at would lock nothing while it is empty).
@@ -213,7 +220,8 @@ def _commit_rows(batch: ImportBatch, by: User, progress: Callable[[int, int], No
     problems, links = [], []
     link = ImportBatch.enrollments.through
     checker = _checker(batch, table, warn=False)
-    for chunk in checker.chunks():
+    chunks = checker.chunks()
+    for chunk in one_ahead(chunks) if ahead and len(table.rows) > checks.CHUNK else chunks:
         if progress:
             progress(checker.done, len(table.rows))
         problems += [[p.row, p.column, p.message] for p in chunk.problems]
