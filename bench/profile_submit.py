@@ -11,6 +11,7 @@ import cProfile
 import os
 import pstats
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ from accounts.models import User  # noqa: E402
 from campaigns.models import Quota  # noqa: E402
 
 SUBMITS = 100
+TIMED = 500  # without the profiler
 
 
 def entry(quota: Quota, serial: int) -> dict:
@@ -56,6 +58,7 @@ def main() -> None:
     print(f"{len(queries.captured_queries)} queries in one submit:")
     for query in queries.captured_queries:
         print(f"  {query['time']}s  {query['sql'][:110]}")
+    timed(client, quota, serial + 10_000)
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
@@ -64,6 +67,33 @@ def main() -> None:
     profile.disable()
     print(f"\n{(time.perf_counter() - started) * 1000 / SUBMITS:.1f} ms per submit (with the profiler on)")
     pstats.Stats(profile).sort_stats("cumulative").print_stats(r"enrollment/|campaigns/|config/|regions/", 30)
+    if os.environ.get("PROFILE_ALL"):
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(80)
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds the PostgreSQL backend `pid` has used (user + system, /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(client: Client, quota: Quota, first: int) -> None:
+    """CPU a submit, without the profiler: this process (the application, and the test client's own
+    small share) and the PostgreSQL backend serving it (same machine: /proc)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    app, database, started = resource.getrusage(resource.RUSAGE_SELF), backend_cpu(pid), time.perf_counter()
+    for n in range(TIMED):
+        client.post("/enrollments/new/", entry(quota, first + n), HTTP_HX_REQUEST="true")
+    wall = (time.perf_counter() - started) * 1000 / TIMED
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    app_ms = (after.ru_utime + after.ru_stime - app.ru_utime - app.ru_stime) * 1000 / TIMED
+    database_ms = (backend_cpu(pid) - database) * 1000 / TIMED
+    print(
+        f"\n{TIMED} submits: {wall:.1f} ms each; CPU {app_ms:.1f} ms in the application"
+        f" + {database_ms:.1f} ms in PostgreSQL = {app_ms + database_ms:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

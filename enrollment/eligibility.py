@@ -10,6 +10,8 @@ rules and the entry does not depend on the app that reads DTSEN files.
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -117,7 +119,23 @@ def _gone_districts(campaign: Campaign, applicants: Sequence[Applicant]) -> set[
     elsewhere = {_district(applicant.nik) for applicant in applicants if not _issued_here(applicant)}
     if not elsewhere:
         return set()
-    return elsewhere - set(Region.objects.filter(code__in=elsewhere).values_list("code", flat=True))
+    return elsewhere - _districts(int(time.monotonic() // DISTRICTS_FOR_SECONDS))
+
+
+DISTRICTS_FOR_SECONDS = 600
+
+
+@functools.lru_cache(maxsize=1)
+def _districts(_period: int) -> frozenset[str]:
+    """Today's district codes (some 7,300), read once per process every ten minutes instead of once
+    per entry: a region split is rare, and the finding is a warning."""
+    return frozenset(Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True))
+
+
+def forget_districts() -> None:
+    """Read the districts again now (each test has its own regions; a server reads them again within
+    ten minutes of an import_regions)."""
+    _districts.cache_clear()
 
 
 def _one(

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from regions.models import Region
 
-from .models import Enrollment
+from .models import Enrollment, Worker
 
 SHOWN = 3  # a warning names at most this many
+CANDIDATES = 20  # read to find them: namesakes in a village are few
 
 
 class Reason:
@@ -136,31 +137,34 @@ class Near:
 def near_duplicates(
     *, nik: str, village: Region, user: User, full_name: str = "", born: dt.date | None = None, kk: str = ""
 ) -> list[Near]:
-    """Enrollments inside `user`'s reach that may be the person typed: one query, on the unique NIK
-    index and the village's enrollments."""
+    """Enrollments inside `user`'s reach that may be the person typed. Two small queries at any
+    scale: the workers one digit or swap away, on the unique NIK index (almost always none); then
+    their enrollments and the village's with the same name, on the worker and village indexes. The
+    birth date and the KK are compared here, on those few. As one query joining every enrollment in
+    reach to its worker to test the NIK, it read an agent's whole village (2.8 ms for 827), and more
+    for a wider reach (issue 25)."""
     neighbours = nik_neighbours(nik)
-    near = Q(worker__nik__in=list(neighbours))
-    if full_name and born:
-        near |= Q(village=village, worker__birth_date=born, full_name__iexact=full_name)
-    if full_name and kk:
-        near |= Q(village=village, kk_number=kk, full_name__iexact=full_name)
+    near = Q(worker_id__in=list(Worker.objects.filter(nik__in=list(neighbours)).values_list("pk", flat=True)))
+    if full_name and (born or kk):
+        near |= Q(village=village, full_name__iexact=full_name)
     found, seen = [], set()
     for enrollment in (
         Enrollment.objects.for_user(user)
         .filter(near, erasure__isnull=True)
-        .exclude(worker__nik=nik)
         .select_related("worker", "village__parent")
-        .order_by("-entered_at")[: SHOWN * 3]
+        .order_by("-entered_at")[:CANDIDATES]
     ):
-        if enrollment.worker_id in seen:
-            continue
-        seen.add(enrollment.worker_id)
         other = enrollment.worker.nik or ""
+        if enrollment.worker_id in seen or other == nik:
+            continue
         if other in neighbours:
             reason = neighbours[other]
         elif kk and enrollment.kk_number == kk:
             reason = Reason.KK_NAME
-        else:
+        elif born and enrollment.worker.birth_date == born:
             reason = Reason.NAME_BIRTH
+        else:
+            continue  # the same name, born another day, another family: someone else
+        seen.add(enrollment.worker_id)
         found.append(Near(enrollment, reason))
     return found[:SHOWN]

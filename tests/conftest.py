@@ -30,6 +30,7 @@ from django.db import connection
 
 from campaigns.models import Campaign
 from config.db_router import forget_replica_health
+from enrollment.eligibility import forget_districts
 from regions.importer import RegionRow, import_regions, only_subtree, rows_from_lokal
 from regions.models import Region
 from tests.factories import AgentFactory, CampaignFactory, OfficialFactory, quota
@@ -94,6 +95,7 @@ def _fresh_cache():
     between tests once their transactions roll back."""
     django_cache.clear()
     forget_replica_health()
+    forget_districts()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import AdminFactory, AgentFactory
+from tests.factories import SIGNED_IN, AdminFactory, AgentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_the_agent_list_shows_agents_in_reach_with_masked_phones(
     client.force_login(official)
 
     # session, user, the official's regions, count, page of agents, their villages
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SIGNED_IN + 4):
         response = client.get(reverse("accounts:agent_list"))
 
     usernames = [a.username for a in response.context["page"]]

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from regions.models import Region
-from tests.factories import AgentFactory, CampaignFactory, campaign_data, quota
+from tests.factories import SIGNED_IN, AgentFactory, CampaignFactory, campaign_data, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +235,7 @@ def test_the_campaign_list_shows_progress_in_the_users_area(
     client.force_login(official)
 
     # session, user, the user's regions, count, the page of campaigns, their sums in the user's area
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SIGNED_IN + 4):
         response = client.get(reverse("campaigns:campaign_list"))
 
     campaigns = {c.slug: c for c in response.context["page"]}
@@ -262,7 +262,7 @@ def test_the_quota_table_searches_filters_and_sorts(
 
     # session, user, the user's regions, campaign, count, the page of quotas (a province has too many
     # districts for a list: its officials type a district's code in the search instead)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SIGNED_IN + 4):
         fullest = client.get(url, {"sort": "-fill"})
     by_name = client.get(url, {"q": "tanjungsari"})
     by_district = client.get(url, {"q": "32.14.16"})

@@ -12,7 +12,7 @@ from coverage.models import Claim
 from coverage.services import CoverageError
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate
-from tests.factories import TODAY, CampaignFactory, enroll, quota
+from tests.factories import SIGNED_IN, TODAY, CampaignFactory, enroll, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,9 @@ def test_the_claim_list_pins_its_queries(client, member, official, django_assert
         _record(member, official, kind="jkk_care", amount=5_000_000)
     client.force_login(official)
     client.get(reverse("coverage:claim_list"))
-    with django_assert_num_queries(6):  # session, user, regions, totals, count, the page's claims
+    with django_assert_num_queries(
+        SIGNED_IN + 4
+    ):  # session, the user and their regions, totals, count, the page's claims
         client.get(reverse("coverage:claim_list"))
 
 

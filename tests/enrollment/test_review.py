@@ -11,6 +11,7 @@ from enrollment.models import Enrollment
 from enrollment.services import enrollment_activate, enrollment_register
 from regions.models import Region
 from tests.factories import (
+    SIGNED_IN,
     TODAY,
     AgentFactory,
     CampaignFactory,
@@ -58,7 +59,7 @@ def test_the_review_queue_lists_registered_entries_oldest_first(
     # session, user, the user's regions, their villages' ids (regions.reach.village_reach_q), count
     # (up to 1,000), the page of enrollments with worker, village and its district, campaign, agent
     # (the filter's campaigns only when its panel is opened)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(SIGNED_IN + 4):
         response = client.get(reverse("enrollment:review_queue"))
 
     assert [e.full_name for e in response.context["page"]] == ["Pekerja 1", "Pekerja 2", "Pekerja 3"]
@@ -164,7 +165,7 @@ def test_the_list_masks_nik_and_phone_and_the_detail_shows_them(
 
     # session, user, the user's regions, their villages' ids, the page's ids (no count), its rows,
     # the drill-down's chosen region and starting regions (the filter's campaigns only when opened)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(SIGNED_IN + 6):
         listing = client.get(reverse("enrollment:enrollment_list")).content.decode()
     detail = client.get(
         reverse("enrollment:enrollment_detail", args=[Enrollment.objects.first().pk])
