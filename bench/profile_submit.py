@@ -1,7 +1,7 @@
-"""Profile one enrollment submit: its queries, then cProfile over 100 submits.
+"""Profile one enrollment submit: its queries, its CPU over 500 submits, then cProfile over 100.
 
     .venv/bin/python bench/enroll_load.py --seconds 10     # builds desa100_bench (agents, campaign)
-    .venv/bin/python bench/profile_submit.py
+    .venv/bin/python bench/profile_submit.py               # queries, CPU a submit (500, no profiler), cProfile
 
 Runs through Django's test client against the load test's database (BENCH_DATABASE_URL), as agent
 `agen0` posting "save and add another" through htmx the way the page does.
