@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -78,15 +79,16 @@ def test_heirs_and_funding_sources_are_imported(campaign, official):
     assert (heir.name, heir.relationship) == ("Euis", "spouse")
 
 
-def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official, monkeypatch):
-    monkeypatch.setattr("imports.checks.CHUNK", 2)
-    batch = _checked(campaign, official, _file(6))
+@contextmanager
+def failing_at_chunk(number: int):
+    """The bulk register crashing at its `number`th chunk, as a server going away would; what the
+    block raises must be that crash. Yields the list of calls made."""
     real = services.enrollment_register_many
     calls = []
 
     def failing(**kwargs):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == number:
             raise RuntimeError("the server went away")
         return real(**kwargs)
 
@@ -94,6 +96,13 @@ def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official,
         mock.patch("imports.services.enrollment_register_many", side_effect=failing),
         pytest.raises(RuntimeError),
     ):
+        yield calls
+
+
+def test_a_failure_half_way_leaves_no_enrollment_and_no_slot(campaign, official, monkeypatch):
+    monkeypatch.setattr("imports.checks.CHUNK", 2)
+    batch = _checked(campaign, official, _file(6))
+    with failing_at_chunk(3) as calls:
         services.import_commit(batch, by=official)
     assert len(calls) == 3  # two chunks were written before the crash, and rolled back
     assert not Enrollment.objects.exists() and _filled(campaign) == 0

@@ -14,7 +14,7 @@ from imports import services
 from imports.checks import Checker
 from tests.factories import enroll, nik_for
 
-from .test_commit import HEADER, _checked, _filled
+from .test_commit import HEADER, _checked, _filled, failing_at_chunk
 
 pytestmark = [
     pytest.mark.postgres,
@@ -66,19 +66,7 @@ def test_rows_checked_ahead_are_enrolled_and_those_gone_bad_left_out(campaign, o
 def test_a_failure_while_the_next_chunk_is_checked_leaves_nothing(campaign, official):
     rows = [f"{nik_for(n)};Pekerja {n};32.14.16.2005;petani" for n in range(1, 8)]
     batch = _checked(campaign, official, (HEADER + "\n".join(rows)).encode())
-    real = services.enrollment_register_many
-    calls = []
-
-    def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("the server went away")
-        return real(**kwargs)
-
-    with (
-        mock.patch("imports.services.enrollment_register_many", side_effect=failing),
-        pytest.raises(RuntimeError),
-    ):
+    with failing_at_chunk(3):
         services.import_commit(batch, by=official)
     assert not Enrollment.objects.exists() and _filled(campaign) == 0
     assert not any(thread.name == "one-ahead" for thread in threading.enumerate())
