@@ -106,6 +106,30 @@ def test_the_same_name_and_birth_date_in_the_village_is_named_on_saving(client, 
     assert "nama dan tanggal lahir yang sama di desa yang sama" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("born", "kk", "said"),
+    [
+        ("150895", "", "nama dan tanggal lahir yang sama di desa yang sama"),
+        ("010190", "3214161205850008", "KK dan nama yang sama di desa yang sama"),
+        ("010190", "", None),  # a namesake born another day, of another family: someone else
+    ],
+)
+def test_a_namesake_in_the_village_is_named_only_with_the_same_birth_date_or_kk(
+    client, agent, campaign, born, kk, said
+):
+    enroll(campaign, agent, 1, code=TANJUNGSARI, kk_number="3214161205850008")
+    quota_id = campaign.quotas.get(village__code=TANJUNGSARI).pk
+    client.force_login(agent)
+    nik = nik_for(57, born=born)
+    html = client.post(reverse("enrollment:enrollment_create"), _entry(quota_id, nik, kk=kk), follow=True)
+    assert Enrollment.objects.filter(worker__nik=nik).exists()
+    page = html.content.decode()
+    if said:
+        assert said in page and "Mungkin orang yang sama dengan Asep Saepudin" in page
+    else:
+        assert "Mungkin orang yang sama" not in page
+
+
 def test_an_agent_of_another_village_hears_nothing_of_ours(client, agent, campaign):
     from tests.factories import AgentFactory
 
