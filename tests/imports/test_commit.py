@@ -55,7 +55,10 @@ def test_valid_rows_are_enrolled_and_the_import_recorded(campaign, official):
     assert (batch.rows, batch.enrolled, batch.reserved, batch.left_out) == (5, 3, 2, 0)
     assert batch.enrollments.count() == 5 and _filled(campaign) == 3
     enrollment = batch.enrollments.get(worker__nik=nik_for(1))
-    assert enrollment.entered_by == official and enrollment.history.first().history_user == official
+    created = enrollment.history.get()
+    assert enrollment.entered_by == official and created.history_user == official
+    assert (created.history_type, created.full_name, created.status) == ("+", "Pekerja 1", "registered")
+    assert enrollment.worker.history.get().nik == nik_for(1)
 
 
 def test_rows_beyond_the_slots_may_be_left_out(campaign, official):
