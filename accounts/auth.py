@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import OuterRef
 from django.http import HttpRequest
 
+from regions.models import Region
+
 from .models import User
 
 USERNAME_MAX = 150  # User.username's length
@@ -39,8 +41,6 @@ class UserBackend(ModelBackend):
     query of its own on every request (issue 25). `User.region_codes` then reads no more."""
 
     def get_user(self, user_id):
-        from regions.models import Region
-
         users = User._default_manager.filter(pk=user_id)
         if connection.vendor == "postgresql":
             codes = Region.objects.filter(users=OuterRef("pk")).order_by("code").values("code")

@@ -25,8 +25,6 @@ from django.utils import translation
 
 T = TypeVar("T")
 
-_DONE = object()
-
 
 def one_ahead(items: Iterator[T]) -> Iterator[T]:
     """`items`, each made in a thread while the caller handles the one before; what the thread
@@ -50,7 +48,7 @@ def one_ahead(items: Iterator[T]) -> Iterator[T]:
                     if stop.is_set():
                         return
                     hand("item", item)
-            hand("done", _DONE)
+            hand("done", None)
         except BaseException as error:  # raised again in the caller's thread
             hand("error", error)
         finally:

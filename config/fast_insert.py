@@ -6,7 +6,9 @@ history row), which held a 100,000-row import to about 900 rows a second; psycop
 to 1,700. On PostgreSQL this takes the new primary keys from the table's sequence in one query and
 sends the rows with COPY, from plain values (text, numbers, dates, aware datetimes, booleans, ids):
 rows are dicts, not model instances, whose construction alone was a fifth of an import's commit
-(issue 25). Other databases (SQLite, the local default) keep Django's bulk_create.
+(issue 25). Their history rows are then copied inside PostgreSQL from the rows just inserted.
+Other databases (SQLite, the local default) keep Django's bulk_create and simple-history's
+bulk_history_create.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _sequence(table: str, column: str) -> str:
 
 
 def _completer(fields: list[models.Field], now: dt.datetime) -> Callable[[Row], Row]:
-    """What makes a row whole: the fields' defaults read once, not once a row (a tenth of a commit)."""
+    """What makes a row whole: the fields' defaults read once per call, not once per row and field."""
     defaults, stamped, made = {}, {}, []
     for field in fields:
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):

@@ -111,6 +111,9 @@ def _issued_here(applicant: Applicant) -> bool:
     return applicant.village.code.replace(".", "").startswith(applicant.nik[:6])
 
 
+DISTRICTS_FOR_SECONDS = 600  # how long a process keeps today's district codes
+
+
 def _gone_districts(campaign: Campaign, applicants: Sequence[Applicant]) -> set[str]:
     """The districts, among NIKs issued outside their village's, that today's region list no longer
     has (regions split): there is no telling where such a worker lives. A query only when needed."""
@@ -120,9 +123,6 @@ def _gone_districts(campaign: Campaign, applicants: Sequence[Applicant]) -> set[
     if not elsewhere:
         return set()
     return elsewhere - _districts(int(time.monotonic() // DISTRICTS_FOR_SECONDS))
-
-
-DISTRICTS_FOR_SECONDS = 600
 
 
 @functools.lru_cache(maxsize=1)

@@ -81,6 +81,9 @@ def village_problem(village: Region, quota: Quota | None, by: User) -> str | Pro
     return quota.unlocked_for(by).reason
 
 
+DECLARED_TEXT = ("full_name", "phone", "address", "occupation_other", "kk_number")
+
+
 @functools.cache
 def _text_limits() -> tuple[tuple[str, int], ...]:
     """The declaration's text columns and their lengths, read from the model once: an import asks
@@ -93,9 +96,6 @@ def _text_limits() -> tuple[tuple[str, int], ...]:
 def _occupations() -> frozenset[str]:
     """Django's `Choices.values` builds its list again on every call (35 µs): once is enough."""
     return frozenset(Enrollment.Occupation.values)
-
-
-DECLARED_TEXT = ("full_name", "phone", "address", "occupation_other", "kk_number")
 
 
 def declaration_problems(declared: dict) -> list[tuple[str, str]]:
