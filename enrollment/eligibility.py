@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -81,19 +81,28 @@ def occupation_problem(campaign: Campaign, occupation: str) -> str | None:
     }
 
 
-def findings(campaign: Campaign, applicants: Sequence[Applicant], *, user: User) -> list[list[Finding]]:
+def findings(
+    campaign: Campaign,
+    applicants: Sequence[Applicant],
+    *,
+    user: User,
+    workers: Mapping[str, int],
+) -> list[list[Finding]]:
     """Each applicant's findings, in the order given: three queries for any number of applicants
     (covered elsewhere, the target lists), so the import asks per chunk and not per row; a fourth
-    when a NIK was issued outside its village's district (does that district still exist?)."""
-    niks = {applicant.nik for applicant in applicants}
+    when a NIK was issued outside its village's district (does that district still exist?).
+
+    `workers` are the ids of the applicants' workers by NIK, as the caller has read them on the NIK
+    index: a NIK not in it has no worker yet, so is covered nowhere and costs no query."""
     covered: dict[str, list[Enrollment]] = {}
-    if campaign.overlap_rule != Strictness.OFF and niks:
+    if campaign.overlap_rule != Strictness.OFF and workers:
+        nik_of = {worker_id: nik for nik, worker_id in workers.items()}
         for other in (
-            Enrollment.objects.filter(worker__nik__in=niks)
+            Enrollment.objects.filter(worker_id__in=list(nik_of))
             .overlapping(campaign)
-            .select_related("campaign", "village", "worker")
+            .select_related("campaign", "village")
         ):
-            covered.setdefault(other.worker.nik or "", []).append(other)
+            covered.setdefault(nik_of[other.worker_id], []).append(other)
     wants_targets = campaign.target_rule != Strictness.OFF or campaign.desil_rule != Strictness.OFF
     facts = _target_facts(applicants) if wants_targets else TargetFacts()
     gone = _gone_districts(campaign, applicants)

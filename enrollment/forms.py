@@ -17,7 +17,7 @@ from config.uploads import LineProblems, csv_lines, read_csv_upload
 
 from . import eligibility
 from .models import Enrollment, Heir, Worker
-from .nearby import near_duplicates
+from .nearby import KnownNik, known_nik, near_duplicates
 from .nik import check_nik, nik_digits
 from .rules import age_problem
 
@@ -202,6 +202,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
     village_full = (
         False  # set by the view when the service refused for a full village: offer the reserve list
     )
+    known: KnownNik | None = None  # what the workers' table holds of the NIK, once it is valid
 
     field_order = ["quota", "nik", "full_name", "birth_date", "sex"]
 
@@ -256,15 +257,16 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         check = getattr(self, "nik_check", None)
         if not check or not check.valid:
             return
+        self.known = known = known_nik(check.nik)
         applicant = eligibility.Applicant(check.nik, quota.village, self.cleaned_data.get("occupation") or "")
-        found = eligibility.findings(quota.campaign, [applicant], user=self.user)[0]
+        found = eligibility.findings(quota.campaign, [applicant], user=self.user, workers=known.workers())[0]
         for message in eligibility.refusals(found):
             self.add_error(None, message)
         self.warnings += eligibility.warnings(found)
         self.warnings += [
             near.message
             for near in near_duplicates(
-                nik=check.nik, village=quota.village, user=self.user,
+                known, village=quota.village, user=self.user,
                 full_name=self.cleaned_data.get("full_name") or "", born=check.birth_date,
                 kk=self.cleaned_data.get("kk_number") or "",
             )

@@ -134,31 +134,63 @@ class Near:
         )
 
 
-def near_duplicates(
-    *, nik: str, village: Region, user: User, full_name: str = "", born: dt.date | None = None, kk: str = ""
-) -> list[Near]:
-    """Enrollments inside `user`'s reach that may be the person typed. Two small queries at any
-    scale: the workers one digit or swap away, on the unique NIK index (almost always none); then
-    their enrollments and the village's with the same name, on the worker and village indexes. The
-    birth date and the KK are compared here, on those few. As one query joining every enrollment in
-    reach to its worker to test the NIK, it read an agent's whole village (2.8 ms for 827), and more
-    for a wider reach (issue 25)."""
+@dataclass(frozen=True)
+class KnownNik:
+    """What the workers' table holds of a NIK typed: its worker (None for a new one), and the workers
+    one digit or swap away, by id with why."""
+
+    nik: str
+    worker: Worker | None
+    neighbours: dict[int, str]
+
+    def workers(self) -> dict[str, int]:
+        """The worker's id by NIK, as the campaign's rules take it (eligibility.findings)."""
+        return {self.nik: self.worker.pk} if self.worker else {}
+
+
+def known_nik(nik: str) -> KnownNik:
+    """One query, on the unique NIK index, for the NIK and its 159 neighbours: asked once by the entry
+    for its worker, the campaign's rules and the near duplicates (issue 25: three queries before)."""
     neighbours = nik_neighbours(nik)
-    near = Q(worker_id__in=list(Worker.objects.filter(nik__in=list(neighbours)).values_list("pk", flat=True)))
+    worker, near = None, {}
+    for found in Worker.objects.filter(nik__in=[nik, *neighbours]):
+        if found.nik == nik:
+            worker = found
+        else:
+            near[found.pk] = neighbours[found.nik or ""]
+    return KnownNik(nik, worker, near)
+
+
+def near_duplicates(
+    known: KnownNik,
+    *,
+    village: Region,
+    user: User,
+    full_name: str = "",
+    born: dt.date | None = None,
+    kk: str = "",
+) -> list[Near]:
+    """Enrollments inside `user`'s reach that may be the person typed: those of the workers one digit
+    or swap away (`known`, on the unique NIK index), and the village's with the same name, on the
+    worker and village indexes; one query, none when there is neither. The birth date and the KK are
+    compared here, on those few. As one query joining every enrollment in reach to its worker to
+    test the NIK, it read an agent's whole village (2.8 ms for 827), and more for a wider reach
+    (issue 25)."""
+    near = Q(worker_id__in=list(known.neighbours))
     if full_name and (born or kk):
         near |= Q(village=village, full_name__iexact=full_name)
     found, seen = [], set()
+    itself = known.worker.pk if known.worker else None
     for enrollment in (
         Enrollment.objects.for_user(user)
         .filter(near, erasure__isnull=True)
         .select_related("worker", "village__parent")
         .order_by("-entered_at")[:CANDIDATES]
     ):
-        other = enrollment.worker.nik or ""
-        if enrollment.worker_id in seen or other == nik:
+        if enrollment.worker_id in seen or enrollment.worker_id == itself:
             continue
-        if other in neighbours:
-            reason = neighbours[other]
+        if enrollment.worker_id in known.neighbours:
+            reason = known.neighbours[enrollment.worker_id]
         elif kk and enrollment.kk_number == kk:
             reason = Reason.KK_NAME
         elif born and enrollment.worker.birth_date == born:

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from campaigns.models.quota import Fill
+from config.fast_insert import insert_one
 from config.history import record_by
 from config.verdicts import Verdict
 from regions.models import Region
 
 from .models import Enrollment, Heir, Worker, add_months
+from .nearby import KnownNik
 from .nik import check_nik, nik_digits
 from .rules import (
     AlreadyEnrolled,
@@ -112,21 +114,27 @@ def _enroll(
         renewed_from=renewed_from,
         **declaration,
     )
-    record_by(enrollment, entered_by)
-    enrollment.save()
+    insert_one(enrollment, by=entered_by)
     return enrollment
 
 
-def _worker_for(nik: str) -> tuple[Worker, bool]:
+def _worker_for(nik: str, by: User, known: KnownNik | None = None) -> tuple[Worker, bool]:
     """The worker with this NIK, created when new (and whether they were). Only identity is stored
-    here, and it follows from the NIK itself, so a returning worker is never changed by a sign-up."""
+    here, and it follows from the NIK itself, so a returning worker is never changed by a sign-up.
+    What the entry form has `known` of the NIK is not asked again: a worker created by someone else
+    since then ends the insert on the unique NIK, and enrollment_register tries once more."""
     check = check_nik(nik)
     if check.errors:
         raise EnrollmentError(" ".join(check.errors))
-    worker = Worker.objects.filter(nik=check.nik).first()
+    if known is not None and known.nik == check.nik:
+        worker = known.worker
+    else:
+        worker = Worker.objects.filter(nik=check.nik).first()
     if worker is None:
         nik, born, sex = check.identity()
-        return Worker.objects.create(nik=nik, birth_date=born, sex=sex), True
+        worker = Worker(nik=nik, birth_date=born, sex=sex)
+        insert_one(worker, by=by)
+        return worker, True
     return worker, False
 
 
@@ -144,9 +152,11 @@ def _save_heirs(
                 record_by(heir, by)
                 heir.save(update_fields=["removed_at"])
             continue
-        heir = heir or Heir(enrollment=enrollment, position=position)
         fields = {**data, "removed_at": None}
-        if heir.pk and all(getattr(heir, name) == value for name, value in fields.items()):
+        if heir is None:
+            insert_one(Heir(enrollment=enrollment, position=position, **fields), by=by)
+            continue
+        if all(getattr(heir, name) == value for name, value in fields.items()):
             continue  # unchanged: no history row that says nothing
         for name, value in fields.items():
             setattr(heir, name, value)
@@ -175,6 +185,7 @@ def enrollment_register(
     reserve_if_full: bool = False,
     entry_key: uuid.UUID | None = None,
     quota: Quota | None = None,
+    known: KnownNik | None = None,
 ) -> Enrollment:
     """Record a worker's sign-up: the worker by NIK, what they declared and their heirs, a slot.
 
@@ -189,15 +200,16 @@ def enrollment_register(
     concurrently it comes.
 
     The entry form passes the village's `quota` it has read: it is not read again, and leaves with
-    its counters as the slot left them (the page's "53 of 100 filled").
+    its counters as the slot left them (the page's "53 of 100 filled"), and what it has `known` of
+    the NIK (its worker, or none yet).
     """
     if entry_key and (earlier := _entry_of(entered_by, entry_key)):
         return earlier
     consent = {"consent_given_at": timezone.now(), "consent_collected_by": entered_by, "entry_key": entry_key}
 
-    def register_once() -> Enrollment:
+    def register_once(known: KnownNik | None) -> Enrollment:
         with transaction.atomic():
-            worker, worker_is_new = _worker_for(nik)
+            worker, worker_is_new = _worker_for(nik, entered_by, known)
             enrollment = _enroll(
                 campaign=campaign,
                 village=village,
@@ -213,7 +225,7 @@ def enrollment_register(
             return enrollment
 
     try:
-        return register_once()
+        return register_once(known)
     except AlreadyEnrolled:
         # The same entry sent again while its first send was being saved (a double tap, a retry): the
         # first committed after our check above, and it answers for both.
@@ -231,7 +243,7 @@ def enrollment_register(
         if Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
             raise already_enrolled(worker.pk, campaign, entered_by) from None
         # The race was over creating the person (for another campaign): they exist now, enroll once more.
-        return register_once()
+        return register_once(None)
 
 
 @transaction.atomic

@@ -188,7 +188,10 @@ class Checker:
             zip(
                 (number for number, _applicant in candidates),
                 eligibility.findings(
-                    self.campaign, [applicant for _number, applicant in candidates], user=self.user
+                    self.campaign,
+                    [applicant for _number, applicant in candidates],
+                    user=self.user,
+                    workers={nik: worker_id for worker_id, nik in known.items() if nik},
                 ),
                 strict=True,
             )

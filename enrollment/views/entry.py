@@ -26,8 +26,8 @@ from ..forms import (
     HEIR_PREFIXES,
     EnrollmentForm,
 )
-from ..models import Enrollment, Worker
-from ..nearby import near_duplicates
+from ..models import Enrollment
+from ..nearby import known_nik, near_duplicates
 from ..nik import check_nik, nik_digits
 from .common import slots_message
 
@@ -141,6 +141,7 @@ def _register(request: AuthenticatedHttpRequest, form: EnrollmentForm) -> Enroll
             reserve_if_full=request.POST.get("reserve_if_full") == "1",
             entry_key=form.cleaned_data["entry_key"],
             quota=quota,  # its counters come back as the slot left them: the message needs no re-read
+            known=form.known,  # its worker was read with the near duplicates: not read again
         )
     except services.EnrollmentError as refused:
         form.village_full = isinstance(refused, services.VillageFull)
@@ -199,18 +200,25 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         if quota:
             # The campaign's ages and rules now, not only when the agent saves after typing the rest.
             context["age_problem"] = rules.age_problem(quota.campaign, born, timezone.localdate())
+            known = known_nik(nik)
             applicant = eligibility.Applicant(nik, quota.village)
-            context["findings"] = eligibility.findings(quota.campaign, [applicant], user=request.user)[0]
+            context["findings"] = eligibility.findings(
+                quota.campaign, [applicant], user=request.user, workers=known.workers()
+            )[0]
             # Typed under another NIK before? Asked again as the name and KK are typed (the form's
             # trigger), so the agent hears it before saving.
             context["near"] = near_duplicates(
-                nik=nik, village=quota.village, user=request.user, born=born,
+                known, village=quota.village, user=request.user, born=born,
                 full_name=request.POST.get("full_name", "")[:150].strip(),
                 kk=nik_digits(request.POST.get("kk_number", ""))[:16],
             )  # fmt: skip
-            worker = Worker.objects.filter(nik=nik).first()
-            if worker and Enrollment.objects.open_in(quota.campaign).filter(worker=worker).exists():
-                context["already"] = str(rules.already_enrolled(worker.pk, quota.campaign, request.user))
+            if (
+                known.worker
+                and Enrollment.objects.open_in(quota.campaign).filter(worker=known.worker).exists()
+            ):
+                context["already"] = str(
+                    rules.already_enrolled(known.worker.pk, quota.campaign, request.user)
+                )
     return render(request, "enrollment/includes/nik_check.html", context)
 
 

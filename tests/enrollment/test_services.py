@@ -6,6 +6,7 @@ from django.utils import translation
 
 from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment, Worker
+from enrollment.nearby import known_nik
 from enrollment.services import (
     AlreadyEnrolled,
     EnrollmentError,
@@ -56,6 +57,38 @@ def test_registering_takes_a_slot_and_saves_the_worker_with_heirs(campaign, tanj
     assert filled(campaign, tanjungsari) == 1
     assert [h.name for h in enrollment.heirs.all()] == ["Euis"]
     assert enrollment.history.first().history_user == agent
+
+
+def test_each_new_row_has_its_created_history_row_with_its_values(campaign, tanjungsari, agent):
+    """The worker, the enrollment and the heir each get the history row simple-history would write
+    (config.fast_insert.insert_one: one statement with its row on PostgreSQL)."""
+    enrollment = register(campaign, tanjungsari, 1, agent)
+
+    for row in (enrollment.worker, enrollment, enrollment.heirs.get()):
+        [history] = type(row).history.filter(id=row.pk)  # type: ignore[attr-defined]
+        assert (history.history_type, history.history_user) == ("+", agent)
+        assert history.instance == row
+    assert enrollment.history.get().full_name == "Pekerja 1"
+    assert enrollment.worker.history.get().nik == nik_for(1)
+    assert enrollment.heirs.get().history.get().name == "Euis"
+    assert Enrollment.objects.get().entered_at == enrollment.entered_at  # auto_now_add as saved
+
+
+def test_a_worker_created_by_someone_else_since_the_form_read_the_nik_is_enrolled_once(
+    campaign, tanjungsari, agent
+):
+    """The form read "no worker with this NIK" (KnownNik); another agent's campaign created them
+    before this save: the worker is not created twice, the entry enrolls the one there now."""
+    stale = known_nik(nik_for(1))
+    other = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
+    quota(other, tanjungsari.code)
+    earlier = register(other, tanjungsari, 1, agent)
+
+    enrollment = register(campaign, tanjungsari, 1, agent, known=stale)
+
+    assert enrollment.worker == earlier.worker
+    assert Worker.objects.filter(nik=nik_for(1)).count() == 1
+    assert filled(campaign, tanjungsari) == 1
 
 
 def test_a_full_village_refuses_with_the_numbers(campaign, tanjungsari, agent):
