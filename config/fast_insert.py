@@ -28,6 +28,7 @@ from django.utils import timezone
 from config.history import record_by
 
 Row = dict[str, Any]  # a model's column values by attname ("village_id", not "village")
+Statement = tuple[str, Sequence[Any]]  # SQL and its parameters
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Row], now: dt.datetime) -> list[Row]:
@@ -122,11 +123,29 @@ def insert_one(instance: models.Model, *, by) -> None:
     the ORM and the history row built by simple-history's signal (issue 25: a submit in ten queries).
     Elsewhere (SQLite), save() and simple-history's signal.
     """
-    model = type(instance)
     if connection.vendor != "postgresql":
         record_by(instance, by)
         instance.save(force_insert=True)
         return
+    _insert(instance, by, first=None)
+
+
+def insert_one_after(first: Statement, instance: models.Model, *, by) -> tuple | None:
+    """insert_one, only when `first` (an UPDATE ... RETURNING, run before it in the same statement on
+    PostgreSQL) returned a row, which comes back; None when it returned none, and nothing was
+    inserted. The entry takes its village's slot so: the slot and the enrollment in one statement."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(*first)
+            returned = cursor.fetchone()
+        if returned is not None:
+            insert_one(instance, by=by)
+        return returned
+    return _insert(instance, by, first=first)
+
+
+def _insert(instance: models.Model, by, *, first: Statement | None) -> tuple | None:
+    model = type(instance)
     meta, quote = model._meta, connection.ops.quote_name
     # As save() does: ids of related objects set, an unsaved one refused (not in django-stubs).
     instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
@@ -134,16 +153,30 @@ def insert_one(instance: models.Model, *, by) -> None:
     query.insert_values(
         [field for field in meta.local_concrete_fields if field is not meta.auto_field], [instance]
     )
-    [(row, row_params)] = query.get_compiler(connection=connection).as_sql()  # sets auto_now_add values
+    [(row, params)] = query.get_compiler(connection=connection).as_sql()  # sets auto_now_add values
     history, history_params = _history_copy(model, by=by, now=timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'WITH "new" AS ({row} RETURNING *), "copy" AS ({history} FROM "new")'
-            f' SELECT {quote(str(meta.pk.column))} FROM "new"',
-            [*row_params, *history_params],
+    copied, pk = f'"copy" AS ({history} FROM "new")', quote(str(meta.pk.column))
+    if first is None:
+        sql = f'WITH "new" AS ({row} RETURNING *), {copied} SELECT "new".{pk} FROM "new"'
+        params = [*params, *history_params]
+    else:
+        # INSERT ... SELECT the same values FROM the first statement's row: none, no row inserted.
+        # PostgreSQL gives the values their columns' types, as in VALUES.
+        head, keyword, values = row.partition(" VALUES (")
+        assert keyword and values.endswith(")"), row
+        sql = (
+            f'WITH "first" AS ({first[0]}), "new" AS ({head} SELECT {values[:-1]} FROM "first" RETURNING *),'
+            f' {copied} SELECT "new".{pk}, "first".* FROM "new", "first"'
         )
-        instance.pk = cursor.fetchone()[0]
+        params = [*first[1], *params, *history_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    instance.pk = found[0]
     instance._state.adding, instance._state.db = False, connection.alias
+    return tuple(found[1:])
 
 
 def _history_copy(model: type[models.Model], *, by, now: dt.datetime) -> tuple[str, list]:

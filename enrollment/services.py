@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from campaigns.models import Campaign, FundingSource, Quota
 from campaigns.models.quota import Fill
-from config.fast_insert import insert_one
+from config.fast_insert import insert_one, insert_one_after
 from config.history import record_by
 from config.verdicts import Verdict
 from regions.models import Region
@@ -42,13 +42,20 @@ from .rules import (
 KPJ_MAX_LENGTH = 20  # Worker.kpj_number
 
 
-def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> Fill | None:
-    """Move the enrollment's count on its quota, taking a slot when it starts holding one (None when
-    the village is full) and giving it back when it stops; the quota's fill after the move."""
+def _move(campaign_id: int, village_id: int, old: str | None, new: str) -> dict[str, Any]:
+    """What the quota's count_move is asked to move one enrollment from status `old` to `new`: it
+    takes a slot when the enrollment starts holding one, and gives it back when it stops."""
     holds_before, holds_after = old in Enrollment.SLOT_HOLDING, new in Enrollment.SLOT_HOLDING
-    return Quota.objects.count_move(
-        campaign_id=campaign_id, village_id=village_id, old=old, new=new, slot=holds_after - holds_before
-    )
+    return {
+        "campaign_id": campaign_id, "village_id": village_id, "old": old, "new": new,
+        "slot": holds_after - holds_before,
+    }  # fmt: skip
+
+
+def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> Fill | None:
+    """Move the enrollment's count on its quota (taking or giving back a slot, see _move); the
+    quota's fill after the move, None when it wanted a slot and the village is full."""
+    return Quota.objects.count_move(**_move(campaign_id, village_id, old, new))
 
 
 def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> Fill | None:
@@ -94,27 +101,28 @@ def _enroll(
     # A worker created in this transaction has no enrollment to look for.
     if not worker_is_new and Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
         raise already_enrolled(worker.pk, campaign, entered_by)
-    if fill := _take_slot(campaign, village):
-        status = Enrollment.Status.REGISTERED
-    elif reserve_if_full:
-        status = Enrollment.Status.RESERVE
-        fill = _count_move(campaign.pk, village.pk, None, status)
-    else:
-        quota.refresh_from_db(fields=["filled", "target"])
-        raise VillageFull(quota)
-    if fill:
-        quota.filled, quota.target = fill
     enrollment = Enrollment(
         campaign=campaign,
         village=village,
         worker=worker,
         funding_source=funding_source,
-        status=status,
+        status=Enrollment.Status.REGISTERED,
         entered_by=entered_by,
         renewed_from=renewed_from,
         **declaration,
     )
-    insert_one(enrollment, by=entered_by)
+    # The slot and the row in one statement (invariant 1): the row goes in only if a slot was free.
+    slot = Quota.objects.count_move_sql(**_move(campaign.pk, village.pk, None, Enrollment.Status.REGISTERED))
+    if fill := insert_one_after(slot, enrollment, by=entered_by):
+        quota.filled, quota.target = Fill(*fill)
+    elif reserve_if_full:
+        enrollment.status = Enrollment.Status.RESERVE
+        if moved := _count_move(campaign.pk, village.pk, None, enrollment.status):
+            quota.filled, quota.target = moved
+        insert_one(enrollment, by=entered_by)
+    else:
+        quota.refresh_from_db(fields=["filled", "target"])
+        raise VillageFull(quota)
     return enrollment
 
 

@@ -78,8 +78,6 @@ def quota(campaign, code: str, target: int = 100, filled: int = 0, baseline: int
 # Reading the signed-in user: with their region codes in the same query on PostgreSQL
 # (accounts.auth.UserBackend), then the codes on their own elsewhere.
 SIGNED_IN = 1 if connection.vendor == "postgresql" else 2
-# A new row with its history: one statement on PostgreSQL (config.fast_insert.insert_one), two elsewhere.
-INSERTED = 1 if connection.vendor == "postgresql" else 2
 
 
 def nik_for(n: int, *, district: str = "321416", born: str = "150895") -> str:

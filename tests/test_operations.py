@@ -57,7 +57,7 @@ def test_the_database_going_away_mid_request_gives_a_503_page_and_saves_nothing(
     }  # fmt: skip
 
     with mock.patch(
-        "enrollment.services._take_slot", side_effect=OperationalError("server closed the connection")
+        "enrollment.services.insert_one_after", side_effect=OperationalError("server closed the connection")
     ):
         response = client.post(reverse("enrollment:enrollment_create"), entry)
 

@@ -119,6 +119,20 @@ class QuotaQuerySet(models.QuerySet):
         The quota's fill after the move comes back with it (RETURNING), so the entry's "53 of 100
         filled" costs no second read. Raw SQL: the ORM's update() returns only a row count.
         """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                *self.count_move_sql(
+                    campaign_id=campaign_id, village_id=village_id, old=old, new=new, slot=slot
+                )
+            )
+            row = cursor.fetchone()
+        return Fill(*row) if row else None
+
+    def count_move_sql(
+        self, *, campaign_id: int, village_id: int, old: str | None, new: str | None, slot: int = 0
+    ) -> tuple[str, list]:
+        """count_move's UPDATE ... RETURNING "filled", "target", and its parameters, for a caller
+        that runs it inside a statement of its own (the entry's insert: fast_insert.insert_one)."""
         table, quoted = self.model._meta.db_table, connection.ops.quote_name
         changes = []
         for status, step in ((old, "- 1"), (new, "+ 1")):
@@ -130,14 +144,11 @@ class QuotaQuerySet(models.QuerySet):
         if slot:
             changes.append(f'"filled" = "filled" + {int(slot)}')
         full = ' AND "filled" < "target"' if slot > 0 else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {quoted(table)} SET {', '.join(changes)} "
-                f'WHERE "campaign_id" = %s AND "village_id" = %s{full} RETURNING "filled", "target"',
-                [campaign_id, village_id],
-            )
-            row = cursor.fetchone()
-        return Fill(*row) if row else None
+        return (
+            f"UPDATE {quoted(table)} SET {', '.join(changes)} "
+            f'WHERE "campaign_id" = %s AND "village_id" = %s{full} RETURNING "filled", "target"',
+            [campaign_id, village_id],
+        )
 
     def take_many(self, wanted: dict[int, int], *, reserve_if_full: bool) -> dict[int, int] | None:
         """Take up to `wanted[quota_id]` slots in each quota, as registered; the rest go on the reserve
