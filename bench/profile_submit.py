@@ -3,11 +3,12 @@
     .venv/bin/python bench/enroll_load.py --seconds 10     # builds desa100_bench (agents, campaign)
     .venv/bin/python bench/profile_submit.py               # CPU a submit (500, no profiler), queries, cProfile
 
-Against the load test's database (BENCH_DATABASE_URL), as agent `agen0` posting "save and add
-another" through htmx the way the page does: first through Django's WSGI handler as a server would
-call it (the CPU figure), then through the test client (the queries, the profile). Each run adds
-some 600 workers to agen0's village: rebuild the database when it has grown far past a village's
-few hundred, or the village's own reads are timed at a size no village has.
+Against the load test's database (BENCH_DATABASE_URL), agents posting "save and add another"
+through htmx the way the page does: first through Django's WSGI handler as a server would call it,
+the agents of ten villages taking turns (the CPU figure), then as agent `agen0` through the test
+client (the queries, the profile). A run adds some 150 workers to agen0's village and 50 to each
+other: rebuild the database when they have grown far past a village's few hundred, or a village's
+own reads are timed at a size no village has.
 """
 
 import cProfile
@@ -61,7 +62,7 @@ def main() -> None:
     agent = User.objects.get(username="agen0")
     quota = Quota.objects.filter(village__in=agent.regions.all()).first()
     serial = random.randint(1000, 8000)
-    timed(agent, quota, serial + 10_000)
+    timed(serial + 10_000)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(agent)
     client.post("/enrollments/new/", entry(quota, serial), HTTP_HX_REQUEST="true")  # warm up
@@ -88,25 +89,26 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(agent: User, quota: Quota, first: int) -> None:
+def timed(first: int) -> None:
     """CPU a submit, without the profiler or the test client: the request built as a WSGI server
-    would (the agent's session and CSRF cookies, urlencoded, through htmx) and handed to Django's
+    would (an agent's session and CSRF cookies, urlencoded, through htmx) and handed to Django's
     WSGI handler; this process's CPU and that of the PostgreSQL backend serving it (same machine:
     /proc). The connection is kept between requests, as CONN_MAX_AGE keeps it in production (with
-    its health check, a SELECT 1 at each request's first query)."""
-    session = SessionStore()  # the agent signed in, as the sign-in page leaves them
-    session.update({SESSION_KEY: str(agent.pk), BACKEND_SESSION_KEY: "accounts.auth.UserBackend"})
-    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
-    session.create()
+    its health check, a SELECT 1 at each request's first query). The agents of ten villages take
+    turns, as in the load run, so that no village grows past a real one's size."""
     handler, token = WSGIHandler(), "b" * 32  # a CSRF secret: the cookie's and the header's
-    cookies = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={token}"
-    bodies = [urlencode(entry(quota, first + n)).encode() for n in range(TIMED)]
+    requests = []
+    turns = [_signed_in(agent) for agent in User.objects.filter(username__in=[f"agen{n}" for n in range(10)])]
+    for n in range(TIMED):
+        session_key, quota = turns[n % len(turns)]
+        cookies = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={token}"
+        requests.append((cookies, urlencode(entry(quota, first + n)).encode()))
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
     answers: Counter[str] = Counter()
     app, database, started = resource.getrusage(resource.RUSAGE_SELF), backend_cpu(pid), time.perf_counter()
-    for body in bodies:
+    for cookies, body in requests:
         environ = {
             "REQUEST_METHOD": "POST", "PATH_INFO": "/enrollments/new/", "SCRIPT_NAME": "", "QUERY_STRING": "",
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1",
@@ -125,6 +127,15 @@ def timed(agent: User, quota: Quota, first: int) -> None:
         f"\n{TIMED} submits through the WSGI handler ({', '.join(f'{n} {a}' for a, n in answers.items())}): {wall:.1f} ms each;"
         f" CPU {app_ms:.1f} ms in the application + {database_ms:.1f} ms in PostgreSQL = {app_ms + database_ms:.1f} ms"
     )
+
+
+def _signed_in(agent: User) -> tuple[str, Quota]:
+    """The agent signed in, as the sign-in page leaves them (a session's key), and their village."""
+    session = SessionStore()
+    session.update({SESSION_KEY: str(agent.pk), BACKEND_SESSION_KEY: "accounts.auth.UserBackend"})
+    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    session.create()
+    return session.session_key or "", Quota.objects.filter(village__in=agent.regions.all()).get()
 
 
 def _answer(status: str, headers: list[tuple[str, str]]) -> str:

@@ -184,7 +184,7 @@ def near_duplicates(
     for enrollment in (
         Enrollment.objects.for_user(user)
         .filter(near, erasure__isnull=True)
-        .select_related("worker", "village__parent")
+        .select_related("worker", "village")
         .order_by("-entered_at")[:CANDIDATES]
     ):
         if enrollment.worker_id in seen or enrollment.worker_id == itself:
