@@ -257,7 +257,7 @@ class EnrollmentForm(BootstrapWidgetsMixin, DeclarationForm):
         check = getattr(self, "nik_check", None)
         if not check or not check.valid:
             return
-        self.known = known = known_nik(check.nik)
+        self.known = known = known_nik(check.nik, quota.campaign)
         applicant = eligibility.Applicant(check.nik, quota.village, self.cleaned_data.get("occupation") or "")
         found = eligibility.findings(quota.campaign, [applicant], user=self.user, workers=known.workers())[0]
         for message in eligibility.refusals(found):

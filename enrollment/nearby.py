@@ -14,10 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from campaigns.models import Campaign
 from regions.models import Region
 
 from .models import Enrollment, Worker
@@ -136,29 +137,44 @@ class Near:
 
 @dataclass(frozen=True)
 class KnownNik:
-    """What the workers' table holds of a NIK typed: its worker (None for a new one), and the workers
-    one digit or swap away, by id with why."""
+    """What the workers' table holds of a NIK typed: its worker (None for a new one), the workers one
+    digit or swap away (by id, with why), and the campaign asked about (by id) if the worker was read
+    to have no open enrollment in it."""
 
     nik: str
     worker: Worker | None
     neighbours: dict[int, str]
+    free_in: int | None = None
 
     def workers(self) -> dict[str, int]:
         """The worker's id by NIK, as the campaign's rules take it (eligibility.findings)."""
         return {self.nik: self.worker.pk} if self.worker else {}
 
+    def may_be_enrolled_in(self, campaign: Campaign) -> bool:
+        """Whether the worker may be enrolled in `campaign`: a worker is, unless read to have no open
+        enrollment in it (known_nik asked about that campaign)."""
+        return self.worker is not None and self.free_in != campaign.pk
 
-def known_nik(nik: str) -> KnownNik:
-    """One query, on the unique NIK index, for the NIK and its 159 neighbours: asked once by the entry
-    for its worker, the campaign's rules and the near duplicates (issue 25: three queries before)."""
+
+def known_nik(nik: str, campaign: Campaign | None = None) -> KnownNik:
+    """One query, on the unique NIK index, for the NIK and its 159 neighbours, and whether the NIK's
+    worker is enrolled in `campaign`: asked once by the entry for its worker, the campaign's rules,
+    "already enrolled" and the near duplicates (issue 25: five queries before)."""
     neighbours = nik_neighbours(nik)
-    worker, near = None, {}
-    for found in Worker.objects.filter(nik__in=[nik, *neighbours]):
-        if found.nik == nik:
-            worker = found
-        else:
+    workers = Worker.objects.filter(nik__in=[nik, *neighbours])
+    if campaign is not None:
+        workers = workers.annotate(
+            enrolled=Exists(Enrollment.objects.open_in(campaign).filter(worker=OuterRef("pk")))
+        )
+    worker, near, free_in = None, {}, None
+    for found in workers:
+        if found.nik != nik:
             near[found.pk] = neighbours[found.nik or ""]
-    return KnownNik(nik, worker, near)
+            continue
+        worker = found
+        if campaign is not None and not getattr(found, "enrolled", True):  # the annotation, when asked
+            free_in = campaign.pk
+    return KnownNik(nik, worker, near, free_in)
 
 
 def near_duplicates(

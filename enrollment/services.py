@@ -38,28 +38,9 @@ from .rules import (
     outside_area,
     village_problem,
 )
+from .slots import count_move, quota_move, take_slot
 
 KPJ_MAX_LENGTH = 20  # Worker.kpj_number
-
-
-def _move(campaign_id: int, village_id: int, old: str | None, new: str) -> dict[str, Any]:
-    """What the quota's count_move is asked to move one enrollment from status `old` to `new`: it
-    takes a slot when the enrollment starts holding one, and gives it back when it stops."""
-    holds_before, holds_after = old in Enrollment.SLOT_HOLDING, new in Enrollment.SLOT_HOLDING
-    return {
-        "campaign_id": campaign_id, "village_id": village_id, "old": old, "new": new,
-        "slot": holds_after - holds_before,
-    }  # fmt: skip
-
-
-def _count_move(campaign_id: int, village_id: int, old: str | None, new: str) -> Fill | None:
-    """Move the enrollment's count on its quota (taking or giving back a slot, see _move); the
-    quota's fill after the move, None when it wanted a slot and the village is full."""
-    return Quota.objects.count_move(**_move(campaign_id, village_id, old, new))
-
-
-def _take_slot(campaign: Campaign, village: Region, old: str | None = None) -> Fill | None:
-    return _count_move(campaign.pk, village.pk, old, Enrollment.Status.REGISTERED)
 
 
 def _check_can_enroll(
@@ -92,14 +73,15 @@ def _enroll(
     reserve_if_full: bool,
     renewed_from: Enrollment | None = None,
     quota: Quota | None = None,
-    worker_is_new: bool = False,
+    read_not_enrolled: bool = False,
 ) -> Enrollment:
     """Take a slot (or a reserve place) and insert the enrollment. The caller holds the transaction,
     so the slot and the row commit or roll back together, without a savepoint of their own.
     A `quota` the caller has read is not read again, and leaves with its counters as they are now."""
     quota = _check_can_enroll(campaign, village, worker, entered_by, timezone.localdate(), quota)
-    # A worker created in this transaction has no enrollment to look for.
-    if not worker_is_new and Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
+    # Not asked again when the caller has read it (a worker created in this transaction, or the entry's
+    # KnownNik): one enrolled since is refused by enrollment_enrollment_once_per_campaign.
+    if not read_not_enrolled and Enrollment.objects.open_in(campaign).filter(worker=worker).exists():
         raise already_enrolled(worker.pk, campaign, entered_by)
     enrollment = Enrollment(
         campaign=campaign,
@@ -112,12 +94,14 @@ def _enroll(
         **declaration,
     )
     # The slot and the row in one statement (invariant 1): the row goes in only if a slot was free.
-    slot = Quota.objects.count_move_sql(**_move(campaign.pk, village.pk, None, Enrollment.Status.REGISTERED))
+    slot = Quota.objects.count_move_sql(
+        **quota_move(campaign.pk, village.pk, None, Enrollment.Status.REGISTERED)
+    )
     if fill := insert_one_after(slot, enrollment, by=entered_by):
         quota.filled, quota.target = Fill(*fill)
     elif reserve_if_full:
         enrollment.status = Enrollment.Status.RESERVE
-        if moved := _count_move(campaign.pk, village.pk, None, enrollment.status):
+        if moved := count_move(campaign.pk, village.pk, None, enrollment.status):
             quota.filled, quota.target = moved
         insert_one(enrollment, by=entered_by)
     else:
@@ -217,7 +201,10 @@ def enrollment_register(
 
     def register_once(known: KnownNik | None) -> Enrollment:
         with transaction.atomic():
-            worker, worker_is_new = _worker_for(nik, entered_by, known)
+            worker, created = _worker_for(nik, entered_by, known)
+            read_not_enrolled = created or (
+                known is not None and known.worker == worker and not known.may_be_enrolled_in(campaign)
+            )
             enrollment = _enroll(
                 campaign=campaign,
                 village=village,
@@ -227,7 +214,7 @@ def enrollment_register(
                 entered_by=entered_by,
                 reserve_if_full=reserve_if_full,
                 quota=quota,
-                worker_is_new=worker_is_new,
+                read_not_enrolled=read_not_enrolled,
             )
             _save_heirs(enrollment, heirs, entered_by, new=True)
             return enrollment
@@ -300,7 +287,7 @@ def _save(enrollment: Enrollment, by: User, fields: list[str], was: str | None =
     record_by(enrollment, by)
     enrollment.save(update_fields=["status", *fields])
     if was is not None and was != enrollment.status:
-        _count_move(enrollment.campaign_id, enrollment.village_id, was, enrollment.status)
+        count_move(enrollment.campaign_id, enrollment.village_id, was, enrollment.status)
     return enrollment
 
 
@@ -451,7 +438,7 @@ def enrollment_promote_first_reserve(*, campaign: Campaign, village: Region, by:
         raise EnrollmentError(
             _("The reserve list of %(village)s is empty.") % {"village": village.display_name}
         )
-    if not _take_slot(campaign, village, old=Enrollment.Status.RESERVE):
+    if not take_slot(campaign, village, old=Enrollment.Status.RESERVE):
         quota.refresh_from_db(fields=["filled", "target"])
         raise VillageFull(quota)
     first.status = Enrollment.Status.REGISTERED

@@ -26,7 +26,8 @@ from accounts.models import User
 from config.history import record_by
 from enrollment.models import Enrollment, Worker
 from enrollment.nik import check_nik, mask_nik
-from enrollment.services import EnrollmentError, _count_move, enrollment_activate
+from enrollment.services import EnrollmentError, enrollment_activate
+from enrollment.slots import count_move
 
 from .checks import MissingColumns
 from .models import ImportBatch
@@ -288,7 +289,7 @@ def reconcile_undo(*, batch: ImportBatch, by: User, reason: str) -> int:
             enrollment.verified_by = enrollment.verified_at = None
         record_by(enrollment, by)
         enrollment.save()
-        _count_move(enrollment.campaign_id, enrollment.village_id, Enrollment.Status.ACTIVE, status)
+        count_move(enrollment.campaign_id, enrollment.village_id, Enrollment.Status.ACTIVE, status)
         if enrollment.worker.kpj_number != (kpj or None):
             enrollment.worker.kpj_number = kpj or None
             record_by(enrollment.worker, by)

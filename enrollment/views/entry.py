@@ -200,7 +200,7 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         if quota:
             # The campaign's ages and rules now, not only when the agent saves after typing the rest.
             context["age_problem"] = rules.age_problem(quota.campaign, born, timezone.localdate())
-            known = known_nik(nik)
+            known = known_nik(nik, quota.campaign)
             applicant = eligibility.Applicant(nik, quota.village)
             context["findings"] = eligibility.findings(
                 quota.campaign, [applicant], user=request.user, workers=known.workers()
@@ -212,10 +212,7 @@ def nik_check(request: AuthenticatedHttpRequest) -> HttpResponse:
                 full_name=request.POST.get("full_name", "")[:150].strip(),
                 kk=nik_digits(request.POST.get("kk_number", ""))[:16],
             )  # fmt: skip
-            if (
-                known.worker
-                and Enrollment.objects.open_in(quota.campaign).filter(worker=known.worker).exists()
-            ):
+            if known.worker and known.may_be_enrolled_in(quota.campaign):
                 context["already"] = str(
                     rules.already_enrolled(known.worker.pk, quota.campaign, request.user)
                 )

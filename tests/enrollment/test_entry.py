@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from campaigns.models import Quota
+from campaigns.models import Campaign, Quota
 from enrollment.models import Enrollment, Worker
-from tests.factories import SIGNED_IN, AgentFactory, nik_for
+from tests.factories import SIGNED_IN, AgentFactory, CampaignFactory, nik_for, quota
 
 pytestmark = pytest.mark.django_db
 
@@ -400,3 +400,33 @@ def test_one_submit_reads_each_thing_once(client, agent, tanjungsari_quota, djan
 
     assert "Ujang terdaftar. Desa Tanjungsari: 2 dari 100 terisi." in response.content.decode()
     assert json.loads(response["HX-Trigger"])["enrollment-saved"]["left"] == 98
+
+
+# A returning worker's: the slot with the enrollment, and the heir.
+RETURNING_WORKER_WRITES = 2 if connection.vendor == "postgresql" else 5
+
+
+def test_a_returning_workers_submit_asks_nothing_again(
+    client, agent, campaign, tanjungsari_quota, django_assert_num_queries
+):
+    """A worker enrolled in another campaign before: whether they are in this one was read with
+    their NIK (KnownNik), and is not asked again before the save. Their other enrollments are read
+    once, for the campaign's rule on workers covered elsewhere (10 queries on PostgreSQL, as for a
+    new worker)."""
+    earlier = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
+    quota(earlier, "32.14.16.2005")
+    client.force_login(agent)
+    client.post(reverse("enrollment:enrollment_create"), entry(Quota.objects.get(campaign=earlier), 2))
+    client.post(
+        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, 1), headers={"HX-Request": "true"}
+    )
+
+    with django_assert_num_queries(7 + RETURNING_WORKER_WRITES + SIGNED_IN):
+        response = client.post(
+            reverse("enrollment:enrollment_create"),
+            {**entry(tanjungsari_quota, 2, full_name="Ujang"), "add_another": "1"},
+            headers={"HX-Request": "true"},
+        )
+
+    assert "Ujang terdaftar." in response.content.decode()
+    assert Enrollment.objects.filter(worker__nik=nik_for(2)).count() == 2

@@ -91,6 +91,24 @@ def test_a_worker_created_by_someone_else_since_the_form_read_the_nik_is_enrolle
     assert filled(campaign, tanjungsari) == 1
 
 
+def test_a_worker_enrolled_by_someone_else_since_the_form_read_the_nik_is_refused(
+    campaign, tanjungsari, agent
+):
+    """The form read "not in this campaign" (KnownNik) and the save does not ask again; another agent
+    enrolled the worker in between: the database refuses the second, with the usual message."""
+    other = CampaignFactory(organizer=campaign.organizer, status=Campaign.Status.ACTIVE)
+    quota(other, tanjungsari.code)
+    register(other, tanjungsari, 1, agent)
+    stale = known_nik(nik_for(1), campaign)
+    register(campaign, tanjungsari, 1, agent)
+
+    with pytest.raises(AlreadyEnrolled, match="already enrolled"):
+        register(campaign, tanjungsari, 1, agent, known=stale)
+
+    assert filled(campaign, tanjungsari) == 1
+    assert Enrollment.objects.filter(campaign=campaign).count() == 1
+
+
 def test_a_full_village_refuses_with_the_numbers(campaign, tanjungsari, agent):
     Quota.objects.filter(campaign=campaign, village=tanjungsari).update(target=1)
     register(campaign, tanjungsari, 1, agent)
