@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal import parse_nik
 
@@ -57,14 +58,22 @@ def nik_digits(raw: str) -> str:
 
 
 def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
-    return _check(nik_digits(raw), today or timezone.localdate(), translation.get_language())
+    check, issues = _parse(nik_digits(raw), today or timezone.localdate())
+    if not issues:
+        return check
+    # Said in the language of the moment, so not cached: a valid NIK asks for no language at all
+    # (asking is a lock shared by every thread, which the import's two threads queued on: issue 25).
+    return replace(
+        check,
+        errors=tuple(_ERRORS[code](info) if code in _ERRORS else message for code, message, info in issues),
+    )
 
 
 @functools.lru_cache(maxsize=8192)
-def _check(digits: str, today: dt.date, language: str | None) -> NikCheck:
+def _parse(digits: str, today: dt.date) -> tuple[NikCheck, tuple[tuple[str, str, Any], ...]]:
     """A NIK is checked several times on its way in (the form's field and its clean, an import's dry
     run, its commit and the bulk register): lokal's parse is 20 µs, a cached answer 1. Keyed by the
-    day (the century of a two-digit year) and the language (the messages); the answer is frozen."""
+    day (the century of a two-digit year); the answer is frozen, its problems still to be said."""
     info = parse_nik(digits, reference_date=today)
     born = None
     if info.birth_date:
@@ -72,15 +81,8 @@ def _check(digits: str, today: dt.date, language: str | None) -> NikCheck:
         if born > today:
             # Two-digit years resolve against today; a birth date still to come is a century earlier.
             born = born.replace(year=born.year - 100)
-    return NikCheck(
-        nik=info.nik,
-        birth_date=born,
-        sex=info.gender,
-        district_code=info.district_code,
-        errors=tuple(
-            _ERRORS[issue.code](info) if issue.code in _ERRORS else issue.message for issue in info.errors
-        ),
-    )
+    check = NikCheck(nik=info.nik, birth_date=born, sex=info.gender, district_code=info.district_code)
+    return check, tuple((issue.code, issue.message, info) for issue in info.errors)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
