@@ -69,11 +69,13 @@ def check_nik(raw: str, *, today: dt.date | None = None) -> NikCheck:
     )
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
 def _parse(digits: str, today: dt.date) -> tuple[NikCheck, tuple[tuple[str, str, Any], ...]]:
     """A NIK is checked several times on its way in (the form's field and its clean, an import's dry
     run, its commit and the bulk register): lokal's parse is 20 µs, a cached answer 1. Keyed by the
-    day (the century of a two-digit year); the answer is frozen, its problems still to be said."""
+    day (the century of a two-digit year); the answer is frozen, its problems still to be said.
+    16,384 answers (some 8 MB): an import's writer finds every NIK its checker read a few chunks
+    before, where 8,192 kept one in six (bench/import_commit.py)."""
     info = parse_nik(digits, reference_date=today)
     born = None
     if info.birth_date:
