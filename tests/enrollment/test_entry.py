@@ -375,6 +375,15 @@ def test_a_kk_and_phone_typed_with_spaces_are_not_cut_by_the_browser_and_saved_w
     )
 
 
+def save_and_add_another(client, quota_, n: int, **overrides):
+    """The entry's "save and add another" through htmx, as the phone sends it."""
+    return client.post(
+        reverse("enrollment:enrollment_create"),
+        {**entry(quota_, n, **overrides), "add_another": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+
 # A new worker's writes: the worker, the slot with the enrollment, and the heir, each row with its
 # history in one statement on PostgreSQL (config.fast_insert); the slot and each history row apart
 # elsewhere.
@@ -387,16 +396,10 @@ def test_one_submit_reads_each_thing_once(client, agent, tanjungsari_quota, djan
     chosen quota; the worker and those a digit away, in one query; the near duplicates' enrollments
     and the village's namesakes; the writes; and the test's own savepoint around them."""
     client.force_login(agent)
-    client.post(
-        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, 1), headers={"HX-Request": "true"}
-    )
+    save_and_add_another(client, tanjungsari_quota, 1)
 
     with django_assert_num_queries(6 + NEW_WORKER_WRITES + SIGNED_IN):
-        response = client.post(
-            reverse("enrollment:enrollment_create"),
-            {**entry(tanjungsari_quota, 2, full_name="Ujang"), "add_another": "1"},
-            headers={"HX-Request": "true"},
-        )
+        response = save_and_add_another(client, tanjungsari_quota, 2, full_name="Ujang")
 
     assert "Ujang terdaftar. Desa Tanjungsari: 2 dari 100 terisi." in response.content.decode()
     assert json.loads(response["HX-Trigger"])["enrollment-saved"]["left"] == 98
@@ -417,16 +420,10 @@ def test_a_returning_workers_submit_asks_nothing_again(
     quota(earlier, "32.14.16.2005")
     client.force_login(agent)
     client.post(reverse("enrollment:enrollment_create"), entry(Quota.objects.get(campaign=earlier), 2))
-    client.post(
-        reverse("enrollment:enrollment_create"), entry(tanjungsari_quota, 1), headers={"HX-Request": "true"}
-    )
+    save_and_add_another(client, tanjungsari_quota, 1)
 
     with django_assert_num_queries(7 + RETURNING_WORKER_WRITES + SIGNED_IN):
-        response = client.post(
-            reverse("enrollment:enrollment_create"),
-            {**entry(tanjungsari_quota, 2, full_name="Ujang"), "add_another": "1"},
-            headers={"HX-Request": "true"},
-        )
+        response = save_and_add_another(client, tanjungsari_quota, 2, full_name="Ujang")
 
     assert "Ujang terdaftar." in response.content.decode()
     assert Enrollment.objects.filter(worker__nik=nik_for(2)).count() == 2
