@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enrollment.admin import EnrollmentAdmin
+from enrollment.nearby import known_nik
 from regions import reach
-from tests.factories import AdminFactory, enroll
+from tests.factories import AdminFactory, enroll, nik_for
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,15 @@ def test_the_enrollments_keep_only_the_indexes_a_read_needs():
         "enrollment_worker": 3,  # the key, the NIK's and the KPJ's unique (no LIKE pattern indexes)
         "enrollment_heir": 2,
     }  # fmt: skip
+
+
+def test_the_entry_reads_a_nik_and_its_neighbours_on_the_unique_index(campaign):
+    """The submit's one read of the workers (enrollment.nearby.known_nik): the NIK and its 159
+    neighbours as equalities on the unique NIK index, whatever the size of the workers' table; the
+    bench's 10,000 workers are small enough for a scan, the country's 8 million are not."""
+    with CaptureQueriesContext(connection) as queries:
+        known = known_nik(nik_for(1), campaign)
+    [read] = [query["sql"] for query in queries]
+    assert known.worker is None and '"nik" IN (' in read and "UPPER(" not in read
+    if connection.vendor == "postgresql":
+        assert _reads_by_index(read, "enrollment_worker")
