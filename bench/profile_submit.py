@@ -62,7 +62,7 @@ def main() -> None:
     agent = User.objects.get(username="agen0")
     quota = Quota.objects.filter(village__in=agent.regions.all()).first()
     serial = random.randint(1000, 8000)
-    timed(serial + 10_000)
+    timed(serial + SUBMITS + 2)  # serials of their own, past the profiled submits'
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(agent)
     client.post("/enrollments/new/", entry(quota, serial), HTTP_HX_REQUEST="true")  # warm up
