@@ -150,6 +150,8 @@ def test_the_entry_reads_a_nik_and_its_neighbours_on_the_unique_index(campaign):
     with CaptureQueriesContext(connection) as queries:
         known = known_nik(nik_for(1), campaign)
     [read] = [query["sql"] for query in queries]
-    assert known.worker is None and '"nik" IN (' in read and "UPPER(" not in read
+    assert known.worker is None and "UPPER(" not in read
     if connection.vendor == "postgresql":
-        assert _reads_by_index(read, "enrollment_worker")
+        assert '"nik" = ANY(ARRAY[' in read and _reads_by_index(read, "enrollment_worker")
+    else:
+        assert '"nik" IN (' in read

@@ -1,0 +1,35 @@
+"""The entry's one read of a NIK (enrollment.nearby.known_nik), held to the questions it answers."""
+
+import pytest
+
+from enrollment.models import Enrollment
+from enrollment.nearby import Reason, known_nik
+from tests.factories import enroll, nik_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("status", Enrollment.Status.values)
+def test_already_enrolled_is_open_ins_answer_for_every_status(campaign, agent, status):
+    """known_nik asks in its own SQL on PostgreSQL what Enrollment.objects.open_in asks: a change to
+    which statuses are open must change both."""
+    enrollment = enroll(campaign, agent, 1)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        status=status, coverage_starts=enrollment.entered_at.date(), reason="Pindah"
+    )
+
+    known = known_nik(nik_for(1), campaign)
+
+    assert known.worker == enrollment.worker
+    assert known.may_be_enrolled_in(campaign) == Enrollment.objects.open_in(campaign).exists()
+
+
+def test_a_new_nik_has_no_worker_and_its_typed_neighbours_are_named(campaign, agent):
+    enroll(campaign, agent, 1)
+    typo = nik_for(1)[:-1] + str((int(nik_for(1)[-1]) + 1) % 10)
+
+    known = known_nik(typo, campaign)
+
+    assert known.worker is None and not known.may_be_enrolled_in(campaign)
+    assert list(known.neighbours.values()) == [Reason.DIGIT]
+    assert known.workers() == {}
