@@ -3,7 +3,7 @@
 import pytest
 
 from enrollment.models import Enrollment
-from enrollment.nearby import Reason, known_nik
+from enrollment.nearby import Reason, known_nik, near_duplicates
 from tests.factories import enroll, nik_for
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +33,17 @@ def test_a_new_nik_has_no_worker_and_its_typed_neighbours_are_named(campaign, ag
     assert known.worker is None and not known.may_be_enrolled_in(campaign)
     assert list(known.neighbours.values()) == [Reason.DIGIT]
     assert known.workers() == {}
+
+
+def test_at_most_three_near_duplicates_are_named_newest_first_each_worker_once(campaign, agent, tanjungsari):
+    typed = nik_for(10)
+    for n in (11, 12, 13, 14):  # each one digit away from …0010
+        enroll(campaign, agent, n, full_name=f"Pekerja {n}")
+
+    found = near_duplicates(
+        known_nik(typed, campaign), village=tanjungsari, user=agent, full_name="Pekerja 14", born=None
+    )
+
+    assert [near.enrollment.full_name for near in found] == ["Pekerja 14", "Pekerja 13", "Pekerja 12"]
+    assert {near.reason for near in found} == {Reason.DIGIT}
+    assert found[0].enrollment.worker.nik == nik_for(14)  # read whole, for the warning
