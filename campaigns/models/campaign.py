@@ -71,8 +71,22 @@ class CampaignQuerySet(models.QuerySet):
 
     def taking_entries(self, on: dt.date | None = None) -> CampaignQuerySet:
         """Active campaigns within their period on `on` (today): the ones agents can enroll into."""
-        on = on or timezone.localdate()
-        return self.active().filter(starts_on__lte=on, ends_on__gte=on)
+        return self.filter(taking_entries_q(on))
+
+
+def taking_entries_q(on: dt.date | None = None, prefix: str = "") -> Q:
+    """The filter of campaigns taking entries (CampaignQuerySet.taking_entries), on the campaign's
+    columns behind `prefix` ("campaign__" from a quota): as conditions on the quota's join to its
+    campaign, not a sub-select of campaigns, the entry's read of its quota is a fifth cheaper to build
+    (issue 25)."""
+    on = on or timezone.localdate()
+    return Q(
+        **{
+            f"{prefix}status": Campaign.Status.ACTIVE,
+            f"{prefix}starts_on__lte": on,
+            f"{prefix}ends_on__gte": on,
+        }
+    )
 
 
 class Campaign(models.Model):

@@ -22,7 +22,7 @@ from regions.reach import reach_q
 if TYPE_CHECKING:
     from accounts.models import User
 
-from .campaign import MAX_TARGET, Campaign, CampaignError
+from .campaign import MAX_TARGET, Campaign, CampaignError, taking_entries_q
 
 
 @dataclass
@@ -75,7 +75,7 @@ class QuotaQuerySet(models.QuerySet):
         """The village quotas the user can enroll into: campaigns taking entries, villages in reach."""
         return (
             self.for_user(user)
-            .filter(campaign__in=Campaign.objects.taking_entries())
+            .filter(taking_entries_q(prefix="campaign__"))
             .select_related("campaign", "village__parent")
             .order_by("campaign__name", "village__code")
         )

@@ -54,6 +54,23 @@ def test_the_agent_sees_an_upcoming_campaign_with_its_start_and_no_entry_button(
     assert list(form.fields["quota"].queryset) == []
 
 
+@pytest.mark.parametrize(
+    ("starts", "ends", "offered"),
+    [(-40, -1, False), (10, 375, False), (-40, 0, True), (0, 375, True)],
+)
+def test_the_entry_offers_a_campaigns_villages_from_its_first_to_its_last_day(
+    client, upcoming, agent, starts, ends, offered
+):
+    Campaign.objects.filter(pk=upcoming.pk).update(
+        starts_on=TODAY + dt.timedelta(days=starts), ends_on=TODAY + dt.timedelta(days=ends)
+    )
+    client.force_login(agent)
+
+    form = client.get(reverse("enrollment:enrollment_create")).context["form"]
+
+    assert (list(form.fields["quota"].queryset) == [Quota.objects.get(campaign=upcoming)]) is offered
+
+
 def test_quotas_lie_inside_the_organizing_region(purwakarta, official):
     province_official = OfficialFactory(regions=["32"])
     karawang = CampaignFactory(organizer=Region.objects.get(code="32.15"), created_by=province_official)
