@@ -8,7 +8,12 @@ through htmx the way the page does: first through Django's WSGI handler as a ser
 the agents of ten villages taking turns (the CPU figure), then as agent `agen0` through the test
 client (the queries, the profile). A run adds some 150 workers to agen0's village and 50 to each
 other: rebuild the database when they have grown far past a village's few hundred, or a village's
-own reads are timed at a size no village has.
+own reads are timed at a size no village has. To compare two versions of the code, run each on
+the same fresh copy (the machine's speed drifts: alternate them, A B B A):
+
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE desa100_bench_t TEMPLATE desa100_bench"  # once
+    psql -h 127.0.0.1 -U postgres -c "DROP DATABASE desa100_bench" \
+        -c "CREATE DATABASE desa100_bench TEMPLATE desa100_bench_t"                         # each run
 """
 
 import cProfile
