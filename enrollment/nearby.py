@@ -176,8 +176,8 @@ def known_nik(nik: str, campaign: Campaign | None = None) -> KnownNik:
 
 def _workers_by_nik(niks: list[str], campaign: Campaign | None) -> list[tuple[Worker, bool]]:
     """The workers of these NIKs, each with whether they are open in `campaign` (False when none is
-    asked about). On PostgreSQL in SQL written once (_WORKERS_BY_NIK): built by the ORM, the
-    160 NIKs and the Exists cost 1.1 ms of CPU on every submit, the SQL 0.3 ms (bench/RESULTS.md,
+    asked about). On PostgreSQL in SQL written once (_workers_by_nik_sql): built by the ORM, the
+    160 NIKs and the Exists cost 1.1 ms of CPU on every submit, the SQL 0.24 ms (bench/RESULTS.md,
     "Writes, the fifth session"). Elsewhere, the ORM asks the same."""
     if connection.vendor != "postgresql":
         workers = Worker.objects.filter(nik__in=niks)
@@ -221,9 +221,9 @@ def near_duplicates(
     """Enrollments inside `user`'s reach that may be the person typed: those of the workers one digit
     or swap away (`known`, on the unique NIK index), and the village's with the same name, on the
     worker and village indexes; one query, none when there is neither, and a second for the few found
-    (rarely any). The birth date and the KK are compared here, on those few. As one query joining every enrollment in reach to its worker to
-    test the NIK, it read an agent's whole village (2.8 ms for 827), and more for a wider reach
-    (issue 25)."""
+    (rarely any). The birth date and the KK are compared here, on those few. As one query joining
+    every enrollment in reach to its worker to test the NIK, it read an agent's whole village (2.8 ms
+    for 827), and more for a wider reach (issue 25)."""
     near = Q(worker_id__in=list(known.neighbours))
     if full_name and (born or kk):
         near |= Q(village=village, full_name__iexact=full_name)
@@ -254,4 +254,4 @@ def near_duplicates(
         return []
     # Read whole only when found (rarely): the candidates' columns alone cost half the ORM's CPU.
     shown = Enrollment.objects.select_related("worker", "village").in_bulk(list(reasons))
-    return [Near(shown[pk], reason) for pk, reason in reasons.items()]
+    return [Near(shown[pk], reason) for pk, reason in reasons.items() if pk in shown]  # merged since: gone

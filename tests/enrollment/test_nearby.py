@@ -1,6 +1,7 @@
 """The entry's one read of a NIK (enrollment.nearby.known_nik), held to the questions it answers."""
 
 import pytest
+from django.db.models import QuerySet
 
 from enrollment.models import Enrollment
 from enrollment.nearby import Reason, known_nik, near_duplicates
@@ -47,3 +48,15 @@ def test_at_most_three_near_duplicates_are_named_newest_first_each_worker_once(c
     assert [near.enrollment.full_name for near in found] == ["Pekerja 14", "Pekerja 13", "Pekerja 12"]
     assert {near.reason for near in found} == {Reason.DIGIT}
     assert found[0].enrollment.worker.nik == nik_for(14)  # read whole, for the warning
+
+
+def test_a_near_duplicate_merged_away_between_the_two_reads_is_not_named(
+    campaign, agent, tanjungsari, monkeypatch
+):
+    """The candidates are read, then the few found whole: one merged away in between is simply gone."""
+    enroll(campaign, agent, 11)
+    monkeypatch.setattr(QuerySet, "in_bulk", lambda self, ids: {})  # read whole: nothing there any more
+
+    found = near_duplicates(known_nik(nik_for(10), campaign), village=tanjungsari, user=agent)
+
+    assert found == []
