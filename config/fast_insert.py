@@ -149,11 +149,9 @@ def _insert(instance: models.Model, by, *, first: Statement | None) -> tuple | N
     meta, quote = model._meta, connection.ops.quote_name
     # As save() does: ids of related objects set, an unsaved one refused (not in django-stubs).
     instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    query = InsertQuery(model)
-    query.insert_values(
-        [field for field in meta.local_concrete_fields if field is not meta.auto_field], [instance]
-    )
-    [(row, params)] = query.get_compiler(connection=connection).as_sql()  # sets auto_now_add values
+    fields, row = _row_insert(model)
+    # What Django's insert compiler sends for a plain value: auto_now_add set, then prepared.
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     history, history_params = _history_copy(model, by=by, now=timezone.now())
     copied, pk = f'"copy" AS ({history} FROM "new")', quote(str(meta.pk.column))
     if first is None:
@@ -177,6 +175,19 @@ def _insert(instance: models.Model, by, *, first: Statement | None) -> tuple | N
     instance.pk = found[0]
     instance._state.adding, instance._state.db = False, connection.alias
     return tuple(found[1:])
+
+
+@functools.cache
+def _row_insert(model: type[models.Model]) -> tuple[list[models.Field], str]:
+    """The fields of a new row of `model`, and the INSERT of one row of their values: compiled by the
+    ORM once per model, not for every row (0.3 ms of CPU a submit, issue 25)."""
+    meta = model._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    assert not any(hasattr(field, "get_placeholder") for field in fields), "a value needs its own SQL"
+    query = InsertQuery(model)
+    query.insert_values(fields, [model()])
+    [(row, _params)] = query.get_compiler(connection=connection).as_sql()
+    return fields, row
 
 
 def _history_copy(model: type[models.Model], *, by, now: dt.datetime) -> tuple[str, list]:
