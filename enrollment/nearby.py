@@ -197,14 +197,15 @@ def _workers_by_nik_sql() -> tuple[list[str], str]:
     question (the campaign, an open status) for each: tests/enrollment/test_nearby.py holds the two
     to the same answers for every status."""
     columns = [field.attname for field in Worker._meta.concrete_fields]
+    workers, enrollments = Worker._meta.db_table, Enrollment._meta.db_table
     return (
         columns,
         f"""
         SELECT {", ".join(f'w."{column}"' for column in columns)}, EXISTS (
-            SELECT 1 FROM "enrollment_enrollment" e
+            SELECT 1 FROM "{enrollments}" e
             WHERE e."worker_id" = w."id" AND e."campaign_id" = %s AND e."status" = ANY(%s)
         )
-        FROM "enrollment_worker" w WHERE w."nik" = ANY(%s)
+        FROM "{workers}" w WHERE w."nik" = ANY(%s)
     """,
     )
 
